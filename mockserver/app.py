@@ -1,0 +1,123 @@
+"""``create_app``: one Connexion app serving every WEBKNOSSOS API version from one world."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import connexion
+import orjson
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.validators import TextResponseBodyValidator
+from starlette.exceptions import HTTPException
+
+from mockserver.api import Api, Backend
+from mockserver.auth import security_handler_class
+from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
+from mockserver.resolver import VersionResolver
+from mockserver.resources import spec_dir
+from mockserver.settings import Settings
+from mockserver.store import Store
+from mockserver.validation import ValidatorCache, response_validator_class
+from mockserver.versions import ADAPTERS, LATEST
+from mockserver.world import Recipe, WorldInfo, build_world, known_users
+
+logger = logging.getLogger("mockserver")
+
+
+class MockApp(connexion.AsyncApp):  # type: ignore[misc]
+    """A Connexion ``AsyncApp`` that also carries its ``Backend`` (store, world, settings)."""
+
+    backend: Backend
+
+
+def spec_path(version: str, api: str = "webknossos") -> Path:
+    return spec_dir() / api / version / "openapi.yaml"
+
+
+def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
+    """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
+    store = store or Store.open(settings.state)
+    if store.is_empty():
+        world = build_world(store, settings.seed, Recipe.load(settings.recipe), settings.base_url)
+    else:
+        world = WorldInfo(settings.seed, settings.recipe, known_users(store))
+    store.mark_initial()
+    return store, world
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> MockApp:
+    """Build the app: ``/api/v1`` … ``/api/v5`` and ``/api`` (latest), request and response validation on."""
+    settings = settings or Settings()
+    store, world = open_world(settings, store)
+    backend = Backend(store=store, settings=settings, world=world)
+    validator = response_validator_class(ValidatorCache())
+    app = MockApp(
+        __name__,
+        pythonic_params=True,
+        security_map={"apiKey": security_handler_class(store)},
+        validator_map={"response": MediaTypeDict({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
+    )
+    app.backend = backend
+    mounts = [(version, f"/api/{version}") for version in ADAPTERS] + [(LATEST, "/api")]
+    for version, base_path in mounts:
+        app.add_api(
+            spec_path(version),
+            base_path=base_path,
+            name=base_path.strip("/").replace("/", "-"),
+            resolver=VersionResolver(Api(backend, ADAPTERS[version])),
+            validate_responses=settings.validate_responses,
+            strict_validation=False,
+            resolver_error=501,
+        )
+    app.add_error_handler(ApiError, render_api_error)
+    app.add_error_handler(ProblemException, render_problem)
+    app.add_error_handler(HTTPException, render_http_exception)
+    app.add_error_handler(Exception, render_unexpected)
+    return app
+
+
+def error_response(status: int, error: str | None = None, body: dict[str, Any] | None = None) -> ConnexionResponse:
+    """An error in the WEBKNOSSOS formats: plain text for 401, the JSON envelope otherwise."""
+    if status == 401:
+        return ConnexionResponse(status_code=401, body=UNAUTHORIZED_TEXT.encode(), mimetype="text/plain")
+    payload = body if body is not None else {"messages": [{"error": error or ""}]}
+    return ConnexionResponse(status_code=status, body=orjson.dumps(payload), mimetype="application/json",
+                             headers={"Cache-Control": "no-cache"})
+
+
+def render_api_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, body=exc.body)
+
+
+def render_problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's problems (validation, security, routing) in the WEBKNOSSOS formats."""
+    assert isinstance(exc, ProblemException)
+    if exc.status >= 500:
+        logger.error("%s: %s", exc.title, exc.detail)
+    return error_response(exc.status, str(exc.detail or exc.title))
+
+
+def render_http_exception(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, HTTPException)
+    texts: dict[int, str] = {404: NOT_FOUND_TEXT, 405: "Method not allowed on this route."}
+    return error_response(exc.status_code, texts.get(exc.status_code, str(exc.detail)))
+
+
+def render_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    logger.exception("unexpected error", exc_info=exc)
+    return error_response(500, f"Internal error: {type(exc).__name__}")
+
+
+def describe(app: MockApp) -> dict[str, Any]:
+    """What ``mockserver serve`` prints: URLs and the known tokens."""
+    base = app.backend.settings.base_url
+    return {
+        "url": f"{base}/api",
+        "docs": f"{base}/api/{LATEST}/ui/",
+        "users": [(u.role, u.email, u.token) for u in app.backend.world.known_users],
+    }

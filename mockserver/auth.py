@@ -1,0 +1,92 @@
+"""Who is asking: token lookup, the requesting ``Principal`` and the real server's role rules.
+
+Roles follow WEBKNOSSOS: an organization admin may do everything in the organization; a team
+manager manages the tasks, projects and users of the teams they manage; a plain user reads their
+own annotations and what their teams may read. Anonymous callers see only public data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from connexion.security import ApiKeySecurityHandler
+
+from mockserver import records as r
+from mockserver.store import Store
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """A logged-in user and their team memberships (team id → is team manager)."""
+
+    user: r.User
+    teams: dict[str, bool]
+
+    @property
+    def id(self) -> str:
+        return self.user.id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_admin
+
+    @property
+    def organization_id(self) -> str:
+        return self.user.organization_id
+
+    def in_organization(self, organization_id: str) -> bool:
+        return self.user.organization_id == organization_id
+
+    def is_member(self, team_id: str) -> bool:
+        return team_id in self.teams
+
+    def manages(self, team_id: str, organization_id: str | None = None) -> bool:
+        """Team manager of ``team_id``, or admin of its organization."""
+        if self.is_admin and (organization_id is None or self.in_organization(organization_id)):
+            return True
+        return self.teams.get(team_id, False)
+
+    @property
+    def is_team_manager_or_admin(self) -> bool:
+        return self.is_admin or any(self.teams.values())
+
+    def managed_team_ids(self) -> set[str]:
+        return {team for team, manager in self.teams.items() if manager}
+
+
+def load_principal(store: Store, user: r.User) -> Principal:
+    memberships = store.select(r.Membership, "user_id = ?", (user.id,))
+    return Principal(user, {m.team_id: m.is_team_manager for m in memberships})
+
+
+def principal_for(store: Store, user_id: str | None) -> Principal | None:
+    """The principal of a user id from the security context (None when anonymous or deactivated)."""
+    if not user_id:
+        return None
+    user = store.get(r.User, user_id)
+    if user is None or not user.is_active:
+        return None
+    return load_principal(store, user)
+
+
+def token_lookup(store: Store) -> Callable[..., dict[str, Any] | None]:
+    """The ``X-Auth-Token`` check: token → ``{"sub": user id}``, or None for an unknown token."""
+
+    def token_info(api_key: str, **_: Any) -> dict[str, Any] | None:
+        user = store.one(r.User, "token = ? AND is_active = 1", (api_key,))
+        return {"sub": user.id} if user else None
+
+    return token_info
+
+
+def security_handler_class(store: Store) -> type[ApiKeySecurityHandler]:
+    """An ``apiKey`` security handler that checks tokens against ``store`` (for ``security_map``)."""
+    lookup = token_lookup(store)
+
+    class StoreApiKeySecurityHandler(ApiKeySecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return lookup
+
+    return StoreApiKeySecurityHandler

@@ -1,0 +1,45 @@
+"""The ``mockserver`` command: a thin click group, one function call per command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from mockserver.errors import ConfigurationError
+from mockserver.settings import Settings
+
+
+def _settings(**options: Any) -> Settings:
+    try:
+        return Settings.from_env(**options)
+    except ConfigurationError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="mockserver")
+def main() -> None:
+    """Spec-first mock and contract checker for the WEBKNOSSOS REST API (v1–v5)."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1). [MOCKSERVER_HOST]")
+@click.option("--port", type=int, default=None, help="Port (default 9000; 0 picks a free one). [MOCKSERVER_PORT]")
+@click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
+@click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
+@click.option("--state", default=None, help="SQLite file that keeps the world across restarts. [MOCKSERVER_STATE]")
+@click.option("--public-url", default=None, help="Base URL clients use, if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
+@click.option("--log-level", default=None, help="uvicorn log level (default info). [MOCKSERVER_LOG_LEVEL]")
+@click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,
+              help="Skip response validation (faster; the mock may then drift from its spec).")
+def serve(**options: Any) -> None:
+    """Start the mock: every API version on one seeded world; prints URL, tokens and docs link."""
+    from mockserver.server import run
+
+    try:
+        run(_settings(**options))
+    except ConfigurationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

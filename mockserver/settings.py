@@ -1,0 +1,56 @@
+"""Settings of one mock server: one frozen dataclass, from arguments or ``MOCKSERVER_*`` variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from mockserver.errors import ConfigurationError
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything ``create_app`` needs. Each field has a ``MOCKSERVER_<FIELD>`` environment variable."""
+
+    host: str = "127.0.0.1"
+    port: int = 9000
+    seed: int = 1
+    recipe: str = "default"
+    state: str | None = None
+    """SQLite file that keeps the world across restarts; None keeps it in memory."""
+    public_url: str | None = None
+    """Base URL the world links to (datastore URL, short links); default ``http://{host}:{port}``."""
+    validate_responses: bool = True
+    max_body_bytes: int = 64 * 1024 * 1024
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``MOCKSERVER_*`` variables; explicit ``overrides`` (not None) win."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(f"MOCKSERVER_{field.name.upper()}")
+            if raw is not None:
+                values[field.name] = _parse(field.name, raw, field.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+            raise ConfigurationError(f"MOCKSERVER_{name.upper()} must be true or false, got {raw!r}")
+        return raw.lower() in {"1", "true", "yes"}
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigurationError(f"MOCKSERVER_{name.upper()} must be an integer, got {raw!r}") from None
+    return raw

@@ -1,0 +1,267 @@
+"""SQLite-backed store of canonical records.
+
+The store knows nothing about HTTP. It maps each record dataclass to a table (DDL derived from the
+fields), reads and writes records with bound parameters only, runs writes in transactions, and can
+``snapshot()`` / ``restore()`` / ``reset()`` the whole world. It is in-memory by default; with a file
+path it persists across restarts (WAL journal).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, TypeVar, get_args, get_type_hints
+
+import orjson
+
+from mockserver.records import RECORD_TYPES
+
+R = TypeVar("R")
+Params = Sequence[Any]
+
+_SQL_TYPES = {int: "INTEGER", bool: "INTEGER", str: "TEXT", float: "REAL"}
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_users_token ON users(token)",
+    "CREATE INDEX IF NOT EXISTS ix_memberships_team ON memberships(team_id)",
+    "CREATE INDEX IF NOT EXISTS ix_tasks_project ON tasks(project_id)",
+    "CREATE INDEX IF NOT EXISTS ix_tasks_type ON tasks(task_type_id)",
+    "CREATE INDEX IF NOT EXISTS ix_annotations_task ON annotations(task_id)",
+    "CREATE INDEX IF NOT EXISTS ix_annotations_user ON annotations(user_id, typ)",
+    "CREATE INDEX IF NOT EXISTS ix_datasets_org_name ON datasets(organization_id, name)",
+    "CREATE INDEX IF NOT EXISTS ix_projects_name ON projects(organization_id, name)",
+    "CREATE INDEX IF NOT EXISTS ix_logged_times_user ON logged_times(user_id)",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Table:
+    name: str
+    columns: tuple[str, ...]
+    json_columns: frozenset[str]
+    bool_columns: frozenset[str]
+    primary_key: tuple[str, ...]
+
+    def ddl(self, hints: dict[str, Any]) -> str:
+        cols = [f"{column} {_sql_type(hints[column])}" for column in self.columns]
+        pk = ", ".join(self.primary_key)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(cols)}, PRIMARY KEY ({pk}))"
+
+
+@cache
+def _table(cls: type[Any]) -> _Table:
+    hints = get_type_hints(cls)
+    columns = tuple(f.name for f in dataclasses.fields(cls))
+    json_columns = frozenset(c for c in columns if _is_json(hints[c]))
+    bool_columns = frozenset(c for c in columns if hints[c] is bool)
+    primary_key = getattr(cls, "primary_key", ("id",))
+    return _Table(cls.table, columns, json_columns, bool_columns, primary_key)
+
+
+def _is_json(hint: Any) -> bool:
+    text = str(hint)
+    return "dict" in text or "list" in text
+
+
+def _sql_type(hint: Any) -> str:
+    """SQL column type of a field annotation (``X | None`` counts as ``X``; JSON is TEXT)."""
+    if _is_json(hint):
+        return "TEXT"
+    candidates = [a for a in get_args(hint) if a is not type(None)] or [hint]
+    return _SQL_TYPES.get(candidates[0], "TEXT")
+
+
+def _ddl(cls: type[Any]) -> str:
+    return _table(cls).ddl(get_type_hints(cls))
+
+
+class Store:
+    """Records in one SQLite database; see the module docstring."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._db.row_factory = sqlite3.Row
+        self._depth = 0
+        self._lock = threading.RLock()
+        self._initial: bytes | None = None
+        self.revision = 0
+
+    @classmethod
+    def open(cls, path: str | None = None) -> Store:
+        """Open an in-memory store, or a persistent one at ``path`` (created if missing)."""
+        connection = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
+        if path:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+        store = cls(connection)
+        store.create_schema()
+        return store
+
+    def create_schema(self) -> None:
+        for record_type in RECORD_TYPES:
+            self._db.execute(_ddl(record_type))
+        for statement in INDEXES:
+            self._db.execute(statement)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # transactions -------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Run the block atomically: all its writes land, or (on an exception) none do."""
+        with self._lock:
+            savepoint = f"sp{self._depth}"
+            self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                self._db.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO {savepoint}")
+                if self._depth:
+                    self._db.execute(f"RELEASE {savepoint}")
+                raise
+            self._depth -= 1
+            self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
+            self.revision += 1
+
+    # reads --------------------------------------------------------------------------------------
+
+    def get(self, cls: type[R], *key: Any) -> R | None:
+        """The record with this primary key, or None."""
+        table = _table(cls)
+        where = " AND ".join(f"{c} = ?" for c in table.primary_key)
+        return self.one(cls, where, key)
+
+    def one(self, cls: type[R], where: str, params: Params = ()) -> R | None:
+        rows = self.select(cls, where, params, limit=1)
+        return rows[0] if rows else None
+
+    def select(
+        self,
+        cls: type[R],
+        where: str = "",
+        params: Params = (),
+        *,
+        order: str = "",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[R]:
+        """Records matching an SQL condition (values always bound through ``params``)."""
+        table = _table(cls)
+        sql = f"SELECT {', '.join(table.columns)} FROM {table.name}"
+        if where:
+            sql += f" WHERE {where}"
+        if order:
+            sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (*params, limit, offset)
+        return [self._record(cls, row) for row in self._db.execute(sql, tuple(params))]
+
+    def count(self, cls: type[Any], where: str = "", params: Params = ()) -> int:
+        sql = f"SELECT COUNT(*) FROM {_table(cls).name}" + (f" WHERE {where}" if where else "")
+        return int(self._db.execute(sql, tuple(params)).fetchone()[0])
+
+    def scalars(self, sql: str, params: Params = ()) -> list[Any]:
+        """First column of every row of a read-only query."""
+        return [row[0] for row in self._db.execute(sql, tuple(params))]
+
+    def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return list(self._db.execute(sql, tuple(params)))
+
+    # writes -------------------------------------------------------------------------------------
+
+    def insert(self, *records: Any) -> None:
+        with self.transaction():
+            for record in records:
+                table = _table(type(record))
+                marks = ", ".join("?" for _ in table.columns)
+                sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
+                self._db.execute(sql, self._values(record, table))
+
+    def update(self, record: R, **changes: Any) -> R:
+        """Write ``changes`` to the stored row of ``record`` and return the updated record."""
+        if not changes:
+            return record
+        updated = dataclasses.replace(record, **changes)  # type: ignore[type-var]
+        table = _table(type(record))
+        assignments = ", ".join(f"{c} = ?" for c in changes)
+        where = " AND ".join(f"{c} = ?" for c in table.primary_key)
+        values = [self._encode(c, getattr(updated, c), table) for c in changes]
+        keys = [getattr(record, c) for c in table.primary_key]
+        with self.transaction():
+            self._db.execute(f"UPDATE {table.name} SET {assignments} WHERE {where}", (*values, *keys))
+        return updated
+
+    def delete(self, cls: type[Any], where: str, params: Params = ()) -> int:
+        with self.transaction():
+            cursor = self._db.execute(f"DELETE FROM {_table(cls).name} WHERE {where}", tuple(params))
+        return int(cursor.rowcount)
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement inside a transaction; returns the number of changed rows."""
+        with self.transaction():
+            return int(self._db.execute(sql, tuple(params)).rowcount)
+
+    # whole-world operations ----------------------------------------------------------------------
+
+    def snapshot(self) -> bytes:
+        """The whole database as bytes."""
+        with self._lock:
+            return bytes(self._db.serialize())
+
+    def restore(self, snapshot: bytes) -> None:
+        """Replace the whole database by an earlier ``snapshot()`` (also for file-backed stores)."""
+        with self._lock:
+            source = sqlite3.connect(":memory:")
+            source.deserialize(snapshot)
+            source.backup(self._db)
+            source.close()
+            self.revision += 1
+
+    def mark_initial(self) -> None:
+        """Remember the current state as the one ``reset()`` returns to."""
+        self._initial = self.snapshot()
+
+    def reset(self) -> None:
+        """Return to the state of the last ``mark_initial()``."""
+        if self._initial is None:
+            raise RuntimeError("reset() needs mark_initial() first")
+        self.restore(self._initial)
+
+    def is_empty(self) -> bool:
+        return self.count(RECORD_TYPES[0]) == 0
+
+    def integrity_ok(self) -> bool:
+        return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    # row mapping --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _encode(column: str, value: Any, table: _Table) -> Any:
+        if column in table.json_columns and value is not None:
+            return orjson.dumps(value).decode()
+        return value
+
+    def _values(self, record: Any, table: _Table) -> tuple[Any, ...]:
+        return tuple(self._encode(c, getattr(record, c), table) for c in table.columns)
+
+    @staticmethod
+    def _record(cls: type[R], row: sqlite3.Row) -> R:
+        table = _table(cls)
+        values: dict[str, Any] = {}
+        for column in table.columns:
+            value = row[column]
+            if value is not None and column in table.json_columns:
+                value = orjson.loads(value)
+            elif column in table.bool_columns:
+                value = bool(value)
+            values[column] = value
+        return cls(**values)

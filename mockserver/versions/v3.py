@@ -1,0 +1,22 @@
+"""v3: before projects were addressed by id."""
+
+from __future__ import annotations
+
+from mockserver import records as r
+from mockserver.errors import NotFound
+from mockserver.store import Store
+from mockserver.versions.base import PROJECT_NOT_FOUND
+from mockserver.versions.v4 import V4
+
+
+class V3(V4):
+    """v3: ``/projects/{name}`` routes and the ``project`` filter of ``POST /tasks/list`` use names."""
+
+    name = "v3"
+    project_key = "name"
+
+    def find_project(self, store: Store, ref: str, organization_id: str) -> r.Project:
+        project = store.one(r.Project, "name = ? AND organization_id = ?", (ref, organization_id))
+        if project is None:
+            raise NotFound(PROJECT_NOT_FOUND)
+        return project

@@ -1,0 +1,77 @@
+"""User, compact user, team membership and logged-time shapes (reference §7.2, §7.14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver import records as r
+from mockserver.auth import Principal
+from mockserver.store import Store
+
+JSON = dict[str, Any]
+
+
+def organization_name(store: Store, organization_id: str) -> str:
+    organization = store.get(r.Organization, organization_id)
+    return organization.name if organization else ""
+
+
+def memberships(store: Store, user_id: str) -> list[JSON]:
+    rows = store.rows(
+        "SELECT t.id, t.name, m.is_team_manager FROM memberships m JOIN teams t ON t.id = m.team_id "
+        "WHERE m.user_id = ? ORDER BY t.name", (user_id,))
+    return [{"id": row[0], "name": row[1], "isTeamManager": bool(row[2])} for row in rows]
+
+
+def may_edit_user(viewer: Principal | None, user: r.User, team_ids: list[str]) -> bool:
+    """Admins of the user's organization and managers of one of the user's teams administrate a user."""
+    if viewer is None or not viewer.in_organization(user.organization_id):
+        return False
+    return viewer.is_admin or any(viewer.manages(team_id) for team_id in team_ids)
+
+
+def user(store: Store, record: r.User, viewer: Principal | None) -> JSON:
+    teams = memberships(store, record.id)
+    return {
+        "id": record.id,
+        "email": record.email,
+        "firstName": record.first_name,
+        "lastName": record.last_name,
+        "isAdmin": record.is_admin,
+        "isOrganizationOwner": record.is_organization_owner,
+        "isDatasetManager": record.is_dataset_manager,
+        "isActive": record.is_active,
+        "teams": teams,
+        "experiences": dict(record.experiences),
+        "lastActivity": record.last_activity,
+        "isAnonymous": False,
+        "isEditable": may_edit_user(viewer, record, [t["id"] for t in teams]),
+        "organization": organization_name(store, record.organization_id),
+        "novelUserExperienceInfos": {},
+        "selectedTheme": record.selected_theme,
+        "created": record.created,
+        "lastTaskTypeId": record.last_task_type_id,
+        "isSuperUser": record.is_super_user,
+        "isEmailVerified": record.is_email_verified,
+    }
+
+
+def user_compact(store: Store, record: r.User) -> JSON:
+    return {
+        "id": record.id,
+        "email": record.email,
+        "firstName": record.first_name,
+        "lastName": record.last_name,
+        "isAdmin": record.is_admin,
+        "isDatasetManager": record.is_dataset_manager,
+        "isAnonymous": False,
+        "teams": memberships(store, record.id),
+    }
+
+
+def logged_time(store: Store, user_id: str) -> JSON:
+    rows = store.rows(
+        "SELECT year, month, SUM(duration_seconds) FROM logged_times WHERE user_id = ? GROUP BY year, month "
+        "ORDER BY year, month", (user_id,))
+    entries = [{"paymentInterval": {"month": row[1], "year": row[0]}, "durationInSeconds": row[2]} for row in rows]
+    return {"loggedTime": entries}

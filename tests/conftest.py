@@ -1,0 +1,47 @@
+"""Shared fixtures: one app per session (default world, seed 1), world reset before each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver import Settings, create_app
+from mockserver.app import MockApp
+
+VERSIONS = ("v1", "v2", "v3", "v4", "v5")
+
+
+@pytest.fixture(scope="session")
+def app() -> MockApp:
+    return create_app(Settings(seed=1, recipe="default"))
+
+
+@pytest.fixture(scope="session")
+def session_client(app: MockApp) -> Iterator[TestClient]:
+    with app.test_client() as client:
+        yield client
+
+
+@pytest.fixture
+def client(app: MockApp, session_client: TestClient) -> TestClient:
+    """A client on a freshly reset world."""
+    app.backend.store.reset()
+    return session_client
+
+
+@pytest.fixture(scope="session")
+def tokens(app: MockApp) -> dict[str, str]:
+    return {u.role: u.token for u in app.backend.world.known_users}
+
+
+@pytest.fixture(scope="session")
+def auth(tokens: dict[str, str]) -> Any:
+    """``auth("admin")`` → the headers of that known user."""
+
+    def headers(role: str) -> dict[str, str]:
+        return {"X-Auth-Token": tokens[role]}
+
+    return headers

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockserver import records as r
+from mockserver.store import Store
+
+
+def team(name: str, tid: str = "a" * 24) -> r.Team:
+    return r.Team(tid, name, "b" * 24)
+
+
+def test_insert_get_update_round_trip_keeps_types() -> None:
+    store = Store.open()
+    task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [1, 2, 3], [0.0, 0.0, 0.0], 5,
+                  bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1})
+    store.insert(task)
+    loaded = store.get(r.Task, task.id)
+    assert loaded == task
+    updated = store.update(loaded, pending_instances=1, description="x")
+    assert store.get(r.Task, task.id) == updated
+    assert updated.pending_instances == 1
+
+
+def test_failed_transaction_changes_nothing() -> None:
+    store = Store.open()
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert(team("first"))
+        raise RuntimeError("boom")
+    assert store.count(r.Team) == 0
+
+
+def test_nested_transaction_failure_rolls_back_only_inner_block() -> None:
+    store = Store.open()
+    with store.transaction():
+        store.insert(team("outer", "1" * 24))
+        with pytest.raises(ValueError), store.transaction():
+            store.insert(team("inner", "2" * 24))
+            raise ValueError
+    assert [t.name for t in store.select(r.Team)] == ["outer"]
+
+
+def test_snapshot_restore_and_reset() -> None:
+    store = Store.open()
+    store.insert(team("kept"))
+    store.mark_initial()
+    snapshot = store.snapshot()
+    store.insert(team("added", "9" * 24))
+    assert store.count(r.Team) == 2
+    store.restore(snapshot)
+    assert store.count(r.Team) == 1
+    store.insert(team("again", "8" * 24))
+    store.reset()
+    assert [t.name for t in store.select(r.Team)] == ["kept"]
+
+
+def test_values_are_bound_not_interpolated() -> None:
+    store = Store.open()
+    store.insert(team("x'); DROP TABLE teams; --"))
+    found = store.one(r.Team, "name = ?", ("x'); DROP TABLE teams; --",))
+    assert found is not None
+    assert store.count(r.Team) == 1
+
+
+def test_file_store_persists_across_reopen(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    store = Store.open(path)
+    store.insert(team("persisted"))
+    store.close()
+    reopened = Store.open(path)
+    assert [t.name for t in reopened.select(r.Team)] == ["persisted"]
+    assert reopened.integrity_ok()
