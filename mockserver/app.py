@@ -11,12 +11,14 @@ import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
 from connexion.validators import TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 
 from mockserver.api import Api, Backend
 from mockserver.auth import security_handler_class
 from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
+from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
 from mockserver.resolver import VersionResolver
 from mockserver.resources import spec_dir
 from mockserver.settings import Settings
@@ -73,9 +75,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             strict_validation=False,
             resolver_error=501,
         )
+    app.add_middleware(ApiVersionMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, versions=ADAPTERS, latest=LATEST)
+    app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
     app.add_error_handler(ApiError, render_api_error)
     app.add_error_handler(ProblemException, render_problem)
     app.add_error_handler(HTTPException, render_http_exception)
+    app.add_error_handler(UnicodeDecodeError, render_undecodable)
+    app.add_error_handler(RecursionError, render_too_deep)
     app.add_error_handler(Exception, render_unexpected)
     return app
 
@@ -106,6 +112,14 @@ def render_http_exception(_request: ConnexionRequest, exc: Exception) -> Connexi
     assert isinstance(exc, HTTPException)
     texts: dict[int, str] = {404: NOT_FOUND_TEXT, 405: "Method not allowed on this route."}
     return error_response(exc.status_code, texts.get(exc.status_code, str(exc.detail)))
+
+
+def render_undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return error_response(400, f"Invalid Json: the body is not valid UTF-8 ({exc})")
+
+
+def render_too_deep(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return error_response(400, "Invalid Json: the body is nested too deeply")
 
 
 def render_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -30,12 +31,13 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
 @click.option("--state", default=None, help="SQLite file that keeps the world across restarts. [MOCKSERVER_STATE]")
-@click.option("--public-url", default=None, help="Base URL clients use, if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
+@click.option("--public-url", default=None, help="Base URL if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
 @click.option("--log-level", default=None, help="uvicorn log level (default info). [MOCKSERVER_LOG_LEVEL]")
 @click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,
               help="Skip response validation (faster; the mock may then drift from its spec).")
 def serve(**options: Any) -> None:
     """Start the mock: every API version on one seeded world; prints URL, tokens and docs link."""
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from mockserver.server import run
 
     try:

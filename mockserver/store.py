@@ -11,10 +11,10 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, TypeVar, get_args, get_type_hints
+from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 import orjson
 
@@ -52,8 +52,12 @@ class _Table:
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(cols)}, PRIMARY KEY ({pk}))"
 
 
-@cache
 def _table(cls: type[Any]) -> _Table:
+    return _table_of(cast(Hashable, cls))
+
+
+@cache
+def _table_of(cls: Any) -> _Table:
     hints = get_type_hints(cls)
     columns = tuple(f.name for f in dataclasses.fields(cls))
     json_columns = frozenset(c for c in columns if _is_json(hints[c]))

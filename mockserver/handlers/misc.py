@@ -8,7 +8,7 @@ from mockserver import __version__
 from mockserver import records as r
 from mockserver.api import Api
 from mockserver.errors import NotFound
-from mockserver.responses import json_response, messages, text_response
+from mockserver.responses import json_response, text_response
 
 BUILD_INFO = {
     "webknossos": {
@@ -66,15 +66,19 @@ async def read_auth_token(api: Api, user: str | None = None) -> Response:
 
 
 async def delete_auth_token(api: Api, user: str | None = None) -> Response:
-    """Revoke the personal token: a new one replaces it (so the old one stops working)."""
+    """Revoke the personal token: a new one replaces it, so the old one stops working.
+
+    The real server answers ``{"messages": "Token was deleted"}`` (a string, not the usual list).
+    """
     me = api.require(user)
     api.store.update(me.user, token=api.backend.ids.token())
-    return json_response(messages("Token was revoked"))
+    return json_response({"messages": "Token was deleted"})
 
 
 async def read_folder_tree(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
-    folders = api.store.select(r.Folder, "organization_id = ?", (me.organization_id,), order="parent_id IS NOT NULL, id")
+    folders = api.store.select(r.Folder, "organization_id = ?", (me.organization_id,),
+                               order="parent_id IS NOT NULL, id")
     editable = me.is_admin or me.user.is_dataset_manager
     return json_response([{"id": f.id, "name": f.name, "parent": f.parent_id, "isEditable": editable}
                           for f in folders])

@@ -86,8 +86,10 @@ async def update_user(api: Api, id_: str, body: dict[str, Any], user: str | None
     record = find_user(api, me, id_, write=True)
     changes = _user_changes(body, me)
     with api.store.transaction():
-        if "email" in changes and api.store.one(r.User, "email = ? AND id != ?", (changes["email"], record.id)):
-            raise BadRequest("This email address is already in use")
+        if "email" in changes:
+            other = api.store.one(r.User, "email = ? AND id != ?", (changes["email"], record.id))
+            if other is not None:
+                raise BadRequest("This email address is already in use")
         record = api.store.update(record, **changes)
         if "teams" in body:
             _replace_memberships(api, me, record, body["teams"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from mockserver import records as r
 from mockserver.errors import NotFound
 from mockserver.store import Store
-from mockserver.versions.base import PROJECT_NOT_FOUND
 from mockserver.versions.v4 import V4
 
 
@@ -18,5 +17,5 @@ class V3(V4):
     def find_project(self, store: Store, ref: str, organization_id: str) -> r.Project:
         project = store.one(r.Project, "name = ? AND organization_id = ?", (ref, organization_id))
         if project is None:
-            raise NotFound(PROJECT_NOT_FOUND)
+            raise NotFound()  # the by-name route's lookup fails without a message
         return project

@@ -150,3 +150,13 @@ def annotation_compact(store: Store, record: r.Annotation) -> JSON:
         "owner": {"id": owner.id, "firstName": owner.first_name, "lastName": owner.last_name} if owner else None,
         "othersMayEdit": record.others_may_edit,
     }
+
+
+def compound_annotation(store: Store, record: r.Annotation, viewer: Principal, allow_access: bool) -> JSON:
+    """A compound annotation (§12): the full shape of a transient ``record`` (id = task/project/task-type
+    id, owner = the requester, merged layers) with ``stats`` ``{}`` and the compound restrictions."""
+    data = annotation(store, record, viewer)
+    data["stats"] = {}
+    data["restrictions"] = {"allowAccess": allow_access, "allowUpdate": False, "allowFinish": False,
+                            "allowDownload": allow_access}
+    return data

@@ -260,7 +260,8 @@ class _Builder:
             managers = self.store.select(r.User, "id IN (SELECT user_id FROM memberships WHERE team_id = ? AND "
                                          "is_team_manager = 1) AND organization_id = ?", (team.id, org.id))
             owner = managers[0] if managers else users[0]
-            name = self.unique(lambda: f"{self.fake.word()}_{self.rng.choice(REGIONS).lower()}_{self.rng.randint(1, 99)}")
+            name = self.unique(
+                lambda: f"{self.fake.word()}_{self.rng.choice(REGIONS).lower()}_{self.rng.randint(1, 99)}")
             project = r.Project(
                 id=self.ids.object_id(created), organization_id=org.id, name=name, team_id=team.id,
                 owner_id=owner.id, priority=self.rng.randint(1, 100), created=created,
@@ -323,7 +324,8 @@ class _Builder:
             name=self.fake.catch_phrase() if explorational and self.rng.random() < 0.5 else "",
             description=self.fake.sentence() if explorational and self.rng.random() < 0.3 else "",
             visibility=self.rng.choice(["Internal", "Internal", "Public", "Private"]) if explorational else "Internal",
-            tags=self.rng.sample(["axon", "todo", "checked", "soma"], k=self.rng.randint(0, 2)) if explorational else [],
+            tags=self.rng.sample(["axon", "todo", "checked", "soma"], k=self.rng.randint(0, 2))
+            if explorational else [],
             tracing_time=self.rng.randint(1, 3600) * 1000 if state != "Active" or self.rng.random() < 0.5 else None,
         ))
 

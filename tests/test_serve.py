@@ -1,0 +1,118 @@
+"""``mockserver serve`` as users run it: a real uvicorn process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Served:
+    def __init__(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "mockserver", "serve", "--port", str(self.port), "--log-level", "info",
+                   *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        stdin=subprocess.DEVNULL, cwd=cwd, env=env)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self._wait()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited:\n" + "".join(self.lines))
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start:\n" + "".join(self.lines))
+
+    def token(self, role: str) -> str:
+        line = next(line for line in self.lines if line.split() and line.split()[0] == role)
+        return line.split()[-1]
+
+    def stop(self) -> bool:
+        """SIGTERM; True when the server shut down by itself (uvicorn re-raises the signal afterwards)."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+        return code in (0, -signal.SIGTERM) and any("Finished server process" in line for line in self.lines)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    server = Served("--recipe", "tiny", "--seed", "5")
+    yield server
+    server.stop()
+
+
+def test_serve_prints_url_docs_and_tokens(served: Served) -> None:
+    output = "".join(served.lines)
+    assert f"{served.url}/api" in output and f"{served.url}/api/v5/ui/" in output
+    token = served.token("admin")
+    response = httpx.get(f"{served.url}/api/v5/user", headers={"X-Auth-Token": token})
+    assert response.status_code == 200 and response.json()["isAdmin"] is True
+    assert httpx.get(f"{served.url}/api/v5/user", headers={"X-Auth-Token": served.token("user")}).json()[
+        "isAdmin"] is False
+
+
+def test_graceful_stop(served: Served) -> None:
+    assert served.stop()
+
+
+def test_state_file_keeps_the_world_across_restarts(tmp_path: Path) -> None:
+    state = str(tmp_path / "world.sqlite")
+    first = Served("--recipe", "tiny", "--state", state)
+    headers = {"X-Auth-Token": first.token("admin")}
+    created = httpx.post(f"{first.url}/api/v5/teams", json={"name": "persisted_lab"}, headers=headers).json()
+    assert first.stop()
+    second = Served("--recipe", "tiny", "--state", state)
+    try:
+        assert second.token("admin") == headers["X-Auth-Token"]
+        teams = httpx.get(f"{second.url}/api/v5/teams", headers=headers).json()
+        assert created["id"] in {t["id"] for t in teams}
+    finally:
+        second.stop()
+
+
+def test_environment_variables_configure_the_server(tmp_path: Path) -> None:
+    env = {**os.environ, "MOCKSERVER_SEED": "9", "MOCKSERVER_RECIPE": "tiny"}
+    server = Served(env=env)
+    try:
+        assert "seed 9, recipe tiny" in "".join(server.lines)
+    finally:
+        server.stop()
+
+
+def test_bad_recipe_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("users: two\n")
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--recipe", str(bad)],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2
+    assert "users must be an integer" in result.stderr
