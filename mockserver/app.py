@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 from typing import Any
 
 import connexion
 import orjson
+import yaml
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
+from connexion.json_schema import resolve_refs
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.validators import TextResponseBodyValidator
@@ -40,6 +43,18 @@ def spec_path(version: str, api: str = "webknossos") -> Path:
     return spec_dir() / api / version / "openapi.yaml"
 
 
+def load_spec(path: Path) -> dict[str, Any]:
+    """The document at ``path`` with every ``$ref`` resolved and no shared sub-objects.
+
+    The specs share YAML anchors and component files; Connexion mutates operation objects while it
+    builds routes, so every operation must own its objects (a JSON round trip guarantees that).
+    """
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    resolved = resolve_refs(document, base_uri=f"{path.resolve().parent}/")
+    loaded: dict[str, Any] = orjson.loads(orjson.dumps(resolved))
+    return loaded
+
+
 def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
     """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
     store = store or Store.open(settings.state)
@@ -65,9 +80,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.backend = backend
     mounts = [(version, f"/api/{version}") for version in ADAPTERS] + [(LATEST, "/api")]
+    documents = {version: load_spec(spec_path(version)) for version in ADAPTERS}
     for version, base_path in mounts:
         app.add_api(
-            spec_path(version),
+            copy.deepcopy(documents[version]),
             base_path=base_path,
             name=base_path.strip("/").replace("/", "-"),
             resolver=VersionResolver(Api(backend, ADAPTERS[version])),

@@ -336,9 +336,11 @@ class _Builder:
             count = self.rng.randint(low, high)
             if index < 3:
                 count = max(count, 1)
-            for _ in range(count):
+            for number in range(count):
                 tracing_type = self.rng.choice(["skeleton", "skeleton", "volume", "hybrid"])
                 state = "Finished" if self.rng.random() < 0.2 else "Active"
+                if index < 3 and number == 0:  # each known user has an active skeleton to work with
+                    tracing_type, state = "skeleton", "Active"
                 self.annotation(user, self.rng.choice(active), tracing_type, state=state)
 
     def logged_times(self, users: list[r.User]) -> None:
