@@ -2,9 +2,10 @@
 
 ``write_nml`` renders an ``NmlDocument`` (canonical skeleton content of ``world.skeletons`` plus
 volume layers and annotation metadata) byte-exactly in the server's layout: no XML declaration,
-two-space indentation, ``<tag attr="…" />`` for empty elements, Java number formats (``1.0``,
-float32 values widened to double for colours and radii), empty colour attributes for colourless
-trees.
+two-space indentation, ``<tag attr="…" />`` for empty elements, Java number formats (``1.0``;
+radii and the voxel size as float32 values widened to double), empty colour attributes for
+colourless trees. Colours are written as stored; the parser widens parsed colours from float32 as
+the real parser does (``0.2`` comes back as ``0.20000000298023224``).
 
 ``parse_nml`` reads an uploaded NML into a ``ParsedNml`` (skeleton in the canonical format, volume
 layer descriptions, parameters). It is hardened: lxml without entity resolution, network or DTD
@@ -191,12 +192,12 @@ def _color_attrs(color: Any) -> Attrs:
     if isinstance(color, (list, tuple)) and len(color) in (3, 4):
         values = [*color, 1.0] if len(color) == 3 else list(color)
         try:
-            texts = [java_double(float32(float(v))) for v in values]
+            texts = [java_double(float(v)) for v in values]
         except (TypeError, ValueError):
             texts = [""] * 4
     elif isinstance(color, dict) and all(k in color for k in "rgb"):
         try:
-            texts = [java_double(float32(float(color.get(k, 1.0)))) for k in "rgba"]
+            texts = [java_double(float(color.get(k, 1.0))) for k in "rgba"]
         except (TypeError, ValueError):
             texts = [""] * 4
     else:
@@ -630,43 +631,50 @@ def _validate_graph(trees: list[JSON]) -> None:
                            f"edges: {_join(_edge_text(e) for e in loops)}")
 
 
-def _components(tree: JSON) -> list[list[int]]:
-    """Connected components of a tree's nodes (in node order, as JGraphT's ConnectivityInspector)."""
+def _components(tree: JSON) -> list[tuple[list[JSON], list[list[int]]]]:
+    """Nodes and edges of each connected component of a tree (components in node order, as JGraphT's
+    ConnectivityInspector); linear in the size of the tree."""
     parent = {n["id"]: n["id"] for n in tree["nodes"]}
 
     def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
 
     for source, target in tree["edges"]:
         a, b = find(source), find(target)
         if a != b:
             parent[b] = a
-    order: dict[int, list[int]] = {}
+    buckets: dict[int, tuple[list[JSON], list[list[int]]]] = {}
     for node in tree["nodes"]:
-        order.setdefault(find(node["id"]), []).append(node["id"])
-    return list(order.values())
+        buckets.setdefault(find(node["id"]), ([], []))[0].append(node)
+    for edge in tree["edges"]:
+        buckets[find(edge[0])][1].append(edge)
+    return list(buckets.values())
 
 
-def _add_child_group(groups: list[JSON], parent_id: int, new_group: JSON) -> list[JSON]:
+def _with_new_children(groups: list[JSON], additions: dict[int, list[JSON]]) -> list[JSON]:
+    """``groups`` with ``additions[id]`` prepended (latest first) to the children of the group ``id``."""
     result = []
     for group in groups:
-        children = list(group.get("children") or [])
-        if _group_id_of(group) == parent_id:
-            result.append({**group, "children": [new_group, *children]})
-        else:
-            result.append({**group, "children": _add_child_group(children, parent_id, new_group)})
+        children = _with_new_children(list(group.get("children") or []), additions)
+        extra = additions.get(_group_id_of(group))
+        result.append({**group, "children": [*reversed(extra), *children] if extra else children})
     return result
 
 
 def split_disconnected_trees(trees: list[JSON], groups: list[JSON]) -> tuple[list[JSON], list[JSON]]:
     """``MultiComponentTreeSplitter``: a tree with several components becomes one tree per component
-    (``<name>_<index>``, new ids), wrapped in a new group named after the tree."""
+    (``<name>_<index>``, new ids), wrapped in a new group named after the tree (a child of the tree's
+    group, or a new top-level group)."""
     largest_tree = max((t["id"] for t in trees), default=0)
     largest_group = max(all_group_ids(groups), default=0)
     result: list[JSON] = []
+    top_level: list[JSON] = []
+    additions: dict[int, list[JSON]] = {}
     for tree in trees:
         components = _components(tree)
         if len(components) <= 1:
@@ -675,18 +683,16 @@ def split_disconnected_trees(trees: list[JSON], groups: list[JSON]) -> tuple[lis
         largest_group += 1
         new_group = {"groupId": largest_group, "name": tree["name"], "children": []}
         if tree.get("groupId") is not None:
-            groups = _add_child_group(groups, tree["groupId"], new_group)
+            additions.setdefault(tree["groupId"], []).append(new_group)
         else:
-            groups = [new_group, *groups]
-        for index, component in enumerate(components):
-            members = set(component)
+            top_level.append(new_group)
+        for index, (nodes, edges) in enumerate(components):
             largest_tree += 1
-            result.append({
-                **tree, "id": largest_tree, "name": f"{tree['name']}_{index}", "groupId": largest_group,
-                "nodes": [n for n in tree["nodes"] if n["id"] in members],
-                "edges": [e for e in tree["edges"] if e[0] in members and e[1] in members],
-            })
-    return result, groups
+            result.append({**tree, "id": largest_tree, "name": f"{tree['name']}_{index}", "groupId": largest_group,
+                           "nodes": nodes, "edges": edges})
+    if not top_level and not additions:
+        return result, groups
+    return result, [*reversed(top_level), *_with_new_children(groups, additions)]
 
 
 def _validate_references(trees: list[JSON], groups: list[JSON], branch_points: list[JSON],
@@ -755,7 +761,7 @@ def _volumes(root: Any) -> list[ParsedVolume]:
 
 def _random_color(seed: bytes) -> list[float]:
     rng = random.Random(hashlib.sha256(seed).digest())
-    return [float32(rng.random()), float32(rng.random()), float32(rng.random()), 1.0]
+    return [rng.random(), rng.random(), rng.random(), 1.0]
 
 
 def _syntax_reason(filename: str, line: int, column: int, message: str) -> str:
