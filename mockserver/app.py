@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import copy
 import logging
-from pathlib import Path
 from typing import Any
 
 import connexion
 import orjson
-import yaml
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
-from connexion.json_schema import resolve_refs
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.validators import TextResponseBodyValidator
@@ -23,8 +20,8 @@ from mockserver.auth import security_handler_class
 from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
 from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
 from mockserver.resolver import VersionResolver
-from mockserver.resources import spec_dir
 from mockserver.settings import Settings
+from mockserver.specs import SpecLoader, spec_path
 from mockserver.store import Store
 from mockserver.validation import ValidatorCache, response_validator_class
 from mockserver.versions import ADAPTERS, LATEST
@@ -37,22 +34,6 @@ class MockApp(connexion.AsyncApp):  # type: ignore[misc]
     """A Connexion ``AsyncApp`` that also carries its ``Backend`` (store, world, settings)."""
 
     backend: Backend
-
-
-def spec_path(version: str, api: str = "webknossos") -> Path:
-    return spec_dir() / api / version / "openapi.yaml"
-
-
-def load_spec(path: Path) -> dict[str, Any]:
-    """The document at ``path`` with every ``$ref`` resolved and no shared sub-objects.
-
-    The specs share YAML anchors and component files; Connexion mutates operation objects while it
-    builds routes, so every operation must own its objects (a JSON round trip guarantees that).
-    """
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    resolved = resolve_refs(document, base_uri=f"{path.resolve().parent}/")
-    loaded: dict[str, Any] = orjson.loads(orjson.dumps(resolved))
-    return loaded
 
 
 def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
@@ -80,7 +61,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.backend = backend
     mounts = [(version, f"/api/{version}") for version in ADAPTERS] + [(LATEST, "/api")]
-    documents = {version: load_spec(spec_path(version)) for version in ADAPTERS}
+    loader = SpecLoader()
+    documents = {version: loader.load(spec_path(version)) for version in ADAPTERS}
     for version, base_path in mounts:
         app.add_api(
             copy.deepcopy(documents[version]),

@@ -92,6 +92,7 @@ class Store:
         self._depth = 0
         self._lock = threading.RLock()
         self._initial: bytes | None = None
+        self._by_key: dict[tuple[Any, ...], Any] = {}
         self.revision = 0
 
     @classmethod
@@ -120,12 +121,14 @@ class Store:
     def transaction(self) -> Iterator[Store]:
         """Run the block atomically: all its writes land, or (on an exception) none do."""
         with self._lock:
+            self._by_key.clear()
             savepoint = f"sp{self._depth}"
             self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
             self._depth += 1
             try:
                 yield self
             except BaseException:
+                self._by_key.clear()
                 self._depth -= 1
                 self._db.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO {savepoint}")
                 if self._depth:
@@ -133,15 +136,22 @@ class Store:
                 raise
             self._depth -= 1
             self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
+            self._by_key.clear()
             self.revision += 1
 
     # reads --------------------------------------------------------------------------------------
 
     def get(self, cls: type[R], *key: Any) -> R | None:
-        """The record with this primary key, or None."""
+        """The record with this primary key, or None (memoized until the next write)."""
+        cache_key = (cls, *key)
+        if cache_key in self._by_key:
+            found: R | None = self._by_key[cache_key]
+            return found
         table = _table(cls)
         where = " AND ".join(f"{c} = ?" for c in table.primary_key)
-        return self.one(cls, where, key)
+        found = self.one(cls, where, key)
+        self._by_key[cache_key] = found
+        return found
 
     def one(self, cls: type[R], where: str, params: Params = ()) -> R | None:
         rows = self.select(cls, where, params, limit=1)
@@ -228,6 +238,7 @@ class Store:
             source.deserialize(snapshot)
             source.backup(self._db)
             source.close()
+            self._by_key.clear()
             self.revision += 1
 
     def mark_initial(self) -> None:
