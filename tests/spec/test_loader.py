@@ -32,7 +32,7 @@ def test_recursive_references_are_reported(tmp_path: Path) -> None:
 
 def test_unresolvable_references_name_the_file(tmp_path: Path) -> None:
     root = write(tmp_path, "root.yaml", "schema: {$ref: 'missing.yaml#/X'}\n")
-    with pytest.raises(ConfigurationError, match="missing.yaml"):
+    with pytest.raises(ConfigurationError, match=r"missing\.yaml"):
         SpecLoader().load(root)
     root = write(tmp_path, "root2.yaml", "a: {b: 1}\nschema: {$ref: '#/a/c'}\n")
     with pytest.raises(ConfigurationError, match="unresolvable"):
