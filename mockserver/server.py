@@ -7,7 +7,6 @@ import socket
 
 import uvicorn
 from rich.console import Console
-from rich.table import Table
 
 from mockserver.app import MockApp, create_app, describe
 from mockserver.settings import Settings
@@ -25,10 +24,10 @@ def banner(app: MockApp, console: Console) -> None:
     console.print(f"[bold]mockserver[/bold] WEBKNOSSOS API v1–v5, seed {world.seed}, recipe {world.recipe}")
     console.print(f"  base URL  {info['url']}   (versions: {info['url']}/v1 … /v5)")
     console.print(f"  docs      {info['docs']}")
-    table = Table("role", "user", "X-Auth-Token", box=None, pad_edge=False)
+    width = max(len(email) for _, email, _ in info["users"])
+    console.print(f"  [bold]{'role':<8} {'user':<{width}} X-Auth-Token[/bold]")
     for role, email, token in info["users"]:
-        table.add_row(role, email, token)
-    console.print(table)
+        console.print(f"  {role:<8} {email:<{width}} {token}", highlight=False)
 
 
 def run(settings: Settings) -> None:

@@ -77,6 +77,7 @@ def test_serve_prints_url_docs_and_tokens(served: Served) -> None:
     token = served.token("admin")
     response = httpx.get(f"{served.url}/api/v5/user", headers={"X-Auth-Token": token})
     assert response.status_code == 200 and response.json()["isAdmin"] is True
+    assert f" {response.json()['email']} " in output  # the whole email, on the admin's line
     assert httpx.get(f"{served.url}/api/v5/user", headers={"X-Auth-Token": served.token("user")}).json()[
         "isAdmin"] is False
 
