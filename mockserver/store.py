@@ -262,7 +262,10 @@ class Store:
     @staticmethod
     def _encode(column: str, value: Any, table: _Table) -> Any:
         if column in table.json_columns and value is not None:
-            return orjson.dumps(value).decode()
+            try:
+                return orjson.dumps(value).decode()
+            except orjson.JSONEncodeError as exc:  # e.g. an integer beyond 64 bits
+                raise OverflowError(f"{column}: {exc}") from exc
         return value
 
     def _values(self, record: Any, table: _Table) -> tuple[Any, ...]:
