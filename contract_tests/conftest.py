@@ -1,9 +1,13 @@
-"""Contract checks of a WEBKNOSSOS deployment against the specs in ``spec/webknossos``.
+"""Contract checks of a WEBKNOSSOS deployment against the specs in ``spec/webknossos``, from pytest.
 
     pytest contract_tests --base-url http://host:9000 --api-version v5 --token $WK_TOKEN
 
-Without ``--base-url`` the suite starts ``mockserver serve`` on 127.0.0.1 and checks the mock.
-Read-only (GET) unless ``--allow-writes``; requests are rate-limited (``--rate-limit``).
+Each selected API version is checked by one ``mockserver contract`` run (the same engine as the
+command: schemathesis with every applicable check, the stateful phase, the domain checks); every
+operation becomes a test that fails with that run's findings for it, plus one test per version for
+the run as a whole (stateful sequences, cleanup, errors). Without ``--base-url`` each version is
+checked against its own ``mockserver serve --recipe tiny`` on 127.0.0.1, all versions at once.
+Read-only (GET/HEAD) unless ``--allow-writes``.
 """
 
 from __future__ import annotations
@@ -16,93 +20,151 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import httpx
 import pytest
-import schemathesis
 
-from mockserver.resources import spec_dir
+from mockserver.contract import ContractOptions
+from mockserver.contract.findings import read_junit
+from mockserver.contract.options import VERSIONS
+from mockserver.contract.runner import selected_operations
+from mockserver.settings import derived_admin_key
+
+RUN = "the run as a whole"
 
 
 @dataclasses.dataclass(frozen=True)
 class Target:
-    base_url: str
-    version: str
+    """What to check, from the command line."""
+
+    base_url: str | None
+    versions: tuple[str, ...]
     token: str | None
     allow_writes: bool
     rate_limit: str
+    max_time: int
+    max_requests: int
     max_examples: int
+    report_dir: Path | None
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Target:
+        report_dir = config.getoption("contract_report_dir")
+        own_mock = config.getoption("base_url") is None
+        rate = config.getoption("rate_limit") or ("off" if own_mock else "10/s")
+        return cls(config.getoption("base_url"), tuple(config.getoption("api_version") or ["v5"]),
+                   config.getoption("token"), config.getoption("allow_writes"), rate,
+                   config.getoption("contract_max_time"), config.getoption("max_requests"),
+                   config.getoption("max_examples"), Path(report_dir) if report_dir else None)
+
+
+@dataclasses.dataclass
+class VersionResult:
+    """One version's run: its exit code, the findings per operation (from its JUnit report), its output."""
+
+    exit_code: int
+    labels: frozenset[str]
+    """The operations the run tested; findings under other names (stateful, TRACE …) belong to the run."""
+    failures: dict[str, list[str]]
+    skipped: dict[str, str]
+    output: str
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockserver contract")
-    group.addoption("--base-url", default=None, help="Deployment to check, e.g. http://host:9000 (default: a mock)")
-    group.addoption("--api-version", default="v5", choices=["v1", "v2", "v3", "v4", "v5"])
+    group.addoption("--base-url", default=None, help="Deployment to check, e.g. http://host:9000 (default: mocks)")
+    group.addoption("--api-version", action="append", choices=list(VERSIONS),
+                    help="Version to check; repeat for several (default v5)")
     group.addoption("--token", default=os.environ.get("WK_TOKEN"), help="X-Auth-Token (default: $WK_TOKEN)")
-    group.addoption("--allow-writes", action="store_true", help="Also send POST/PUT/PATCH/DELETE requests")
-    group.addoption("--rate-limit", default="10/s", help="Maximum request rate, e.g. 10/s")
-    group.addoption("--max-examples", type=int, default=5, help="Generated cases per operation")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def contract_target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    options: dict[str, Any] = {name: request.config.getoption(name) for name in
-                               ("base_url", "api_version", "token", "allow_writes", "rate_limit", "max_examples")}
-    process = None
-    if options["base_url"] is None:
-        port = _free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--recipe", "tiny"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
-        options["base_url"] = f"http://127.0.0.1:{port}"
-        options["token"] = options["token"] or _wait_for_admin_token(process, options["base_url"])
-    try:
-        yield Target(options["base_url"].rstrip("/"), options["api_version"], options["token"],
-                     options["allow_writes"], options["rate_limit"], options["max_examples"])
-    finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-
-
-def _wait_for_admin_token(process: subprocess.Popen[str], base_url: str) -> str:
-    assert process.stdout is not None
-    token = None
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        if line.split() and line.split()[0] == "admin":
-            token = line.split()[-1]
-            break
-        if time.monotonic() > deadline:
-            break
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/api/health", timeout=1).status_code == 200 and token:
-                return token
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError("the mock did not start")
-
-
-def load_schema(config: pytest.Config) -> Any:
-    """The spec of ``--api-version``; read-only operations unless ``--allow-writes``."""
-    version = config.getoption("api_version")
-    schema = schemathesis.openapi.from_path(spec_dir() / "webknossos" / version / "openapi.yaml")
-    schema.config.update(rate_limit=config.getoption("rate_limit"))
-    if not config.getoption("allow_writes"):
-        schema = schema.include(method=["GET", "HEAD"])
-    return schema
+    group.addoption("--allow-writes", action="store_true", help="Also send writes (to resources the run creates)")
+    group.addoption("--rate-limit", default=None, help="e.g. 10/s (default 10/s; off against the mocks)")
+    group.addoption("--contract-max-time", type=int, default=120, help="Seconds per version (default 120)")
+    group.addoption("--max-requests", type=int, default=5000, help="Requests per version (0: no limit)")
+    group.addoption("--max-examples", type=int, default=10, help="Generated cases per operation")
+    group.addoption("--contract-report-dir", default=None, help="Keep each version's JUnit and HTML report here")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """One test per operation of the chosen version."""
-    if "operation" in metafunc.fixturenames:
-        operations = [result.ok() for result in load_schema(metafunc.config).get_all_operations()]
-        metafunc.parametrize("operation", operations, ids=[f"{o.method.upper()} {o.path}" for o in operations])
+    """One test per operation of each selected version, and one for each version's run."""
+    if "contract_case" not in metafunc.fixturenames:
+        return
+    target = Target.from_config(metafunc.config)
+    cases = [(version, label) for version in target.versions for label in [
+        *selected_operations(ContractOptions("http://unused", version=version, allow_writes=target.allow_writes)),
+        RUN]]
+    metafunc.parametrize("contract_case", cases, ids=[f"{version} {label}" for version, label in cases])
+
+
+@pytest.fixture(scope="session")
+def contract_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                     ) -> Iterator[dict[str, VersionResult]]:
+    """Every selected version's run (started on first use)."""
+    target = Target.from_config(request.config)
+    report_dir = target.report_dir or tmp_path_factory.mktemp("contract")
+    mocks: list[subprocess.Popen[bytes]] = []
+    try:
+        if target.base_url is None:
+            urls = {version: _start_mock(mocks) for version in target.versions}
+            tokens = {version: _admin_token(url) for version, url in urls.items()}
+        else:
+            urls = dict.fromkeys(target.versions, target.base_url)
+            tokens = dict.fromkeys(target.versions, target.token)
+        runs = {}
+        for version in target.versions:  # at once against own mocks; one after the other against a deployment
+            runs[version] = _start_run(target, version, urls[version], tokens[version], report_dir / version)
+            if target.base_url is not None:
+                runs[version].wait()
+        yield {version: _result(process, report_dir / version, target, version) for version, process in runs.items()}
+    finally:
+        for mock in mocks:
+            mock.send_signal(signal.SIGTERM)
+            mock.wait(timeout=30)
+
+
+def _start_run(target: Target, version: str, url: str, token: str | None, report_dir: Path) -> subprocess.Popen[str]:
+    args = [sys.executable, "-m", "mockserver", "contract", url, "--api-version", version, "--report", "junit,html",
+            "--report-dir", str(report_dir), "--rate-limit", target.rate_limit, "--max-time", str(target.max_time),
+            "--max-requests", str(target.max_requests), "--max-examples", str(target.max_examples)]
+    if target.allow_writes:
+        args.append("--allow-writes")
+    env = {**os.environ, "WK_TOKEN": token or "", "NO_COLOR": "1"}
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, version: str) -> VersionResult:
+    output, _ = process.communicate()
+    labels = frozenset(selected_operations(ContractOptions("http://unused", version=version,
+                                                           allow_writes=target.allow_writes)))
+    found, skipped = read_junit(report_dir / "junit.xml")
+    failures: dict[str, list[str]] = {}
+    for finding in found:
+        failures.setdefault(finding.operation, []).append(f"{finding.check}: {finding.title}\n{finding.details}")
+    for name, reason in skipped.items():
+        if reason == "Disabled for this operation":
+            skipped[name] = f"{reason}: writes to existing resources run only in the stateful phase (not reached)"
+    return VersionResult(process.returncode, labels, failures, skipped, output)
+
+
+def _start_mock(mocks: list[subprocess.Popen[bytes]]) -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    args = [sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--recipe", "tiny",
+            "--log-level", "warning"]
+    mocks.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL))
+    return f"http://127.0.0.1:{port}"
+
+
+def _admin_token(url: str) -> str:
+    """The seeded admin's token, from the mock's ``/__admin`` API (default seed 1)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            info = httpx.get(f"{url}/__admin/", headers={"X-Admin-Key": derived_admin_key(1)}, timeout=2)
+            if info.status_code == 200:
+                return str(next(user["token"] for user in info.json()["users"] if user["role"] == "admin"))
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the mock at {url} did not start")

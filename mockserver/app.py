@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 import connexion
@@ -12,28 +14,40 @@ from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
-from connexion.validators import TextResponseBodyValidator
+from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
+from mockserver.admin import Control, mount_admin
 from mockserver.api import Api, Backend
-from mockserver.auth import security_handler_class
+from mockserver.auth import passthrough_security_handler_class, security_handler_class
 from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
 from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
 from mockserver.resolver import VersionResolver
+from mockserver.scenarios import apply_all
 from mockserver.settings import Settings
 from mockserver.specs import SpecLoader, spec_path
 from mockserver.store import Store
-from mockserver.validation import ValidatorCache, response_validator_class
+from mockserver.validation import (
+    RealServerParameterValidator,
+    ValidatorCache,
+    request_body_validator_class,
+    response_validator_class,
+)
 from mockserver.versions import ADAPTERS, LATEST
 from mockserver.world import Recipe, WorldInfo, build_world, known_users
 
 logger = logging.getLogger("mockserver")
+
+ErrorHandler = Callable[[ConnexionRequest, Exception], ConnexionResponse]
 
 
 class MockApp(connexion.AsyncApp):  # type: ignore[misc]
     """A Connexion ``AsyncApp`` that also carries its ``Backend`` (store, world, settings)."""
 
     backend: Backend
+    control: Control
+    """Journal, latency and fault rules, snapshots (``/__admin``, the pytest plugin)."""
 
 
 def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
@@ -41,6 +55,7 @@ def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, W
     store = store or Store.open(settings.state)
     if store.is_empty():
         world = build_world(store, settings.seed, Recipe.load(settings.recipe), settings.base_url)
+        apply_all(settings.scenario, store, world)
     else:
         world = WorldInfo(settings.seed, settings.recipe, known_users(store))
     store.mark_initial()
@@ -48,7 +63,7 @@ def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, W
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> MockApp:
-    """Build the app: ``/api/v1`` … ``/api/v5`` and ``/api`` (latest), request and response validation on."""
+    """Build the app: ``/api/v1`` … ``/api/v5``, ``/api`` (latest) and the datastore's ``/data``; validation on."""
     settings = settings or Settings()
     store, world = open_world(settings, store)
     backend = Backend(store=store, settings=settings, world=world)
@@ -57,12 +72,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         __name__,
         pythonic_params=True,
         security_map={"apiKey": security_handler_class(store)},
-        validator_map={"response": MediaTypeDict({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
+        validator_map={"parameter": RealServerParameterValidator,
+                       "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": request_body_validator_class()}),
+                       "response": MediaTypeDict({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
     )
     app.backend = backend
+    app.control = mount_admin(app, backend)  # first: its journal middleware must be the outermost
     mounts = [(version, f"/api/{version}") for version in ADAPTERS] + [(LATEST, "/api")]
     loader = SpecLoader()
-    documents = {version: loader.load(spec_path(version)) for version in ADAPTERS}
+    documents = {version: loader.bundle(spec_path(version)) for version in ADAPTERS}
     for version, base_path in mounts:
         app.add_api(
             copy.deepcopy(documents[version]),
@@ -73,13 +91,25 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             strict_validation=False,
             resolver_error=501,
         )
+    app.add_api(
+        loader.bundle(spec_path("datastore")),
+        base_path="/data",
+        name="data",
+        resolver=VersionResolver(Api(backend, ADAPTERS[LATEST])),
+        validate_responses=settings.validate_responses,
+        strict_validation=False,
+        resolver_error=501,
+        security_map={"apiKey": passthrough_security_handler_class()},
+    )
     app.add_middleware(ApiVersionMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, versions=ADAPTERS, latest=LATEST)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
     app.add_error_handler(ApiError, render_api_error)
     app.add_error_handler(ProblemException, render_problem)
-    app.add_error_handler(HTTPException, render_http_exception)
+    app.add_error_handler(HTTPException, http_exception_renderer(documents, mounts))
     app.add_error_handler(UnicodeDecodeError, render_undecodable)
     app.add_error_handler(RecursionError, render_too_deep)
+    app.add_error_handler(OverflowError, render_overflow)
+    app.add_error_handler(MultiPartException, render_malformed_multipart)
     app.add_error_handler(Exception, render_unexpected)
     return app
 
@@ -106,10 +136,23 @@ def render_problem(_request: ConnexionRequest, exc: Exception) -> ConnexionRespo
     return error_response(exc.status, str(exc.detail or exc.title))
 
 
-def render_http_exception(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, HTTPException)
-    texts: dict[int, str] = {404: NOT_FOUND_TEXT, 405: "Method not allowed on this route."}
-    return error_response(exc.status_code, texts.get(exc.status_code, str(exc.detail)))
+def http_exception_renderer(documents: dict[str, Any], mounts: list[tuple[str, str]]) -> ErrorHandler:
+    """Starlette's 404/405 in the WEBKNOSSOS format; a 405 lists every method the spec gives the path."""
+    routes = [(re.compile(base + re.sub(r"\{[^/}]+\}", "[^/]+", path)),
+               {m.upper() for m in item if m in {"get", "put", "post", "patch", "delete"}})
+              for version, base in mounts for path, item in documents[version]["paths"].items()]
+
+    def render_http_exception(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HTTPException)
+        texts: dict[int, str] = {404: NOT_FOUND_TEXT, 405: "Method not allowed on this route."}
+        response = error_response(exc.status_code, texts.get(exc.status_code, str(exc.detail)))
+        if exc.status_code == 405:  # RFC 9110: every method of the path, not just those of the first route
+            methods = set().union(*(m for pattern, m in routes if pattern.fullmatch(request.url.path)))
+            methods |= {"HEAD"} if "GET" in methods else set()
+            response.headers["Allow"] = ", ".join(sorted(methods)) or (exc.headers or {}).get("Allow", "")
+        return response
+
+    return render_http_exception
 
 
 def render_undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -118,6 +161,14 @@ def render_undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionR
 
 def render_too_deep(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     return error_response(400, "Invalid Json: the body is nested too deeply")
+
+
+def render_malformed_multipart(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return error_response(400, f"Malformed multipart body: {exc}")
+
+
+def render_overflow(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return error_response(400, f"Number out of range: {exc}")
 
 
 def render_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

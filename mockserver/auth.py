@@ -71,6 +71,17 @@ def principal_for(store: Store, user_id: str | None) -> Principal | None:
     return load_principal(store, user)
 
 
+def datastore_principal(store: Store, token: str | None, now: int) -> Principal | None:
+    """The user a datastore request acts for: a personal token or an unexpired ``/userToken/generate`` token."""
+    if not token:
+        return None
+    user = store.one(r.User, "token = ? AND is_active = 1", (token,))
+    if user is None:
+        issued = store.one(r.DatastoreToken, "token = ? AND expires > ?", (token, now))
+        user = store.get(r.User, issued.user_id) if issued else None
+    return load_principal(store, user) if user is not None and user.is_active else None
+
+
 def token_lookup(store: Store) -> Callable[..., dict[str, Any] | None]:
     """The ``X-Auth-Token`` check: token → ``{"sub": user id}``, or None for an unknown token."""
 
@@ -90,3 +101,17 @@ def security_handler_class(store: Store) -> type[ApiKeySecurityHandler]:
             return lookup
 
     return StoreApiKeySecurityHandler
+
+
+def passthrough_security_handler_class() -> type[ApiKeySecurityHandler]:
+    """An ``apiKey`` handler that hands any token to the handler as ``user`` (the datastore's routes take
+    personal, datastore and sharing tokens and decide per dataset)."""
+
+    def token_info(api_key: str, **_: Any) -> dict[str, Any]:
+        return {"sub": api_key}
+
+    class PassthroughApiKeySecurityHandler(ApiKeySecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return token_info
+
+    return PassthroughApiKeySecurityHandler

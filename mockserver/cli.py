@@ -8,8 +8,13 @@ from typing import Any
 
 import click
 
+from mockserver.commands.admin import admin
+from mockserver.commands.contract import contract
+from mockserver.commands.routes import routes
+from mockserver.commands.seed import seed
 from mockserver.errors import ConfigurationError
 from mockserver.settings import Settings
+from mockserver.specdiff.cli import diff
 
 
 def _settings(**options: Any) -> Settings:
@@ -34,7 +39,19 @@ def main() -> None:
 @click.option("--public-url", default=None, help="Base URL if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
 @click.option("--log-level", default=None, help="uvicorn log level (default info). [MOCKSERVER_LOG_LEVEL]")
 @click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,
-              help="Skip response validation (faster; the mock may then drift from its spec).")
+              help="Skip response validation (faster; the mock may then drift from its spec). "
+                   "[MOCKSERVER_VALIDATE_RESPONSES=false]")
+@click.option("--scenario", default=None, help="Scenario(s) to load at start, comma-separated (bundled name or "
+                                                "YAML path). [MOCKSERVER_SCENARIO]")
+@click.option("--admin-key", default=None, help="X-Admin-Key of /__admin (default: derived from the seed). "
+                                                 "[MOCKSERVER_ADMIN_KEY]")
+@click.option("--cors-origins", default=None, help="CORS origins, comma-separated, '*' for any (default: no "
+                                                    "CORS). [MOCKSERVER_CORS_ORIGINS]")
+@click.option("--journal-size", type=int, default=None, help="Requests kept in the journal (default 1000). "
+                                                              "[MOCKSERVER_JOURNAL_SIZE]")
+@click.option("--request-log-limit", type=int, default=None, help="Request log lines per second, the rest summed "
+                                                                   "up (default 10; 0: off). "
+                                                                   "[MOCKSERVER_REQUEST_LOG_LIMIT]")
 def serve(**options: Any) -> None:
     """Start the mock: every API version on one seeded world; prints URL, tokens and docs link."""
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -45,3 +62,10 @@ def serve(**options: Any) -> None:
     except ConfigurationError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+main.add_command(diff)
+main.add_command(contract)
+main.add_command(admin)
+main.add_command(routes)
+main.add_command(seed)

@@ -3,7 +3,8 @@
 Hierarchy::
 
     MockServerError                 base of everything mockserver raises on purpose
-    ├── ConfigurationError          bad settings, recipe or spec (raised before serving)
+    ├── ConfigurationError          bad settings, recipe, scenario or spec (raised before serving)
+    ├── ServerError                 the mock logged an error serving a test's request (pytest plugin)
     └── ApiError                    a request failed; rendered in the WEBKNOSSOS error format
         ├── BadRequest              400, JSON envelope
         ├── Forbidden               403, JSON envelope
@@ -31,6 +32,10 @@ class MockServerError(Exception):
 
 class ConfigurationError(MockServerError):
     """Settings, a recipe or a spec cannot be used."""
+
+
+class ServerError(MockServerError):
+    """The mock logged an error while it served a test's requests (a bug or spec drift in the mock)."""
 
 
 class ApiError(MockServerError):

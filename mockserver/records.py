@@ -249,6 +249,17 @@ class ShortLink:
     long_link: str
 
 
+@dataclass(frozen=True, slots=True)
+class DatastoreToken:
+    """A token from ``POST /userToken/generate``: the datastore (``/data/...``) reads with the user's rights."""
+
+    table: ClassVar[str] = "datastore_tokens"
+    primary_key: ClassVar[tuple[str, ...]] = ("token",)
+    token: str
+    user_id: str
+    expires: int
+
+
 RECORD_TYPES: tuple[type[Any], ...] = (
     Organization,
     Team,
@@ -268,4 +279,5 @@ RECORD_TYPES: tuple[type[Any], ...] = (
     Tracing,
     LoggedTime,
     ShortLink,
+    DatastoreToken,
 )

@@ -1,15 +1,30 @@
-"""Run the app under uvicorn and print what a user needs to start (URL, tokens, docs)."""
+"""Run the app under uvicorn: in the foreground (``mockserver serve``) or in a thread (the pytest plugin).
+
+``run`` prints what a user needs to start (URL, tokens, docs, admin key), logs one line per request
+(rate-limited, see ``requestlog``) and shuts down gracefully on SIGINT/SIGTERM: no new connections,
+requests in flight get ``GRACE_SECONDS`` to finish, then the request log is flushed and the store
+closed.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import socket
+import threading
+import time
 
 import uvicorn
 from rich.console import Console
+from uvicorn.logging import DefaultFormatter
 
 from mockserver.app import MockApp, create_app, describe
+from mockserver.journal import ADMIN_PREFIX
+from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings
+
+GRACE_SECONDS = 5
+logger = logging.getLogger("mockserver")
 
 
 def free_port(host: str) -> int:
@@ -24,15 +39,69 @@ def banner(app: MockApp, console: Console) -> None:
     console.print(f"[bold]mockserver[/bold] WEBKNOSSOS API v1–v5, seed {world.seed}, recipe {world.recipe}")
     console.print(f"  base URL  {info['url']}   (versions: {info['url']}/v1 … /v5)")
     console.print(f"  docs      {info['docs']}")
+    console.print(f"  __admin   {app.backend.settings.base_url}{ADMIN_PREFIX}/ui/   X-Admin-Key: "
+                  f"{app.backend.settings.effective_admin_key}", highlight=False)
     width = max(len(email) for _, email, _ in info["users"])
     console.print(f"  [bold]{'role':<8} {'user':<{width}} X-Auth-Token[/bold]")
     for role, email, token in info["users"]:
         console.print(f"  {role:<8} {email:<{width}} {token}", highlight=False)
 
 
+def configure_logging(level: str) -> None:
+    """Lines of the ``mockserver`` loggers (requests, errors) on stderr, formatted like uvicorn's."""
+    if any(getattr(h, "mockserver_console", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s"))
+    handler.mockserver_console = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+def flush_request_log(app: MockApp) -> None:
+    for listener in app.control.journal.listeners:
+        if isinstance(listener, RequestLog):
+            listener.flush()
+
+
 def run(settings: Settings) -> None:
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=free_port(settings.host))
+    configure_logging(settings.log_level)
     app = create_app(settings)
     banner(app, Console(soft_wrap=True))
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
+                            access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        flush_request_log(app)
+        app.backend.store.close()
+
+
+class BackgroundServer:
+    """The app served by uvicorn in a daemon thread on an already bound socket (``url`` is final)."""
+
+    def __init__(self, app: MockApp, sock: socket.socket) -> None:
+        self.app, self.sock = app, sock
+        host, port = sock.getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
+                                       name=f"mockserver {self.url}", daemon=True)
+
+    def start(self, timeout: float = 30) -> BackgroundServer:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"mockserver did not start on {self.url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()

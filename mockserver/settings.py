@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -25,10 +26,25 @@ class Settings:
     validate_responses: bool = True
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
+    scenario: str | None = None
+    """Scenario(s) applied to a freshly built world at start (names or YAML paths, comma-separated)."""
+    admin_key: str | None = None
+    """``X-Admin-Key`` of the ``/__admin`` API; default derived from the seed (stable, printed at start)."""
+    cors_origins: str = ""
+    """Origins allowed by CORS, comma-separated (``*``: any); empty: no CORS headers."""
+    journal_size: int = 1000
+    """Requests kept in the request journal."""
+    request_log_limit: int = 10
+    """Request log lines per second (more are summed up in one line); 0: no request log."""
 
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def effective_admin_key(self) -> str:
+        """``admin_key``, or the key derived from ``seed``."""
+        return self.admin_key or derived_admin_key(self.seed)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -41,6 +57,11 @@ class Settings:
                 values[field.name] = _parse(field.name, raw, field.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def derived_admin_key(seed: int) -> str:
+    """The default admin key of a seed: same seed, same key (a test double's key, not a secret)."""
+    return "admin-" + hashlib.sha256(f"mockserver admin key {seed}".encode()).hexdigest()[:16]
 
 
 def _parse(name: str, raw: str, default: Any) -> Any:

@@ -34,6 +34,40 @@ class SpecLoader:
         document: dict[str, Any] = self._resolve(self._file(path), path, ())
         return document
 
+    def bundle(self, path: Path) -> dict[str, Any]:
+        """The document at ``path`` as one self-contained document: path items inlined, every other
+        referenced object stored once under ``components/x-bundle`` and referenced locally.
+
+        Much smaller than the fully resolved form, so Connexion validates and resolves it quickly.
+        """
+        path = path.resolve()
+        document = self._file(path)
+        bundled: dict[str, Any] = {}
+        result = {key: self._bundled(value, path, bundled) for key, value in document.items() if key != "paths"}
+        result["paths"] = {}
+        for template, item in document.get("paths", {}).items():
+            target, target_file = item, path
+            if "$ref" in item:
+                target, target_file, _ = self._target(item["$ref"], path)
+            result["paths"][template] = self._bundled(target, target_file, bundled)
+        result.setdefault("components", {})["x-bundle"] = bundled
+        return result
+
+    def _bundled(self, node: Any, base: Path, bundled: dict[str, Any]) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target, target_file, key = self._target(node["$ref"], base)
+                name = f"{target_file.stem}.{key.partition('#')[2].strip('/').replace('/', '.')}"
+                if name not in bundled:
+                    bundled[name] = {}
+                    bundled[name] = self._bundled(target, target_file, bundled)
+                siblings = {k: self._bundled(v, base, bundled) for k, v in node.items() if k != "$ref"}
+                return {**siblings, "$ref": f"#/components/x-bundle/{name}"}
+            return {key: self._bundled(value, base, bundled) for key, value in node.items()}
+        if isinstance(node, list):
+            return [self._bundled(item, base, bundled) for item in node]
+        return node
+
     def _file(self, path: Path) -> Any:
         if path not in self._files:
             try:

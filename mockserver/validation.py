@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 import orjson
 from connexion.exceptions import NonConformingResponseBody
-from connexion.validators import JSONResponseBodyValidator
+from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
 
 logger = logging.getLogger("mockserver.validation")
 
@@ -90,3 +90,61 @@ def response_validator_class(cache: ValidatorCache) -> type[JSONResponseBodyVali
                     detail=f"Response body does not conform to specification. {error.message} - '{path}'")
 
     return FastJSONResponseBodyValidator
+
+
+OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
+
+
+INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
+    """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus path id formats.
+
+    The specs declare path ids as ObjectIds; the handlers answer a malformed one as the real server
+    does on that route (400 with the route's own text and the ``The passed resource id ‘x’ is
+    invalid`` chain, or 404 where the server looks the id up unchecked). Integers beyond their
+    format's range are rejected, as the real server's ``Int``/``Long`` parsing does (Connexion does
+    not check formats).
+    """
+
+    @staticmethod
+    def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
+                           param_name: str | None = None) -> str | None:
+        error: str | None = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        schema = param.get("schema", param)
+        bounds = INTEGER_RANGES.get(schema.get("format", ""))
+        if error is None and bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+            return f"{value} is out of the {schema['format']} range of {parameter_type} parameter '{param['name']}'"
+        return error
+
+    def validate_path_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        schema = param.get("schema", {})
+        if schema.get("pattern") == OBJECT_ID_PATTERN:
+            param = {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
+        error: str | None = super().validate_path_parameter(param, request)
+        return error
+
+
+def without_object_id_patterns(schema: Any) -> Any:
+    """``schema`` without the ObjectId ``pattern`` (the handlers check ids, with the real error texts)."""
+    if isinstance(schema, list):
+        return [without_object_id_patterns(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {key: without_object_id_patterns(value) for key, value in schema.items()
+            if not (key == "pattern" and value == OBJECT_ID_PATTERN)}
+
+
+def request_body_validator_class() -> type[JSONRequestBodyValidator]:
+    """Connexion's JSON body validator, minus the ObjectId patterns (converted once per schema)."""
+    converted: dict[int, tuple[Any, Any]] = {}
+
+    class IdTolerantJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
+        def __init__(self, *, schema: dict[str, Any], **kwargs: Any) -> None:
+            entry = converted.get(id(schema))
+            if entry is None or entry[0] is not schema:
+                entry = converted[id(schema)] = (schema, without_object_id_patterns(schema))
+            super().__init__(schema=entry[1], **kwargs)
+
+    return IdTolerantJSONRequestBodyValidator

@@ -1,6 +1,6 @@
 """``/annotations``: info, finish, reopen, reset, cancel, edit, duplicate, merge, the readable list.
 
-Download and upload live in ``annotation_files`` and are re-exported here (their operationIds name
+Download and upload live in ``downloads`` and ``uploads`` and are re-exported here (their operationIds name
 this module). The typed routes the real server overrides for legacy versions (info, finish, merge,
 duplicate, reopen, reset and the edit body) go through ``api.adapter``; the type-less info, the
 readable list and cancel answer latest shapes in every version. Lifecycle rules: reference §8.
@@ -25,8 +25,9 @@ from mockserver.compound import (
     resolve_compound,
 )
 from mockserver.errors import BadRequest, Forbidden, NotFound
-from mockserver.handlers.annotation_files import download_annotation, download_by_id, upload_annotations
 from mockserver.handlers.common import page_window
+from mockserver.handlers.downloads import download_annotation, download_by_id
+from mockserver.handlers.uploads import upload_annotations
 from mockserver.responses import json_response, messages, paged_response, with_messages
 from mockserver.tracing_merge import copy_layers, merge_layers
 from mockserver.views import annotations as views

@@ -35,6 +35,7 @@ BUILD_INFO = {
     "localDataStoreEnabled": True,
     "localTracingStoreEnabled": True,
 }
+DATASTORE_TOKEN_LIFETIME_MS = 24 * 3600 * 1000
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Max-Age": "600"}
 FEATURES = {"isWkorgInstance": False, "taskReopenAllowedInSeconds": 30, "allowDeleteDatasets": True,
             "jobsEnabled": False, "voxelyticsEnabled": False, "exportTiffMaxVolumeMVx": 1024}
@@ -56,9 +57,13 @@ async def read_features(api: Api, user: str | None = None) -> Response:
 
 
 async def generate_user_token(api: Api, user: str | None = None) -> Response:
-    """A short-lived datastore token; anonymous callers get an empty string (as the real server)."""
-    token = api.backend.ids.token(32) if api.principal(user) else ""
-    return json_response({"token": token})
+    """A datastore token for ``/data/...``, valid for one day; anonymous callers get ``""`` (as the real server)."""
+    me = api.principal(user)
+    if me is None:
+        return json_response({"token": ""})
+    record = r.DatastoreToken(api.backend.ids.token(32), me.id, api.now() + DATASTORE_TOKEN_LIFETIME_MS)
+    api.store.insert(record)
+    return json_response({"token": record.token})
 
 
 async def read_auth_token(api: Api, user: str | None = None) -> Response:

@@ -15,7 +15,6 @@ from mockserver import records as r
 from mockserver.api import Api
 from mockserver.auth import Principal
 from mockserver.errors import BadRequest, Forbidden, NotFound
-from mockserver.handlers.annotation_files import create_tasks_from_files
 from mockserver.handlers.common import OBJECT_ID, require_object_id
 from mockserver.handlers.projects import delete_tasks, find_project, may_read_project, readable_projects_clause
 from mockserver.handlers.task_creation import (
@@ -33,6 +32,7 @@ from mockserver.handlers.task_creation import (
     team_warnings,
 )
 from mockserver.handlers.task_requests import NO_TASK_AVAILABLE, new_task_annotation
+from mockserver.handlers.uploads import create_tasks_from_files
 from mockserver.responses import json_response, messages, with_messages
 from mockserver.views import annotations as annotation_views
 from mockserver.views import tasks as views

@@ -1,82 +1,20 @@
-"""NML writer and parser (reference §10): exact output format, round trips, hardening against hostile files."""
+"""NML reader (reference §10.3): round trips, the parser's defaults and rules, hostile and broken files."""
 
 from __future__ import annotations
 
 import copy
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 
-from mockserver import nml
 from mockserver.errors import ApiError
-from mockserver.nml import (
-    NmlDocument,
-    NmlEmptyError,
-    NmlParseError,
-    NmlVolume,
-    float32,
-    java_double,
-    parse_nml,
-    write_nml,
-)
+from mockserver.nml import NmlEmptyError, NmlParseError, float32, parse_nml, safe_xml, write_nml
 from mockserver.resources import fixtures_dir
-from mockserver.world.skeletons import random_skeleton
-
-# The server's output for an uploaded one-node skeleton (reference §10.1, recorded, v5c).
-REAL_EXAMPLE = """<things>
-  <meta name="writer" content="NmlWriter.scala" />
-  <meta name="writerGitCommit" content="84887cde6720a8ee7f014021a288e3f808048851" />
-  <meta name="timestamp" content="1698936238963" />
-  <meta name="annotationId" content="6543b5ae010000a70001f84d" />
-  <meta name="username" content="user_A BoyA" />
-  <parameters>
-    <experiment name="l4_sample" organization="Organization_X" description="" wkUrl="http://localhost:9000" />
-    <scale x="11.239999771118164" y="11.239999771118164" z="28.0" />
-    <offset x="0" y="0" z="0" />
-    <time ms="1698936238732" />
-    <editPosition x="0" y="0" z="0" />
-    <editRotation xRot="0.0" yRot="0.0" zRot="0.0" />
-    <zoomLevel zoom="2.0" />
-    <userBoundingBox id="0" name="Unnamed Bounding Box" isVisible="true" color.r="0.20000000298023224" color.g="0.5" color.b="0.10000000149011612" color.a="1.0" topLeftX="1024" topLeftY="512" topLeftZ="128" width="64" height="64" depth="64" />
-    <userBoundingBox id="1" name="task bounding box" color.r="0.2688414419435581" color.g="0.09884540310341794" color.b="0.09232899371420344" color.a="1.0" topLeftX="10" topLeftY="10" topLeftZ="10" width="5" height="5" depth="5" />
-  </parameters>
-  <thing id="2" color.r="0.22112327814102173" color.g="0.37779566645622253" color.b="0.7245979309082031" color.a="1.0" name="a tree" groupId="1">
-    <nodes>
-      <node id="3" radius="1.0" x="0" y="0" z="0" rotX="0.0" rotY="0.0" rotZ="0.0" inVp="0" inMag="0" bitDepth="0" interpolation="false" time="0" />
-    </nodes>
-    <edges />
-  </thing>
-  <branchpoints />
-  <comments>
-    <comment node="3" content="node 1" />
-  </comments>
-  <groups>
-    <group name="a group" id="1" />
-  </groups>
-</things>"""  # noqa: E501
+from tests.nml.test_writer import doc, skeleton
 
 MINIMAL = b'<things><parameters><experiment name="l4_sample"/></parameters>%s</things>'
-
-
-def doc(**changes: Any) -> NmlDocument:
-    values: dict[str, Any] = {
-        "dataset_name": "l4_sample", "organization": "sample_organization", "wk_url": "http://localhost:9000",
-        "timestamp": 1, "writer_commit": "0" * 40, "scale": [11.24, 11.24, 28.0],
-    }
-    values.update(changes)
-    return NmlDocument(**values)
-
-
-def skeleton(seed: int = 7) -> dict[str, Any]:
-    content = random_skeleton(random.Random(seed), {"topLeft": [100, 200, 300], "width": 512, "height": 512,
-                                                    "depth": 128}, 1_700_000_000_000)
-    content["groups"] = [{"groupId": 1, "name": "outer", "children": [{"groupId": 4, "name": "inner", "children": []}]}]
-    content["trees"][0]["groupId"] = 4
-    content["branchPoints"] = [{"node": 1, "time": 5}, {"node": 2, "time": 9}]
-    return content
-
 
 def with_trees(xml: bytes) -> bytes:
     return MINIMAL % xml
@@ -88,88 +26,6 @@ def reason(data: bytes, filename: str = "a.nml") -> str:
     assert caught.value.status == 400
     assert caught.value.error == f"Could not parse file: {filename}. {caught.value.reason}"
     return caught.value.reason
-
-
-# writing ---------------------------------------------------------------------------------------------
-
-
-def test_writer_reproduces_the_recorded_server_output() -> None:
-    content = {
-        "trees": [{"id": 2, "name": "a tree", "color": [float32(0.22112327814102173), float32(0.37779566645622253),
-                                                        float32(0.7245979309082031), 1.0],
-                   "groupId": 1, "type": None,
-                   "nodes": [{"id": 3, "position": [0, 0, 0], "radius": 1.0, "rotation": [0.0, 0.0, 0.0], "inVp": 0,
-                              "inMag": 0, "bitDepth": 0, "interpolation": False, "time": 0}],
-                   "edges": []}],
-        "comments": [{"node": 3, "content": "node 1"}], "branchPoints": [],
-        "groups": [{"groupId": 1, "name": "a group", "children": []}],
-        "userBoundingBoxes": [
-            {"id": 0, "name": "Unnamed Bounding Box", "isVisible": True,
-             "color": [float32(0.2), 0.5, float32(0.1), 1.0],
-             "boundingBox": {"topLeft": [1024, 512, 128], "width": 64, "height": 64, "depth": 64}},
-            {"id": 1, "name": "task bounding box", "isVisible": None,
-             "color": [0.2688414419435581, 0.09884540310341794, 0.09232899371420344, 1.0],
-             "boundingBox": {"topLeft": [10, 10, 10], "width": 5, "height": 5, "depth": 5}},
-        ],
-        "editPosition": [0, 0, 0], "editRotation": [0.0, 0.0, 0.0], "zoomLevel": 2.0, "activeNode": None,
-        "time": 1698936238732,
-    }
-    written = write_nml(doc(organization="Organization_X", timestamp=1698936238963,
-                            writer_commit="84887cde6720a8ee7f014021a288e3f808048851", description="",
-                            annotation_id="6543b5ae010000a70001f84d", username="user_A BoyA", skeleton=content))
-    assert written.decode() == REAL_EXAMPLE
-
-
-def test_writer_format_details() -> None:
-    content = skeleton()
-    content["trees"][1]["color"] = None
-    text = write_nml(doc(skeleton=content, task_id="a" * 24, description='say "hi" & <bye>\nnext line')).decode()
-    assert text.startswith("<things>\n  <meta name=\"writer\"")
-    assert "<?xml" not in text
-    assert 'color.r="" color.g="" color.b="" color.a="" name="tree002"' in text
-    assert '<meta name="taskId" content="aaaaaaaaaaaaaaaaaaaaaaaa" />' in text
-    assert 'description="say &quot;hi&quot; &amp; &lt;bye&gt;&#10;next line"' in text
-    for line in text.splitlines():
-        indent = len(line) - len(line.lstrip(" "))
-        assert indent % 2 == 0
-    node_line = next(line for line in text.splitlines() if "<node " in line)
-    attributes = [item.split("=")[0] for item in node_line.strip()[6:-3].split(" ")]
-    assert attributes == ["id", "radius", "x", "y", "z", "rotX", "rotY", "rotZ", "inVp", "inMag", "bitDepth",
-                          "interpolation", "time"]
-    branch_lines = [line.strip() for line in text.splitlines() if "<branchpoint " in line]
-    assert branch_lines == ['<branchpoint id="2" time="9" />', '<branchpoint id="1" time="5" />']  # newest first
-    assert '<group name="outer" id="1">\n      <group name="inner" id="4" />\n    </group>' in text
-    assert etree.fromstring(text.encode()).tag == "things"
-
-
-def test_volume_elements_and_skipped_data_note() -> None:
-    volume = {"fallbackLayer": "segmentation", "largestSegmentId": 2504698,
-              "segments": [{"id": 2504698, "name": None, "created": 1640104460458,
-                            "anchorPosition": [2785, 4423, 1792], "color": None, "groupId": None}], "groups": []}
-    with_data = write_nml(doc(volumes=[NmlVolume("Volume", volume, "data_Volume.zip")])).decode()
-    assert ('<volume id="0" name="Volume" location="data_Volume.zip" format="wkw" fallbackLayer="segmentation" '
-            'largestSegmentId="2504698">') in with_data
-    assert "<thing " not in with_data and "<comments" not in with_data
-    skipped = write_nml(doc(volumes=[NmlVolume("Volume", volume, None)], skip_volume_data=True)).decode()
-    assert ('  <volume id="0" name="Volume" fallbackLayer="segmentation" largestSegmentId="2504698">'
-            '<!--Note that volume data was omitted when downloading this annotation.-->\n'
-            '    <segments>\n'
-            '      <segment id="2504698" created="1640104460458" anchorPositionX="2785" anchorPositionY="4423" '
-            'anchorPositionZ="1792" />\n'
-            '    </segments>\n'
-            '    <groups />\n'
-            '  </volume>') in skipped
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (1.0, "1.0"), (0.0, "0.0"), (28, "28.0"), (123.5, "123.5"), (1e7, "1.0E7"), (1.5e-4, "1.5E-4"),
-    (float32(11.24), "11.239999771118164"), (-2.5, "-2.5"), (0.001, "0.001"),
-])
-def test_java_double(value: float, text: str) -> None:
-    assert java_double(value) == text
-
-
-# parsing ---------------------------------------------------------------------------------------------
 
 
 def test_round_trip_keeps_trees_nodes_edges_comments_branchpoints_groups() -> None:
@@ -298,6 +154,18 @@ XXE = (b'<?xml version="1.0"?><!DOCTYPE things [<!ENTITY xxe SYSTEM "file:///etc
                                    "encoding"),
     (b'<?xml version="1.0" encoding="UTF-7"?><things/>',
      "Failed to parse NML 'a.nml'. Error in Line 1 (column 1): Unsupported document encoding utf-7"),
+    (b'<html><body><p>hello</p></body></html>', "No parameters section found"),
+    (with_trees(b'<thing name="no id"/>'), "Invalid tree id "),
+    (with_trees(b'<thing id="1"><nodes><node id="1" x="1" y="2"/></nodes></thing>'),
+     "Invalid node position for node id 1"),
+    (with_trees(b'<thing id="1"><nodes><node id="1" x="1e999" y="0" z="0"/></nodes></thing>'),
+     "Invalid node position for node id 1"),
+    (with_trees(b'<thing id="1"><nodes><node x="1" y="2" z="3"/></nodes></thing>'), "Invalid node id "),
+    (with_trees(b'<thing id="1"><edges><edge source="1"/></edges></thing>'), "Invalid edge 1 "),
+    (b'<!DOCTYPE things SYSTEM "http://127.0.0.1:1/things.dtd"><things/>',
+     "Failed to parse NML 'a.nml'. Error in Line 1 (column 1): DOCTYPE is disallowed"),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE things [<!ELEMENT things ANY>]><things/>',
+     "Failed to parse NML 'a.nml'. Error in Line 2 (column 1): DOCTYPE is disallowed"),
 ])
 def test_bad_files_give_the_real_error_texts(data: bytes, expected: str) -> None:
     assert reason(data).startswith(expected)
@@ -308,10 +176,10 @@ def test_deep_nesting_and_too_many_elements_are_rejected(monkeypatch: pytest.Mon
     assert reason(deep).startswith("Failed to parse NML 'a.nml'.")
     groups = b"".join(b'<group id="%d">' % i for i in range(150)) + b"</group>" * 150
     assert "nested too deeply" in reason(with_trees(b"<groups>" + groups + b"</groups>"))
-    monkeypatch.setattr(nml, "MAX_ELEMENTS", 50)
+    monkeypatch.setattr(safe_xml, "MAX_ELEMENTS", 50)
     nodes = b"".join(b'<node id="%d" x="0" y="0" z="0"/>' % i for i in range(60))
     assert reason(with_trees(b'<thing id="1"><nodes>' + nodes + b"</nodes></thing>")).startswith("Too many elements")
-    monkeypatch.setattr(nml, "MAX_NML_BYTES", 100)
+    monkeypatch.setattr(safe_xml, "MAX_NML_BYTES", 100)
     assert reason(b" " * 101).startswith("File too large")
 
 
@@ -341,3 +209,65 @@ def test_mutated_files_never_raise_anything_but_api_errors() -> None:
             parse_nml(bytes(data), "m.nml")
         except ApiError as error:
             assert error.status == 400
+
+
+def xxe_payloads(secret: Path) -> list[bytes]:
+    """External entities pointing at ``secret``: in an attribute, in text, as a parameter entity."""
+    url = secret.as_uri().encode()
+    return [
+        b'<!DOCTYPE things [<!ENTITY xxe SYSTEM "' + url + b'">]>'
+        b'<things><parameters><experiment name="&xxe;"/></parameters></things>',
+        b'<!DOCTYPE things [<!ENTITY xxe SYSTEM "' + url + b'">]>'
+        b'<things><parameters><experiment name="l4_sample"/></parameters><comments>&xxe;</comments></things>',
+        b'<!DOCTYPE things [<!ENTITY % p SYSTEM "' + url + b'"> %p;]>'
+        b'<things><parameters><experiment name="l4_sample"/></parameters></things>',
+    ]
+
+
+@pytest.mark.parametrize("bypass_prolog_check", [False, True], ids=["as-served", "lxml-alone"])
+def test_external_entities_never_read_local_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  bypass_prolog_check: bool) -> None:
+    """XXE: the DOCTYPE is refused before parsing; even without that check lxml resolves nothing."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("MARKER-4f1c9e")
+    if bypass_prolog_check:
+        monkeypatch.setattr(safe_xml, "check_prolog", lambda data, filename: None)
+    for payload in xxe_payloads(secret):
+        with pytest.raises(NmlParseError) as caught:
+            parse_nml(payload, "xxe.nml")
+        assert "MARKER" not in caught.value.error
+
+
+def test_billion_laughs_is_refused_without_expansion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused for its DOCTYPE; without that check libxml2's amplification limit stops it."""
+    monkeypatch.setattr(safe_xml, "check_prolog", lambda data, filename: None)
+    with pytest.raises(NmlParseError) as caught:
+        parse_nml(BILLION_LAUGHS, "lol.nml")
+    assert "lollol" not in caught.value.error
+    assert len(caught.value.error) < 500
+
+
+def test_libxml2_limits_stay_on() -> None:
+    """huge_tree stays off: a text node over 10 MB fails fast."""
+    huge_text = with_trees(b"<comments>" + b"x" * (11 * 1024 * 1024) + b"</comments>")
+    assert "Text node too long" in reason(huge_text)
+
+
+def test_long_lists_are_streamed_and_the_rest_of_the_tree_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nodes, edges, comments … leave the XML tree while parsing (junk attributes with them); what stays
+    in the tree is capped."""
+    junk = b" ".join(b'junk%d="x"' % i for i in range(40))
+    nodes = b"".join(b'<node id="%d" x="1" y="2" z="3" %s/>' % (i, junk) for i in range(1, 201))
+    edges = b"".join(b'<edge source="%d" target="%d" %s/>' % (i, i + 1, junk) for i in range(1, 200))
+    data = with_trees(b'<thing id="1"><nodes>' + nodes + b"</nodes><edges>" + edges + b"</edges></thing>")
+    monkeypatch.setattr(safe_xml, "MAX_KEPT_ATTRIBUTES", 100)
+    monkeypatch.setattr(safe_xml, "MAX_KEPT_ELEMENTS", 50)
+    parsed = parse_nml(data, "junk.nml")  # 16,000 junk attributes, none of them kept
+    assert parsed.skeleton is not None and len(parsed.skeleton["trees"][0]["nodes"]) == 200
+    groups = b"".join(b'<group id="%d" a="" b="" c=""/>' % i for i in range(30))
+    assert reason(with_trees(b"<groups>" + groups + b"</groups>")) == "Too many attributes (more than 100)"
+    assert reason(with_trees(b"<groups>" + b"<x/>" * 60 + b"</groups>")) == "Too many elements (more than 50)"
+    stray = with_trees(b'<thing id="1"><nodes><node id="1" x="1" y="1" z="1"><node id="2" x="1" y="1" z="1"/>'
+                       b"</node></nodes></thing><node id=\"3\"/>")
+    parsed = parse_nml(stray, "stray.nml")  # only <things><thing><nodes><node> are nodes, as before
+    assert parsed.skeleton is not None and [n["id"] for n in parsed.skeleton["trees"][0]["nodes"]] == [1]

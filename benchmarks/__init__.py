@@ -1,0 +1,1 @@
+"""Load and scale runs against the mock; each writes its results to ``benchmarks/results/``."""

@@ -1,0 +1,332 @@
+"""``/__admin``: control of a running mock (reset, snapshots, world export/import, journal, rules, scenarios).
+
+``mount_admin`` (called by ``create_app``) builds the ``Control`` of the app, adds the journal, CORS
+and fault middleware in front of Connexion and mounts ``spec/admin/openapi.yaml`` with its own key
+(``X-Admin-Key``). The handlers below are the operations of that document (operationId = function
+name); like the API's handlers they are async and take their context, the ``Control``, first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hmac
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolver
+from connexion.security import ApiKeySecurityHandler
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+
+from mockserver import scenarios
+from mockserver.api import Backend
+from mockserver.errors import BadRequest, ConfigurationError, NotFound
+from mockserver.faults import FaultMiddleware, RuleSet
+from mockserver.journal import ADMIN_PREFIX, Journal, JournalMiddleware
+from mockserver.requestlog import RequestLog
+from mockserver.resources import spec_dir
+from mockserver.responses import empty_response, json_response
+from mockserver.scenarios import Applied, ScenarioNotFound
+from mockserver.specs import SpecLoader
+from mockserver.store import Store
+from mockserver.world import Recipe, WorldInfo, build_world
+from mockserver.world.arrange import Arranger
+from mockserver.world.dump import export_world, import_world
+
+if TYPE_CHECKING:
+    from mockserver.app import MockApp
+
+START = ("start",)
+"""Key of the world the server started with (seed, recipe, ``--scenario``, ``--state``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    name: str
+    created: int
+    revision: int
+    data: bytes = dataclasses.field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "created": self.created, "bytes": len(self.data), "revision": self.revision}
+
+
+@dataclasses.dataclass
+class Control:
+    """What the admin API (and the pytest plugin) control: the world, the journal, the rules, snapshots."""
+
+    backend: Backend
+    journal: Journal
+    rules: RuleSet
+    snapshots: dict[str, Snapshot] = dataclasses.field(default_factory=dict)
+    worlds: dict[tuple[Any, ...], tuple[bytes, WorldInfo]] = dataclasses.field(default_factory=dict)
+    current: tuple[Any, ...] = START
+
+    @property
+    def store(self) -> Store:
+        return self.backend.store
+
+    @property
+    def world(self) -> WorldInfo:
+        return self.backend.world
+
+    def reset(self, seed: int | None = None, recipe: str | None = None, *, journal: bool = True,
+              rules: bool = True) -> WorldInfo:
+        """Back to the start of the current world, or to the seeded world of ``seed``/``recipe``."""
+        if seed is not None or recipe is not None:
+            self.use_world(self.world.seed if seed is None else seed, recipe or self.world.recipe)
+        else:
+            self.store.reset()
+        if journal:
+            self.journal.clear()
+        if rules:
+            self.rules.clear()
+        return self.world
+
+    def use_world(self, seed: int, recipe: str) -> WorldInfo:
+        """Serve the seeded world of ``seed`` and ``recipe`` (built on first use, then restored)."""
+        key = (seed, recipe)
+        if key == self.current:
+            self.store.reset()
+            return self.world
+        if self.current not in self.worlds:  # keep the world we leave, to come back to it
+            self.store.reset()
+            self.worlds[self.current] = (self.store.snapshot(), self.world)
+        if key not in self.worlds:
+            self.worlds[key] = self._build(seed, recipe)
+        data, world = self.worlds[key]
+        self.store.restore(data)
+        self.store.mark_initial()
+        self.backend.world, self.current = world, key
+        return world
+
+    def _build(self, seed: int, recipe: str) -> tuple[bytes, WorldInfo]:
+        scratch = Store.open()
+        try:
+            world = build_world(scratch, seed, Recipe.load(recipe), self.backend.settings.base_url)
+            return scratch.snapshot(), world
+        finally:
+            scratch.close()
+
+    def take_snapshot(self, name: str) -> Snapshot:
+        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.store.revision, self.store.snapshot())
+        self.snapshots[name] = snapshot
+        return snapshot
+
+    def restore_snapshot(self, name: str) -> Snapshot:
+        snapshot = self.snapshots.get(name)
+        if snapshot is None:
+            raise NotFound(f"No snapshot named {name!r}")
+        self.store.restore(snapshot.data)
+        return snapshot
+
+    def load_scenario(self, name_or_path: str | None = None, *, source: str | None = None) -> Applied:
+        """Apply a bundled scenario (or a YAML ``source``) to the current world."""
+        if source is not None:
+            scenario = scenarios.parse(source, name=name_or_path or "inline")
+        else:
+            scenario = scenarios.load(name_or_path or "")
+        return scenarios.apply(scenario, self.store, self.world)
+
+    def arranger(self, seed: str = "test") -> Arranger:
+        return Arranger(self.store, self.world, seed=f"{seed}:{self.world.seed}")
+
+
+# wiring -----------------------------------------------------------------------------------------
+
+
+def admin_security_handler_class(key: str) -> type[ApiKeySecurityHandler]:
+    """The ``X-Admin-Key`` check of the admin API (for its ``security_map``)."""
+
+    def key_info(api_key: str, **_: Any) -> dict[str, Any] | None:
+        return {"sub": "admin"} if hmac.compare_digest(api_key.encode(), key.encode()) else None
+
+    class AdminKeySecurityHandler(ApiKeySecurityHandler):  # type: ignore[misc]
+        def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[..., Any]:
+            return key_info
+
+    return AdminKeySecurityHandler
+
+
+class AdminResolver(Resolver):  # type: ignore[misc]
+    """operationId → its handler in ``HANDLERS``, with ``Control`` bound first."""
+
+    def __init__(self, control: Control) -> None:
+        super().__init__(function_resolver=lambda operation_id: functools.partial(HANDLERS[operation_id], control))
+
+
+def mount_admin(app: MockApp, backend: Backend) -> Control:
+    """Add the journal, CORS and fault middleware and the ``/__admin`` API to ``app``; return its ``Control``.
+
+    Call before any other middleware is added: the journal must be outermost, to see every answer.
+    """
+    settings = backend.settings
+    control = Control(backend, Journal(settings.journal_size), RuleSet(settings.seed))
+    if settings.scenario is None and settings.state is None:
+        control.current = (settings.seed, settings.recipe)  # the start is the plain seeded world
+    control.journal.listeners.append(RequestLog(settings.request_log_limit))
+    app.add_middleware(JournalMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, journal=control.journal)
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=origins,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Total-Count"], max_age=600)
+    app.add_middleware(FaultMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, rules=control.rules)
+    app.add_api(SpecLoader().load(spec_dir() / "admin" / "openapi.yaml"), base_path=ADMIN_PREFIX,
+                name="admin", resolver=AdminResolver(control), validate_responses=True, strict_validation=True,
+                resolver_error=501,
+                security_map={"apiKey": admin_security_handler_class(settings.effective_admin_key)})
+    return control
+
+
+def _state(control: Control) -> dict[str, Any]:
+    world = control.world
+    users = [{"role": u.role, "id": u.id, "email": u.email, "token": u.token} for u in world.known_users]
+    return {"seed": world.seed, "recipe": world.recipe, "revision": control.store.revision, "users": users}
+
+
+def _bad_request(exc: ConfigurationError) -> BadRequest:
+    return BadRequest(str(exc))
+
+
+# handlers ---------------------------------------------------------------------------------------
+
+
+async def read_info(control: Control) -> Response:
+    return json_response(_state(control))
+
+
+async def reset(control: Control, body: dict[str, Any] | bytes | None = None) -> Response:
+    body = body if isinstance(body, dict) else {}  # no body (no content type): Connexion passes raw bytes
+    try:
+        control.reset(body.get("seed"), body.get("recipe"), journal=body.get("journal", True),
+                      rules=body.get("rules", True))
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response(_state(control))
+
+
+async def list_snapshots(control: Control) -> Response:
+    return json_response([s.to_json() for s in sorted(control.snapshots.values(), key=lambda s: s.name)])
+
+
+async def create_snapshot(control: Control, body: dict[str, Any]) -> Response:
+    return json_response(control.take_snapshot(body["name"]).to_json(), status=201)
+
+
+async def restore_snapshot(control: Control, name: str) -> Response:
+    control.restore_snapshot(name)
+    return json_response(_state(control))
+
+
+async def delete_snapshot(control: Control, name: str) -> Response:
+    if control.snapshots.pop(name, None) is None:
+        raise NotFound(f"No snapshot named {name!r}")
+    return empty_response(204)
+
+
+async def export_world_json(control: Control) -> Response:
+    return json_response(export_world(control.store, control.world))
+
+
+async def import_world_json(control: Control, body: dict[str, Any]) -> Response:
+    try:
+        control.backend.world = import_world(control.store, body)
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response(_state(control))
+
+
+async def list_scenarios(control: Control) -> Response:
+    return json_response([s.to_json() for s in scenarios.available()])
+
+
+async def load_scenario(control: Control, name: str) -> Response:
+    try:
+        applied = control.load_scenario(name)
+    except ScenarioNotFound as exc:
+        raise NotFound(str(exc)) from None
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response(applied.to_json())
+
+
+async def load_scenario_source(control: Control, body: dict[str, Any]) -> Response:
+    try:
+        applied = control.load_scenario(body.get("name"), source=body["source"])
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response(applied.to_json())
+
+
+async def list_journal(control: Control, method: str | None = None, path: str | None = None,
+                       limit: int = 100) -> Response:
+    try:
+        entries = control.journal.entries(method, path)
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response({"count": len(entries), "entries": [e.to_json() for e in entries[:limit]]})
+
+
+async def count_journal(control: Control, method: str | None = None, path: str | None = None) -> Response:
+    try:
+        return json_response({"count": control.journal.count(method, path)})
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+
+
+async def clear_journal(control: Control) -> Response:
+    control.journal.clear()
+    return empty_response(204)
+
+
+async def list_rules(control: Control) -> Response:
+    return json_response([rule.to_json() for rule in control.rules.all()])
+
+
+async def create_rule(control: Control, body: dict[str, Any]) -> Response:
+    try:
+        rule = control.rules.add(body)
+    except ConfigurationError as exc:
+        raise _bad_request(exc) from None
+    return json_response(rule.to_json(), status=201)
+
+
+async def read_rule(control: Control, id_: str) -> Response:
+    rule = control.rules.get(id_)
+    if rule is None:
+        raise NotFound(f"No rule {id_!r}")
+    return json_response(rule.to_json())
+
+
+async def update_rule(control: Control, id_: str, body: dict[str, Any]) -> Response:
+    rule = control.rules.set_enabled(id_, body["enabled"])
+    if rule is None:
+        raise NotFound(f"No rule {id_!r}")
+    return json_response(rule.to_json())
+
+
+async def delete_rule(control: Control, id_: str) -> Response:
+    if not control.rules.remove(id_):
+        raise NotFound(f"No rule {id_!r}")
+    return empty_response(204)
+
+
+async def clear_rules(control: Control) -> Response:
+    control.rules.clear()
+    return empty_response(204)
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    "read_info": read_info, "reset": reset,
+    "list_snapshots": list_snapshots, "create_snapshot": create_snapshot,
+    "restore_snapshot": restore_snapshot, "delete_snapshot": delete_snapshot,
+    "export_world": export_world_json, "import_world": import_world_json,
+    "list_scenarios": list_scenarios, "load_scenario": load_scenario, "load_scenario_source": load_scenario_source,
+    "list_journal": list_journal, "count_journal": count_journal, "clear_journal": clear_journal,
+    "list_rules": list_rules, "create_rule": create_rule, "read_rule": read_rule, "update_rule": update_rule,
+    "delete_rule": delete_rule, "clear_rules": clear_rules,
+}
+"""operationId of ``spec/admin/openapi.yaml`` → handler."""

@@ -1,0 +1,99 @@
+"""``mockserver admin …`` against a running server (the plugin's), through click's runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from mockserver.cli import main
+from mockserver.pytest_plugin import MockServer
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def run(mockserver: MockServer) -> Invoke:
+    def invoke(*args: str, **env: str) -> Result:
+        return CliRunner().invoke(main, ["admin", "--url", mockserver.url, *args],
+                                  env={"MOCKSERVER_ADMIN_KEY": mockserver.admin_key, **env})
+
+    return invoke
+
+
+def test_info_and_reset(run: Invoke, mockserver: MockServer) -> None:
+    info = run("info")
+    assert info.exit_code == 0 and json.loads(info.output)["users"][2]["token"] == mockserver.token("user")
+    mockserver.client("admin").post("/teams", json={"name": "cli_lab"})
+    result = run("reset")
+    assert result.exit_code == 0 and result.output.startswith("world: seed 1, recipe default")
+    assert "cli_lab" not in {t["name"] for t in mockserver.client("admin").get("/teams").json()}
+    assert run("reset", "--seed", "3", "--recipe", "tiny").output.startswith("world: seed 3, recipe tiny")
+
+
+def test_snapshots(run: Invoke) -> None:
+    assert "snapshot cli_snap:" in run("snapshot", "cli_snap").output
+    assert run("snapshot").output.startswith("cli_snap ")
+    assert run("restore", "cli_snap").output.startswith("restored cli_snap")
+    assert run("snapshot", "cli_snap", "--delete").output == "deleted snapshot cli_snap\n"
+    missing = run("restore", "cli_snap")
+    assert missing.exit_code == 1 and "404 No snapshot named 'cli_snap'" in missing.output
+
+
+def test_export_and_import(run: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "world.json"
+    assert run("export", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["format"] == "mockserver-world/1"
+    assert run("import", str(target)).output.startswith(f"imported {target}")
+
+
+def test_journal(run: Invoke, mockserver: MockServer) -> None:
+    client = mockserver.client("user")
+    client.get("/user")
+    client.post("/user/tasks/request")
+    listing = run("journal")
+    assert "POST   /api/v5/user/tasks/request 200" in listing.output
+    assert run("journal", "--count", "--method", "GET").output == "1\n"
+    as_json = json.loads(run("journal", "--json", "--path", "/api/*/user").output)
+    assert as_json["count"] == 1
+    assert run("journal", "--clear").output == "journal cleared\n"
+
+
+def test_faults_latency_and_rules(run: Invoke, mockserver: MockServer) -> None:
+    added = run("fault", "status", "/api/v5/user", "--status", "503", "--body", '{"messages": []}',
+                "--times", "1")
+    assert added.output == "rule r1: status on * /api/v5/user\n"
+    assert mockserver.client().get("/user").status_code == 503
+    assert run("latency", "/api/**", "--min-ms", "1", "--max-ms", "2", "--disabled").exit_code == 0
+    listing = run("rules", "--enable", "r2").output
+    assert "r1    on  status" in listing and "matched 1, applied 1" in listing and "r2    on  latency" in listing
+    assert "r1" not in run("rules", "--delete", "r1").output
+    assert run("rules", "--clear").output == ""
+    bad = run("fault", "status", "api/no-slash")
+    assert bad.exit_code == 1 and "400" in bad.output
+
+
+def test_scenarios(run: Invoke, mockserver: MockServer, tmp_path: Path) -> None:
+    assert "no_tasks_left" in run("scenario").output
+    assert run("scenario", "no_tasks_left").output == "loaded no_tasks_left\n"
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("description: mine\nsteps:\n  - add_team: {name: cli_scenario_lab, as: team}\n")
+    assert run("scenario", str(mine)).output.startswith("loaded mine: team=")
+    assert run("scenario", str(tmp_path / "none.yaml")).exit_code == 1
+
+
+def test_clear_errors(mockserver: MockServer) -> None:
+    wrong_key = CliRunner().invoke(main, ["admin", "--url", mockserver.url, "--admin-key", "nope", "info"])
+    assert wrong_key.exit_code == 1 and "refused the admin key" in wrong_key.output
+    nobody = CliRunner().invoke(main, ["admin", "--url", "http://127.0.0.1:9", "info"])
+    assert nobody.exit_code == 1 and "cannot reach mockserver at http://127.0.0.1:9" in nobody.output
+
+
+def test_default_url_and_key_come_from_the_environment(mockserver: MockServer) -> None:
+    host, port = mockserver.url.removeprefix("http://").split(":")
+    env = {"MOCKSERVER_HOST": host, "MOCKSERVER_PORT": port, "MOCKSERVER_SEED": "1"}
+    result = CliRunner().invoke(main, ["admin", "info"], env=env)
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from mockserver.cli import main
+
+
+def test_help_names_the_safety_options() -> None:
+    result = CliRunner().invoke(main, ["contract", "--help"])
+    assert result.exit_code == 0
+    for option in ("--api-version", "--token", "--allow-writes", "--rate-limit", "--max-requests", "--max-time",
+                   "--report", "--report-dir", "WK_TOKEN"):
+        assert option in result.output
+
+
+def test_bad_options_are_usage_errors() -> None:
+    result = CliRunner().invoke(main, ["contract", "http://127.0.0.1:1", "--rate-limit", "fast"])
+    assert result.exit_code == 2 and "rate limit" in result.output
+    result = CliRunner().invoke(main, ["contract", "ftp://host", "--api-version", "v2"])
+    assert result.exit_code == 2 and "http://" in result.output
