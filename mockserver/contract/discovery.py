@@ -88,8 +88,8 @@ class Fixups:
     """Fills references to existing things, and rules the spec cannot express (at most one skeleton
     layer, no negative instance count), into positive cases (from the run's ``before_call`` hook)."""
 
-    def __init__(self, facts: Facts) -> None:
-        self.facts = facts
+    def __init__(self, facts: Facts, owns: Callable[[str], bool] = lambda key: False) -> None:
+        self.facts, self.owns = facts, owns
         self.by_operation: dict[str, Callable[[Any], None]] = {
             "POST /tasks": self._tasks,
             "PUT /tasks/{id}": self._task,
@@ -109,8 +109,9 @@ class Fixups:
     def _task_item(self, item: Any) -> None:
         if not isinstance(item, dict):
             return
-        values = {"taskTypeId": self.facts.task_type_id, "projectName": self.facts.project_name,
-                  "dataSet": self.facts.dataset}
+        values = {"taskTypeId": self.facts.task_type_id, "dataSet": self.facts.dataset,
+                  # a project of the run's own (from a link) stays; anything else becomes the sandbox
+                  "projectName": None if self.owns(str(item.get("projectName"))) else self.facts.project_name}
         item.update({key: value for key, value in values.items() if value})
         item.pop("baseAnnotation", None)
         item["scriptId"] = None

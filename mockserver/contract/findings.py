@@ -56,7 +56,7 @@ def read_junit(path: Path) -> tuple[list[Finding], dict[str, str]]:
                 skipped[name] = text or "skipped"
             elif element.tag in ("failure", "error"):
                 findings.extend(_parse(name, element.tag, text))
-    return findings, skipped
+    return list(dict.fromkeys(findings)), skipped
 
 
 def _parse(operation: str, tag: str, text: str) -> list[Finding]:

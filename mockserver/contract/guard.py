@@ -22,6 +22,7 @@ from mockserver.contract.policy import Policy, Sandbox, policy_of, targets_owned
 from mockserver.errors import ConfigurationError
 
 REDACTED = "[Filtered]"
+MIN_SECRET_LENGTH = 6
 PROBE_METHODS = frozenset({"TRACE", "OPTIONS"})
 """Safe methods (RFC 9110) no route declares; sent to check the 405 answer when writes are allowed."""
 
@@ -114,7 +115,8 @@ class Redactor:
     """Replaces the token in text, in streams and in report files."""
 
     def __init__(self, secrets: list[str]) -> None:
-        self.secrets = [secret for secret in secrets if secret]
+        # Shorter strings are no credentials (a real token has 22 characters) and would garble the output.
+        self.secrets = [secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH]
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:

@@ -9,6 +9,7 @@ every report file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from mockserver.contract import checks, findings
-from mockserver.contract.discovery import Fixups, discover, open_sandbox
+from mockserver.contract.discovery import Facts, Fixups, discover, open_sandbox
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
 from mockserver.contract.policy import Created, Policy, created_by, is_allowed, policy_of
@@ -38,6 +39,18 @@ def operations_of(version: str) -> list[str]:
     document = SpecLoader().load(spec_path(version))
     return [f"{method.upper()} {path}" for path, item in document["paths"].items()
             for method in item if method in {"get", "head", "put", "post", "patch", "delete"}]
+
+
+def linked(version: str, labels: list[str]) -> bool:
+    """Whether a response of one of ``labels`` links to another of them (else there is no stateful phase)."""
+    document = SpecLoader().load(spec_path(version))
+    operations = {op.get("operationId"): f"{method.upper()} {path}" for path, item in document["paths"].items()
+                  for method, op in item.items() if isinstance(op, dict) and "responses" in op}
+    selected = set(labels)
+    return any(operations.get(link.get("operationId")) in selected
+               for label, (method, path) in ((label, label.split(" ", 1)) for label in selected)
+               for response in document["paths"][path][method.lower()]["responses"].values()
+               for link in response.get("links", {}).values())
 
 
 def selected_operations(options: ContractOptions) -> list[str]:
@@ -105,18 +118,19 @@ def run_contract(options: ContractOptions) -> int:
     if not labels:
         click.echo("no operation selected", err=True)
         return EXIT_ERROR
+    if "stateful" in options.phases and not linked(options.version, labels):
+        options = dataclasses.replace(options, phases=tuple(p for p in options.phases if p != "stateful"))
     args = [str(spec_path(options.version)), *_selection_args(labels)]
     with _redacted_process(redactor), tempfile.TemporaryDirectory(prefix="contract-") as scratch:
         _echo_plan(options, labels)
-        with _client(options) as client:
-            facts = discover(client, guard)
-            if options.allow_writes:
-                facts = open_sandbox(client, guard, facts)
+        facts = _facts(options, guard)
         junit = (options.report_dir if "junit" in options.reports else Path(scratch)) / "junit.xml"
         config = SchemathesisConfig.from_dict(schemathesis_config(options, labels, facts, junit))
-        with RunHooks(guard, Fixups(facts)).registered(), checks.registered():
-            code = _schemathesis_run(args, config)
-        cleaned = cleanup(options, guard)
+        try:
+            with RunHooks(guard, Fixups(facts, guard.sandbox.owns)).registered(), checks.registered():
+                code = _schemathesis_run(args, config)
+        finally:
+            cleaned = cleanup(options, guard)
         found, _ = findings.read_junit(junit)
         _echo_summary(guard, cleaned, found)
         if guard.budget_exhausted and code == EXIT_INTERRUPTED:
@@ -126,6 +140,17 @@ def run_contract(options: ContractOptions) -> int:
     if code == EXIT_OK and not cleaned:
         return EXIT_FAILED
     return code if code in (EXIT_OK, EXIT_FAILED) else EXIT_ERROR
+
+
+def _facts(options: ContractOptions, guard: Guard) -> Facts:
+    """What the deployment holds (and the sandbox project with --allow-writes); empty if it cannot be read."""
+    try:
+        with _client(options) as client:
+            facts = discover(client, guard)
+            return open_sandbox(client, guard, facts) if options.allow_writes else facts
+    except httpx.HTTPError as exc:
+        click.echo(f"could not read the deployment before the run ({exc}); generated data only", err=True)
+        return Facts()
 
 
 def _client(options: ContractOptions) -> httpx.Client:
@@ -165,13 +190,13 @@ def _redacted_process(redactor: Redactor) -> Iterator[None]:
 def _echo_plan(options: ContractOptions, labels: list[str]) -> None:
     mode = "writes allowed (own resources only)" if options.allow_writes else "read-only (GET/HEAD)"
     click.echo(f"contract {options.version} against {options.api_url}: {len(labels)} operations, {mode}, "
-               f"rate limit {options.rate_limit or 'off'}, at most {options.max_requests or '∞'} requests "
-               f"and {options.max_time or '∞'} s")
+               f"phases {','.join(options.phases)}, rate limit {options.rate_limit or 'off'}, "
+               f"at most {options.max_requests or '∞'} requests and {options.max_time or '∞'} s")
 
 
 def _echo_summary(guard: Guard, cleaned: bool, found: list[findings.Finding]) -> None:
     if found:
-        click.echo(f"{len(found)} failed checks (operation: check):")
+        click.echo(f"{len(found)} finding(s) (operation: check):")
         click.echo("\n".join(findings.render(found)))
     sent = ", ".join(f"{method} {count}" for method, count in sorted(guard.sent.items())) or "none"
     click.echo(f"requests sent: {sent}; refused by the safety guard: {sum(guard.refused.values())}")
@@ -198,21 +223,27 @@ def cleanup(options: ContractOptions, guard: Guard) -> bool:
     with _client(options) as client:
         for item in items:
             guard.limiter.wait()
-            if item.kind == "annotations":
-                guard.sent["PATCH"] += 1
-                response = client.patch(f"/annotations/{item.typ or 'Explorational'}/{item.id}/finish",
-                                        params={"timestamp": int(time.time() * 1000)})
-                ok = response.status_code < 300 or response.status_code in (400, 404)  # 400: already finished
-                archived += ok
-            else:
-                guard.sent["DELETE"] += 1
-                response = client.delete(_cleanup_path(item, options.version))
-                ok = response.status_code < 300 or response.status_code == 404  # 404: gone with its project
+            try:
+                ok = _remove(client, item, options.version, guard)
+            except httpx.HTTPError:
+                ok = False
+            archived += ok and item.kind == "annotations"
             if not ok:
                 left.append(item)
-    click.echo(f"cleanup: {len(items) - archived} resources deleted, {archived} explorational annotations "
+    click.echo(f"cleanup: {len(items) - archived - len(left)} resources deleted, {archived} explorational annotations "
                f"archived, {len(left)} left behind")
     return not left
+
+
+def _remove(client: httpx.Client, item: Created, version: str, guard: Guard) -> bool:
+    if item.kind == "annotations":
+        guard.sent["PATCH"] += 1
+        response = client.patch(f"/annotations/{item.typ or 'Explorational'}/{item.id}/finish",
+                                params={"timestamp": int(time.time() * 1000)})
+        return response.status_code < 300 or response.status_code in (400, 404)  # 400: already finished
+    guard.sent["DELETE"] += 1
+    response = client.delete(_cleanup_path(item, version))
+    return response.status_code < 300 or response.status_code == 404  # 404: gone with its project
 
 
 def _cleanup_path(item: Created, version: str) -> str:
