@@ -30,7 +30,7 @@ from mockserver.requestlog import RequestLog
 from mockserver.resources import spec_dir
 from mockserver.responses import empty_response, json_response
 from mockserver.scenarios import Applied, ScenarioNotFound
-from mockserver.specs import SpecLoader
+from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
 from mockserver.world import Recipe, WorldInfo, build_world
 from mockserver.world.arrange import Arranger
@@ -174,10 +174,11 @@ def mount_admin(app: MockApp, backend: Backend) -> Control:
         app.add_middleware(CORSMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=origins,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Total-Count"], max_age=600)
     app.add_middleware(FaultMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, rules=control.rules)
-    app.add_api(SpecLoader().load(spec_dir() / "admin" / "openapi.yaml"), base_path=ADMIN_PREFIX,
-                name="admin", resolver=AdminResolver(control), validate_responses=True, strict_validation=True,
-                resolver_error=501,
-                security_map={"apiKey": admin_security_handler_class(settings.effective_admin_key)})
+    with tested_documents():
+        app.add_api(SpecLoader().bundle(spec_dir() / "admin" / "openapi.yaml"), base_path=ADMIN_PREFIX,
+                    name="admin", resolver=AdminResolver(control), validate_responses=True, strict_validation=True,
+                    resolver_error=501,
+                    security_map={"apiKey": admin_security_handler_class(settings.effective_admin_key)})
     return control
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
 from mockserver.resolver import VersionResolver
 from mockserver.scenarios import apply_all
 from mockserver.settings import Settings
-from mockserver.specs import SpecLoader, spec_path
+from mockserver.specs import SpecLoader, spec_path, tested_documents
 from mockserver.store import Store
 from mockserver.validation import (
     RealServerParameterValidator,
@@ -78,29 +77,30 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.backend = backend
     app.control = mount_admin(app, backend)  # first: its journal middleware must be the outermost
-    mounts = [(version, f"/api/{version}") for version in ADAPTERS] + [(LATEST, "/api")]
+    mounts = [(version, f"/api/{version}") for version in ADAPTERS]  # "/api" = latest: ApiVersionMiddleware
     loader = SpecLoader()
     documents = {version: loader.bundle(spec_path(version)) for version in ADAPTERS}
-    for version, base_path in mounts:
+    with tested_documents():
+        for version, base_path in mounts:
+            app.add_api(
+                documents[version],
+                base_path=base_path,
+                name=base_path.strip("/").replace("/", "-"),
+                resolver=VersionResolver(Api(backend, ADAPTERS[version])),
+                validate_responses=settings.validate_responses,
+                strict_validation=False,
+                resolver_error=501,
+            )
         app.add_api(
-            copy.deepcopy(documents[version]),
-            base_path=base_path,
-            name=base_path.strip("/").replace("/", "-"),
-            resolver=VersionResolver(Api(backend, ADAPTERS[version])),
+            loader.bundle(spec_path("datastore")),
+            base_path="/data",
+            name="data",
+            resolver=VersionResolver(Api(backend, ADAPTERS[LATEST])),
             validate_responses=settings.validate_responses,
             strict_validation=False,
             resolver_error=501,
+            security_map={"apiKey": passthrough_security_handler_class()},
         )
-    app.add_api(
-        loader.bundle(spec_path("datastore")),
-        base_path="/data",
-        name="data",
-        resolver=VersionResolver(Api(backend, ADAPTERS[LATEST])),
-        validate_responses=settings.validate_responses,
-        strict_validation=False,
-        resolver_error=501,
-        security_map={"apiKey": passthrough_security_handler_class()},
-    )
     app.add_middleware(ApiVersionMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, versions=ADAPTERS, latest=LATEST)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
     app.add_error_handler(ApiError, render_api_error)

@@ -7,10 +7,14 @@ while it builds routes) keeps start-up fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import yaml
+from connexion.spec import OpenAPISpecification
 
 from mockserver.errors import ConfigurationError
 from mockserver.resources import spec_dir
@@ -22,11 +26,28 @@ def spec_path(version: str, api: str = "webknossos") -> Path:
     return spec_dir() / api / version / "openapi.yaml"
 
 
+@contextmanager
+def tested_documents() -> Iterator[None]:
+    """Inside: Connexion takes the documents as valid instead of validating each one again.
+
+    The test suite validates every document with Connexion's own validator (and with
+    openapi-spec-validator); at start-up that validation would cost about 0.2 s per mounted API.
+    """
+    with mock.patch.object(OpenAPISpecification, "_validate_spec", classmethod(lambda cls, spec: None)):
+        yield
+
+
+def connexion_validate(document: dict[str, Any]) -> None:
+    """Connexion's own validation of a document (what ``tested_documents`` skips at start-up)."""
+    OpenAPISpecification._validate_spec(document)
+
+
 class SpecLoader:
     """Resolves documents whose ``$ref``s point into sibling files (``file.yaml#/Name``, ``#/a/b``)."""
 
     def __init__(self) -> None:
         self._files: dict[Path, Any] = {}
+        self._paths: dict[tuple[Path, str], Path] = {}
 
     def load(self, path: Path) -> dict[str, Any]:
         """The document at ``path`` with every reference replaced by (a fresh copy of) its target."""
@@ -68,6 +89,12 @@ class SpecLoader:
             return [self._bundled(item, base, bundled) for item in node]
         return node
 
+    def _path(self, base: Path, relative: str) -> Path:
+        key = (base.parent, relative)
+        if key not in self._paths:
+            self._paths[key] = (base.parent / relative).resolve()
+        return self._paths[key]
+
     def _file(self, path: Path) -> Any:
         if path not in self._files:
             try:
@@ -91,7 +118,7 @@ class SpecLoader:
 
     def _target(self, reference: str, base: Path) -> tuple[Any, Path, str]:
         file_part, _, pointer = reference.partition("#")
-        target_file = (base.parent / file_part).resolve() if file_part else base
+        target_file = self._path(base, file_part) if file_part else base
         node = self._file(target_file)
         for token in filter(None, pointer.split("/")):
             token = token.replace("~1", "/").replace("~0", "~")

@@ -126,14 +126,26 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
         return error
 
 
-def without_object_id_patterns(schema: Any) -> Any:
-    """``schema`` without the ObjectId ``pattern`` (the handlers check ids, with the real error texts)."""
-    if isinstance(schema, list):
-        return [without_object_id_patterns(item) for item in schema]
-    if not isinstance(schema, dict):
+def without_object_id_patterns(schema: Any, copies: dict[int, Any] | None = None) -> Any:
+    """``schema`` without the ObjectId ``pattern`` (the handlers check ids, with the real error texts).
+
+    Shared sub-schemas stay shared and cycles stay cycles (Connexion attaches the document's
+    ``components`` to the schemas it validates with, and bundled documents share sub-schemas).
+    """
+    copies = {} if copies is None else copies
+    if not isinstance(schema, (dict, list)):
         return schema
-    return {key: without_object_id_patterns(value) for key, value in schema.items()
-            if not (key == "pattern" and value == OBJECT_ID_PATTERN)}
+    if id(schema) in copies:
+        return copies[id(schema)]
+    if isinstance(schema, list):
+        items: list[Any] = copies.setdefault(id(schema), [])
+        items.extend(without_object_id_patterns(item, copies) for item in schema)
+        return items
+    result: dict[str, Any] = copies.setdefault(id(schema), {})
+    for key, value in schema.items():
+        if not (key == "pattern" and value == OBJECT_ID_PATTERN):
+            result[key] = without_object_id_patterns(value, copies)
+    return result
 
 
 def request_body_validator_class() -> type[JSONRequestBodyValidator]:
