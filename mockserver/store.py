@@ -9,9 +9,10 @@ path it persists across restarts (WAL journal).
 from __future__ import annotations
 
 import dataclasses
+import operator
 import sqlite3
 import threading
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar, cast, get_args, get_type_hints
@@ -28,14 +29,18 @@ _SQL_TYPES = {int: "INTEGER", bool: "INTEGER", str: "TEXT", float: "REAL"}
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_users_token ON users(token)",
     "CREATE INDEX IF NOT EXISTS ix_memberships_team ON memberships(team_id)",
-    "CREATE INDEX IF NOT EXISTS ix_tasks_project ON tasks(project_id)",
-    "CREATE INDEX IF NOT EXISTS ix_tasks_type ON tasks(task_type_id)",
-    "CREATE INDEX IF NOT EXISTS ix_annotations_task ON annotations(task_id)",
-    "CREATE INDEX IF NOT EXISTS ix_annotations_user ON annotations(user_id, typ)",
+    # task lists are filtered by project or type and ordered by (created, id): no sort, LIMIT stops early
+    "CREATE INDEX IF NOT EXISTS ix_tasks_project_created ON tasks(project_id, created, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tasks_type_created ON tasks(task_type_id, created, id)",
+    # covering: a task's instance counts and tracing time, a user's tasks (no table rows read)
+    "CREATE INDEX IF NOT EXISTS ix_annotations_task_state ON annotations(task_id, state, tracing_time)",
+    "CREATE INDEX IF NOT EXISTS ix_annotations_user_task ON annotations(user_id, typ, task_id)",
     "CREATE INDEX IF NOT EXISTS ix_datasets_org_name ON datasets(organization_id, name)",
     "CREATE INDEX IF NOT EXISTS ix_projects_name ON projects(organization_id, name)",
     "CREATE INDEX IF NOT EXISTS ix_logged_times_user ON logged_times(user_id)",
 )
+RETIRED_INDEXES = ("ix_tasks_project", "ix_tasks_type", "ix_annotations_task", "ix_annotations_user")
+"""Indexes of earlier versions, superseded by the ones above (dropped from ``--state`` files)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +88,45 @@ def _ddl(cls: type[Any]) -> str:
     return _table(cls).ddl(get_type_hints(cls))
 
 
+@cache
+def _row_encoder(cls: Any) -> Callable[[Any], Sequence[Any]]:
+    """A record → row values function for bulk inserts (as ``Store._values``, without per-column lookups)."""
+    table = _table(cls)
+    values = operator.attrgetter(*table.columns)
+    json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
+
+    def encode(record: Any) -> Sequence[Any]:
+        row = list(values(record))
+        try:
+            for i in json_positions:
+                if row[i] is not None:
+                    row[i] = orjson.dumps(row[i]).decode()
+        except orjson.JSONEncodeError:  # let _encode raise its OverflowError naming the column
+            return [Store._encode(column, getattr(record, column), table) for column in table.columns]
+        return row
+
+    return encode
+
+
+@cache
+def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
+    """A row (columns in field order) → record function: JSON columns parsed, booleans made ``bool``."""
+    table = _table(cls)
+    json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
+    bool_positions = [i for i, column in enumerate(table.columns) if column in table.bool_columns]
+
+    def decode(row: Sequence[Any]) -> Any:
+        values = list(row)
+        for i in json_positions:
+            if values[i] is not None:
+                values[i] = orjson.loads(values[i])
+        for i in bool_positions:
+            values[i] = bool(values[i])
+        return cls(*values)
+
+    return decode
+
+
 class Store:
     """Records in one SQLite database; see the module docstring."""
 
@@ -94,6 +138,9 @@ class Store:
         self._initial: bytes | None = None
         self._by_key: dict[tuple[Any, ...], Any] = {}
         self.revision = 0
+        self.shared = False
+        """Whether other processes may write the same database (a ``--state`` file)."""
+        self._external = 0
 
     @classmethod
     def open(cls, path: str | None = None) -> Store:
@@ -103,12 +150,15 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
         store = cls(connection)
+        store.shared = bool(path)
         store.create_schema()
         return store
 
     def create_schema(self) -> None:
         for record_type in RECORD_TYPES:
             self._db.execute(_ddl(record_type))
+        for name in RETIRED_INDEXES:
+            self._db.execute(f"DROP INDEX IF EXISTS {name}")
         for statement in INDEXES:
             self._db.execute(statement)
 
@@ -141,6 +191,17 @@ class Store:
 
     # reads --------------------------------------------------------------------------------------
 
+    def version(self) -> tuple[int, int]:
+        """(commits of this store, commits of other connections to the same file): changes whenever
+        the data may have. Another process's commit also drops the memo of ``get()``."""
+        if not self.shared:
+            return (self.revision, 0)
+        external = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if external != self._external:
+            self._external = external
+            self._by_key.clear()
+        return (self.revision, external)
+
     def get(self, cls: type[R], *key: Any) -> R | None:
         """The record with this primary key, or None (memoized until the next write)."""
         cache_key = (cls, *key)
@@ -150,6 +211,16 @@ class Store:
         table = _table(cls)
         where = " AND ".join(f"{c} = ?" for c in table.primary_key)
         found = self.one(cls, where, key)
+        self._by_key[cache_key] = found
+        return found
+
+    def lookup(self, cls: type[R], where: str, params: Params = ()) -> R | None:
+        """``one()``, memoized until the next write (for hot lookups such as tokens)."""
+        cache_key = (cls, where, *params)
+        if cache_key in self._by_key:
+            found: R | None = self._by_key[cache_key]
+            return found
+        found = self.one(cls, where, params)
         self._by_key[cache_key] = found
         return found
 
@@ -199,6 +270,14 @@ class Store:
                 marks = ", ".join("?" for _ in table.columns)
                 sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
                 self._db.execute(sql, self._values(record, table))
+
+    def insert_many(self, cls: type[Any], records: Iterable[Any]) -> None:
+        """Insert records of one type with one prepared statement (bulk loads: the world builder)."""
+        table = _table(cls)
+        marks = ", ".join("?" for _ in table.columns)
+        sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
+        with self.transaction():
+            self._db.executemany(sql, map(_row_encoder(cast(Hashable, cls)), records))
 
     def update(self, record: R, **changes: Any) -> R:
         """Write ``changes`` to the stored row of ``record`` and return the updated record."""
@@ -273,13 +352,5 @@ class Store:
 
     @staticmethod
     def _record(cls: type[R], row: sqlite3.Row) -> R:
-        table = _table(cls)
-        values: dict[str, Any] = {}
-        for column in table.columns:
-            value = row[column]
-            if value is not None and column in table.json_columns:
-                value = orjson.loads(value)
-            elif column in table.bool_columns:
-                value = bool(value)
-            values[column] = value
-        return cls(**values)
+        record: R = _row_decoder(cast(Hashable, cls))(row)
+        return record

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,34 @@ def test_file_store_persists_across_reopen(tmp_path: Path) -> None:
     reopened = Store.open(path)
     assert [t.name for t in reopened.select(r.Team)] == ["persisted"]
     assert reopened.integrity_ok()
+
+
+def test_insert_many_stores_what_insert_stores() -> None:
+    tasks = [r.Task(f"{i:024x}", "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 1, [i, 2, 3], [0.0, 0.0, 0.0], i,
+                    bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1} if i % 2 else None)
+             for i in range(5)]
+    one_by_one, bulk = Store.open(), Store.open()
+    one_by_one.insert(*tasks)
+    bulk.insert_many(r.Task, iter(tasks))
+    assert bulk.select(r.Task, order="id") == tasks
+    assert bulk.rows("SELECT * FROM tasks ORDER BY rowid") == one_by_one.rows("SELECT * FROM tasks ORDER BY rowid")
+
+
+def test_insert_many_names_a_column_it_cannot_encode() -> None:
+    store = Store.open()
+    task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [2**70, 0, 0], [0.0, 0.0, 0.0], 5)
+    with pytest.raises(OverflowError, match="edit_position"):
+        store.insert_many(r.Task, [task])
+    assert store.count(r.Task) == 0
+
+
+def test_indexes_of_earlier_versions_are_replaced_in_state_files(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    Store.open(path).close()
+    old = sqlite3.connect(path)
+    old.execute("DROP INDEX ix_tasks_project_created")
+    old.execute("CREATE INDEX ix_tasks_project ON tasks(project_id)")
+    old.commit()
+    old.close()
+    names = Store.open(path).scalars("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks'")
+    assert "ix_tasks_project" not in names and "ix_tasks_project_created" in names

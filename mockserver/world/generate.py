@@ -32,6 +32,8 @@ TASK_TYPE_SUMMARIES = (
     ("myelin segmentation", "volume"), ("glia annotation", "skeleton"),
 )
 ROLE_ORDER = ("admin", "manager", "user")
+BATCH_ROWS = 5_000
+"""Records the builder collects before writing them with one statement per table."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +69,7 @@ def build_world(store: Store, seed: int, recipe: Recipe, public_url: str) -> Wor
     builder = _Builder(store, seed, recipe, public_url.rstrip("/"))
     with store.transaction():
         known = builder.build()
+        builder.flush()
     return WorldInfo(seed=seed, recipe=recipe.name, known_users=known)
 
 
@@ -86,6 +89,9 @@ class _Builder:
         self.clock = EPOCH_MS
         self.used_names: set[str] = set()
         self.type_domains: dict[str, str] = {}
+        self.pending: dict[type[Any], list[Any]] = {}
+        self.pending_rows = 0
+        self.team_users: dict[tuple[str, ...], list[r.User]] = {}
 
     # helpers ----------------------------------------------------------------------------------
 
@@ -106,7 +112,30 @@ class _Builder:
         return (datetime.date(2012, 1, 1) + datetime.timedelta(days=self.rng.randrange(3650))).isoformat()
 
     def add(self, *records: Any) -> None:
-        self.store.insert(*records)
+        """Queue records for insertion (in order per table, so row ids do not depend on batching)."""
+        for record in records:
+            queue = self.pending.get(type(record))
+            if queue is None:
+                queue = self.pending[type(record)] = []
+            queue.append(record)
+        self.pending_rows += len(records)
+        if self.pending_rows >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued records; needed before reading the store."""
+        for cls, records in self.pending.items():
+            self.store.insert_many(cls, records)
+        self.pending.clear()
+        self.pending_rows = 0
+
+    def select_users(self, where: str, params: tuple[str, ...]) -> list[r.User]:
+        """Users of a team (memoized: users and memberships do not change while projects are built)."""
+        key = (where, *params)
+        if key not in self.team_users:
+            self.flush()
+            self.team_users[key] = self.store.select(r.User, where, params)
+        return self.team_users[key]
 
     # world ------------------------------------------------------------------------------------
 
@@ -257,7 +286,7 @@ class _Builder:
         for index, task_count in enumerate(plan):
             team = teams[0] if index < 2 else self.rng.choice(teams)
             created = self.tick()
-            managers = self.store.select(r.User, "id IN (SELECT user_id FROM memberships WHERE team_id = ? AND "
+            managers = self.select_users("id IN (SELECT user_id FROM memberships WHERE team_id = ? AND "
                                          "is_team_manager = 1) AND organization_id = ?", (team.id, org.id))
             owner = managers[0] if managers else users[0]
             name = self.unique(
@@ -270,7 +299,7 @@ class _Builder:
             self.add(project)
             dataset = self.rng.choice(active)
             task_type = self.rng.choice(task_types)
-            members = self.store.select(r.User, "id IN (SELECT user_id FROM memberships WHERE team_id = ?)", (team.id,))
+            members = self.select_users("id IN (SELECT user_id FROM memberships WHERE team_id = ?)", (team.id,))
             for _ in range(task_count):
                 self.task(project, dataset, task_type, scripts, members)
 
@@ -280,30 +309,32 @@ class _Builder:
         bbox = dataset.data_source["dataLayers"][0]["boundingBox"]
         low, high = self.recipe.instances_per_task
         total = self.rng.randint(max(low, 1), max(high, 1))
-        position = [bbox["topLeft"][i] + self.rng.randrange(s) for i, s in enumerate(
-            (bbox["width"], bbox["height"], bbox["depth"]))]
+        (x, y, z), randrange = bbox["topLeft"], self.rng.randrange
+        position = [x + randrange(bbox["width"]), y + randrange(bbox["height"]), z + randrange(bbox["depth"])]
         task_bbox = None
         if self.rng.random() < 0.5:
             task_bbox = {"topLeft": [p - 64 for p in position], "width": 128, "height": 128, "depth": 64}
-        domain = self.type_domains[task_type.id]
-        task = r.Task(
-            id=self.ids.object_id(created), project_id=project.id, task_type_id=task_type.id, dataset_id=dataset.id,
-            needed_experience_domain=domain, needed_experience_value=self.rng.randint(1, 3),
-            total_instances=total, pending_instances=total, edit_position=position, edit_rotation=[0.0, 0.0, 0.0],
-            created=created, script_id=self.rng.choice(scripts).id if scripts and self.rng.random() < 0.2 else None,
-            bounding_box=task_bbox, creation_info=None, description=None,
-        )
-        assignees = self.rng.sample(members, k=min(len(members), int(total * self.recipe.assigned_fraction)))
+        task_id = self.ids.object_id(created)
+        experience = self.rng.randint(1, 3)
+        script_id = self.rng.choice(scripts).id if scripts and self.rng.random() < 0.2 else None
+        assigned = min(len(members), int(total * self.recipe.assigned_fraction))
+        # sample(k=0) draws nothing: skipping it keeps the random sequence and saves its overhead per task
+        assignees = self.rng.sample(members, k=assigned) if assigned else []
         pending = total
         for user in assignees:
             state = self.rng.choices(["Finished", "Active", "Cancelled"], weights=[5, 3, 1])[0]
-            self.annotation(user, dataset, task_type.tracing_type, state=state, task=task)
+            self.annotation(user, dataset, task_type.tracing_type, state=state, task_id=task_id)
             if state != "Cancelled":
                 pending -= 1
-        self.add(dataclasses.replace(task, pending_instances=pending))
+        self.add(r.Task(
+            id=task_id, project_id=project.id, task_type_id=task_type.id, dataset_id=dataset.id,
+            needed_experience_domain=self.type_domains[task_type.id], needed_experience_value=experience,
+            total_instances=total, pending_instances=pending, edit_position=position, edit_rotation=[0.0, 0.0, 0.0],
+            created=created, script_id=script_id, bounding_box=task_bbox, creation_info=None, description=None,
+        ))
 
     def annotation(self, user: r.User, dataset: r.Dataset, tracing_type: str, *, state: str,
-                   task: r.Task | None = None) -> None:
+                   task_id: str | None = None) -> None:
         created = self.tick(0.05)
         bbox = dataset.data_source["dataLayers"][0]["boundingBox"]
         layers = []
@@ -316,11 +347,11 @@ class _Builder:
             tracing = r.Tracing(self.ids.tracing_id(), "Volume", volume_content("segmentation", segment_id))
             self.add(tracing)
             layers.append({"tracingId": tracing.id, "typ": "Volume", "name": "Volume"})
-        explorational = task is None
+        explorational = task_id is None
         self.add(r.Annotation(
             id=self.ids.object_id(created), typ="Explorational" if explorational else "Task", state=state,
             user_id=user.id, dataset_id=dataset.id, layers=layers, created=created,
-            modified=created + self.rng.randint(1, 5000) * 1000, task_id=None if explorational else task.id,  # type: ignore[union-attr]
+            modified=created + self.rng.randint(1, 5000) * 1000, task_id=task_id,
             name=self.fake.catch_phrase() if explorational and self.rng.random() < 0.5 else "",
             description=self.fake.sentence() if explorational and self.rng.random() < 0.3 else "",
             visibility=self.rng.choice(["Internal", "Internal", "Public", "Private"]) if explorational else "Internal",
@@ -350,6 +381,7 @@ class _Builder:
                 self.add(r.LoggedTime(self.ids.object_id(created), user.id, 2023, month, self.rng.randint(60, 90_000)))
 
     def short_links(self) -> None:
+        self.flush()
         annotations = self.store.select(r.Annotation, order="id", limit=self.recipe.short_links)
         for annotation in annotations:
             link = r.ShortLink(self.ids.object_id(self.tick(0.1)), self.ids.token(16),

@@ -38,11 +38,13 @@ def random_skeleton(rng: random.Random, bbox: dict[str, Any], created_ms: int) -
     low = bbox["topLeft"]
     size = (bbox["width"], bbox["height"], bbox["depth"])
     content = empty_skeleton([low[i] + size[i] // 2 for i in range(3)], created_ms)
+    (x, y, z), (width, height, depth) = low, (max(s, 1) for s in size)
+    randrange = rng.randrange
     node_id = 1
     for tree_id in range(1, rng.randint(1, 3) + 1):
         nodes, edges = [], []
         for index in range(rng.randint(3, 12)):
-            position = [low[i] + rng.randrange(max(size[i], 1)) for i in range(3)]
+            position = [x + randrange(width), y + randrange(height), z + randrange(depth)]
             nodes.append(_node(node_id, position, created_ms + index * 1000))
             if index:
                 edges.append([rng.choice(nodes[:-1])["id"], node_id])

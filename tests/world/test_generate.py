@@ -69,10 +69,34 @@ def test_known_users_have_the_roles_they_are_printed_with() -> None:
     assert len({u.token for u in info.known_users}) == 3
 
 
-def test_large_recipe_has_a_project_with_more_than_1000_tasks() -> None:
-    store = world(1, "large")
-    counts = store.scalars("SELECT COUNT(*) FROM tasks GROUP BY project_id ORDER BY 1 DESC LIMIT 1")
+@pytest.fixture(scope="module")
+def large() -> Store:
+    """The `large` world (a few seconds to build: 100,000 tasks)."""
+    return world(1, "large")
+
+
+def test_large_recipe_has_its_counts(large: Store) -> None:
+    recipe = Recipe.load("large")
+    orgs = recipe.organizations
+    assert large.count(r.User) == orgs * recipe.users == 2000
+    assert large.count(r.Project) == orgs * (recipe.projects + 1)
+    assert large.count(r.Task) == orgs * (recipe.projects * recipe.tasks_per_project + recipe.large_project_tasks)
+    assert large.count(r.Task) == 100_000
+    assert 18_000 <= large.count(r.Annotation) <= 22_000
+    assert large.count(r.Annotation, "typ = 'Task'") > 5_000
+    assert large.count(r.Annotation, "typ = 'Explorational'") > 5_000
+
+
+def test_large_recipe_has_a_project_with_more_than_1000_tasks(large: Store) -> None:
+    counts = large.scalars("SELECT COUNT(*) FROM tasks GROUP BY project_id ORDER BY 1 DESC LIMIT 1")
     assert counts[0] > 1000
+
+
+def test_large_recipe_instance_counters_add_up(large: Store) -> None:
+    off = large.scalars("SELECT COUNT(*) FROM tasks t WHERE pending_instances < 0 OR pending_instances + (SELECT "
+                        "COUNT(*) FROM annotations a WHERE a.task_id = t.id AND a.state != 'Cancelled') "
+                        "!= total_instances")
+    assert off == [0]
 
 
 @pytest.mark.parametrize(
