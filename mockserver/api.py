@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from mockserver.auth import Principal, principal_for
 from mockserver.errors import Unauthorized
+from mockserver.readcache import ReadCache
 from mockserver.settings import Settings
 from mockserver.store import Store
 from mockserver.versions.base import Adapter
@@ -33,6 +34,11 @@ class Backend:
     world: WorldInfo
     clock: Callable[[], int] = wall_clock_ms
     ids: IdFactory = dataclasses.field(default_factory=lambda: IdFactory(random.Random()))
+    reads: ReadCache = dataclasses.field(init=False)
+    """Responses of pure reads until the next change of the world (``readcache.py``)."""
+
+    def __post_init__(self) -> None:
+        self.reads = ReadCache(self.store, enabled=self.settings.cache_reads)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,6 +8,7 @@ own annotations and what their teams may read. Anonymous callers see only public
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,17 @@ class Principal:
         return {team for team, manager in self.teams.items() if manager}
 
 
+def may_edit_dataset(store: Store, viewer: Principal | None, dataset: r.Dataset) -> bool:
+    """The real ``DatasetService.isEditableBy``: admins and dataset managers of the dataset's organization,
+    and the managers of one of its allowed teams."""
+    if viewer is None or not viewer.in_organization(dataset.organization_id):
+        return False
+    if viewer.is_admin or viewer.user.is_dataset_manager:
+        return True
+    allowed = store.scalars("SELECT team_id FROM dataset_teams WHERE dataset_id = ?", (dataset.id,))
+    return any(viewer.manages(team_id) for team_id in allowed)
+
+
 def load_principal(store: Store, user: r.User) -> Principal:
     memberships = store.select(r.Membership, "user_id = ?", (user.id,))
     return Principal(user, {m.team_id: m.is_team_manager for m in memberships})
@@ -86,9 +98,11 @@ def token_lookup(store: Store) -> Callable[..., dict[str, Any] | None]:
     """The ``X-Auth-Token`` check: token → ``{"sub": user id}``, or None for an unknown token."""
 
     def token_info(api_key: str, **_: Any) -> dict[str, Any] | None:
-        user = store.one(r.User, "token = ? AND is_active = 1", (api_key,))
+        store.version()  # first thing a request does: notice other processes' writes (--workers)
+        user = store.lookup(r.User, "token = ? AND is_active = 1", (api_key,))
         return {"sub": user.id} if user else None
 
+    token_info.__signature__ = inspect.signature(token_info)  # type: ignore[attr-defined]  # inspected per request
     return token_info
 
 

@@ -41,6 +41,11 @@ def main() -> None:
 @click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,
               help="Skip response validation (faster; the mock may then drift from its spec). "
                    "[MOCKSERVER_VALIDATE_RESPONSES=false]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Server processes sharing the world of --state (default 1). [MOCKSERVER_WORKERS]")
+@click.option("--no-read-cache", "cache_reads", flag_value=False, default=None,
+              help="Build every read anew instead of answering repeated reads of an unchanged world from a "
+                   "cache. [MOCKSERVER_CACHE_READS=false]")
 @click.option("--scenario", default=None, help="Scenario(s) to load at start, comma-separated (bundled name or "
                                                 "YAML path). [MOCKSERVER_SCENARIO]")
 @click.option("--admin-key", default=None, help="X-Admin-Key of /__admin (default: derived from the seed). "

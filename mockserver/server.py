@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import socket
 import threading
 import time
@@ -19,9 +20,10 @@ from rich.console import Console
 from uvicorn.logging import DefaultFormatter
 
 from mockserver.app import MockApp, create_app, describe
+from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.requestlog import RequestLog
-from mockserver.settings import Settings
+from mockserver.settings import Settings, to_env
 
 GRACE_SECONDS = 5
 logger = logging.getLogger("mockserver")
@@ -55,7 +57,7 @@ def configure_logging(level: str) -> None:
     handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s"))
     handler.mockserver_console = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
-    logger.setLevel(level.upper())
+    logger.setLevel(logging.DEBUG if level.lower() == "trace" else level.upper())  # uvicorn's extra level
     logger.propagate = False
 
 
@@ -69,6 +71,9 @@ def run(settings: Settings) -> None:
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=free_port(settings.host))
     configure_logging(settings.log_level)
+    if settings.workers > 1:
+        run_workers(settings)
+        return
     app = create_app(settings)
     banner(app, Console(soft_wrap=True))
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
@@ -78,6 +83,35 @@ def run(settings: Settings) -> None:
     finally:
         flush_request_log(app)
         app.backend.store.close()
+
+
+def run_workers(settings: Settings) -> None:
+    """``settings.workers`` uvicorn processes on one port, all serving the world of the ``--state`` file.
+
+    The world is built (or opened) here first, so the workers only open it. Each worker keeps its own
+    journal, rules and snapshots (``/__admin``); the world itself is shared: a write answered by one
+    worker is seen by the next request to any other (``Store.version()``).
+    """
+    if settings.state is None:
+        raise ConfigurationError("--workers needs --state FILE: every worker serves the world kept in that file")
+    app = create_app(settings)
+    banner(app, Console(soft_wrap=True))
+    logger.info("%d workers share %s", settings.workers, settings.state)
+    app.backend.store.close()
+    os.environ.update(to_env(settings))
+    # the workers import Connexion afresh: keep its notice about Starlette's test client out of the output
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"),
+                                                           "ignore:Using `httpx` with"]))
+    uvicorn.run("mockserver.server:worker_app", factory=True, host=settings.host, port=settings.port,
+                workers=settings.workers, log_level=settings.log_level, access_log=False,
+                timeout_graceful_shutdown=GRACE_SECONDS)
+
+
+def worker_app() -> MockApp:
+    """The app of one ``--workers`` process (its settings come from the ``MOCKSERVER_*`` environment)."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)
 
 
 class BackgroundServer:

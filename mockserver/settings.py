@@ -24,6 +24,8 @@ class Settings:
     public_url: str | None = None
     """Base URL the world links to (datastore URL, short links); default ``http://{host}:{port}``."""
     validate_responses: bool = True
+    cache_reads: bool = True
+    """Answer repeated pure reads from a cache that any change of the world empties (``readcache.py``)."""
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
     scenario: str | None = None
@@ -36,6 +38,8 @@ class Settings:
     """Requests kept in the request journal."""
     request_log_limit: int = 10
     """Request log lines per second (more are summed up in one line); 0: no request log."""
+    workers: int = 1
+    """Server processes; more than one needs ``state`` (they all serve the world kept in that file)."""
 
     @property
     def base_url(self) -> str:
@@ -57,6 +61,16 @@ class Settings:
                 values[field.name] = _parse(field.name, raw, field.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def to_env(settings: Settings) -> dict[str, str]:
+    """``MOCKSERVER_*`` variables from which ``Settings.from_env()`` rebuilds ``settings`` (worker processes)."""
+    values = {}
+    for field in dataclasses.fields(settings):
+        value = getattr(settings, field.name)
+        if value is not None:
+            values[f"MOCKSERVER_{field.name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    return values
 
 
 def derived_admin_key(seed: int) -> str:

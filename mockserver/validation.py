@@ -8,14 +8,19 @@ A body that does not fit still fails the request with 500, exactly like the stoc
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections import OrderedDict
 from collections.abc import Generator, MutableMapping
 from typing import Any
 
 import jsonschema_rs
 import orjson
 from connexion.exceptions import NonConformingResponseBody
+from connexion.json_schema import Draft4RequestValidator
+from connexion.utils import is_null, is_nullable
 from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-untyped]
 
 logger = logging.getLogger("mockserver.validation")
 
@@ -50,46 +55,90 @@ def _convert_member(key: str, value: Any) -> Any:
 
 
 class ValidatorCache:
-    """Compiled validators of one app, keyed by the identity of the (resolved) schema object."""
+    """Compiled validators of one app, keyed by the identity of the (resolved) schema object, and the
+    response bodies each one has already accepted.
 
-    def __init__(self) -> None:
+    Validation is a pure function of (schema, body bytes): a body byte-for-byte equal to one that
+    passed needs no second check. Accepted bodies are remembered up to ``max_bytes`` in all (least
+    recently used first out); a body that was never seen, such as one built from a record that no
+    longer fits its schema, is always validated.
+    """
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_body_bytes: int = 2 * 1024 * 1024) -> None:
         self._compiled: dict[int, tuple[Any, Any]] = {}
+        self._accepted: OrderedDict[tuple[int, bytes], None] = OrderedDict()
+        self._accepted_bytes = 0
+        self.max_bytes, self.max_body_bytes = max_bytes, max_body_bytes
 
     def get(self, schema: dict[str, Any]) -> Any:
         entry = self._compiled.get(id(schema))
         if entry is None or entry[0] is not schema:
             entry = (schema, jsonschema_rs.validator_for(to_json_schema(schema)))
             self._compiled[id(schema)] = entry
+            self._forget(id(schema))
         return entry[1]
+
+    def accepted(self, schema: dict[str, Any], body: bytes) -> bool:
+        """Whether ``body`` already passed ``schema``'s validator."""
+        key = (id(schema), body)
+        if key in self._accepted and self._compiled.get(id(schema), (None,))[0] is schema:
+            self._accepted.move_to_end(key)
+            return True
+        return False
+
+    def remember(self, schema: dict[str, Any], body: bytes) -> None:
+        """Note that ``body`` passed ``schema``'s validator."""
+        if len(body) > self.max_body_bytes or (id(schema), body) in self._accepted:
+            return
+        self._accepted[(id(schema), body)] = None
+        self._accepted_bytes += len(body)
+        while self._accepted_bytes > self.max_bytes:
+            (_, dropped), _ = self._accepted.popitem(last=False)
+            self._accepted_bytes -= len(dropped)
+
+    def _forget(self, schema_id: int) -> None:
+        for key in [key for key in self._accepted if key[0] == schema_id]:
+            del self._accepted[key]
+            self._accepted_bytes -= len(key[1])
 
 
 def response_validator_class(cache: ValidatorCache) -> type[JSONResponseBodyValidator]:
     """A connexion response validator class bound to ``cache`` (for ``validator_map``)."""
 
     class FastJSONResponseBodyValidator(JSONResponseBodyValidator):  # type: ignore[misc]
+        _raw: bytes = b""
+
         def _parse(self, stream: Generator[bytes, None, None]) -> Any:
-            body = b"".join(stream)
+            body = self._raw = b"".join(stream)
             if not body:
                 return None
+            if self._schema and cache.accepted(self._schema, body):
+                return ACCEPTED
             try:
                 return orjson.loads(body)
             except orjson.JSONDecodeError as exc:
                 raise NonConformingResponseBody(str(exc)) from None
 
         def _validate(self, body: Any) -> None:
-            if not self._schema:
+            if not self._schema or body is ACCEPTED:
                 return
             validator = cache.get(self._schema)
             error = next(iter(validator.iter_errors(body)), None)
-            if error is not None:
-                path = ".".join(str(p) for p in error.instance_path)
-                scope: MutableMapping[str, Any] = self._scope
-                logger.error("response of %s %s does not conform to the spec: %s at %r",
-                             scope.get("method"), scope.get("path"), error.message, path)
-                raise NonConformingResponseBody(
-                    detail=f"Response body does not conform to specification. {error.message} - '{path}'")
+            if error is None:
+                cache.remember(self._schema, self._raw)
+                return
+            path = ".".join(str(p) for p in error.instance_path)
+            scope: MutableMapping[str, Any] = self._scope
+            logger.error("response of %s %s does not conform to the spec: %s at %r",
+                         scope.get("method"), scope.get("path"), error.message, path)
+            raise NonConformingResponseBody(
+                detail=f"Response body does not conform to specification. {error.message} - '{path}'")
 
     return FastJSONResponseBodyValidator
+
+
+ACCEPTED = object()
+"""What ``_parse`` returns for a body the schema already accepted (nothing left to validate)."""
 
 
 OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
@@ -111,8 +160,18 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
                            param_name: str | None = None) -> str | None:
-        error: str | None = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        """Connexion's check (same messages) with one compiled validator per parameter schema."""
         schema = param.get("schema", param)
+        error: str | None = None
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is not None:
+            try:
+                parameter_validator(canonical_json(schema)).validate(value)
+            except ValidationError as exception:
+                error = str(exception)
+        elif param.get("required"):
+            return f"Missing {parameter_type} parameter '{param['name']}'"
         bounds = INTEGER_RANGES.get(schema.get("format", ""))
         if error is None and bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
             return f"{value} is out of the {schema['format']} range of {parameter_type} parameter '{param['name']}'"
@@ -124,6 +183,16 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
             param = {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
         error: str | None = super().validate_path_parameter(param, request)
         return error
+
+
+def canonical_json(schema: Any) -> bytes:
+    return orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
+
+
+@functools.lru_cache(maxsize=1024)
+def parameter_validator(schema: bytes) -> Draft4Validator:
+    """Connexion's parameter validator (``Draft4Validator`` with formats) for a schema given as JSON."""
+    return Draft4Validator(orjson.loads(schema), format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
 def without_object_id_patterns(schema: Any, copies: dict[int, Any] | None = None) -> Any:
@@ -150,13 +219,21 @@ def without_object_id_patterns(schema: Any, copies: dict[int, Any] | None = None
 
 def request_body_validator_class() -> type[JSONRequestBodyValidator]:
     """Connexion's JSON body validator, minus the ObjectId patterns (converted once per schema)."""
-    converted: dict[int, tuple[Any, Any]] = {}
+    converted: dict[int, tuple[Any, Any, Any]] = {}
 
     class IdTolerantJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         def __init__(self, *, schema: dict[str, Any], **kwargs: Any) -> None:
             entry = converted.get(id(schema))
             if entry is None or entry[0] is not schema:
-                entry = converted[id(schema)] = (schema, without_object_id_patterns(schema))
+                stripped = without_object_id_patterns(schema)
+                validator = Draft4RequestValidator(stripped, format_checker=Draft4Validator.FORMAT_CHECKER)
+                entry = converted[id(schema)] = (schema, stripped, validator)
             super().__init__(schema=entry[1], **kwargs)
+            self._compiled = entry[2]
+
+        @property
+        def _validator(self) -> Any:
+            """Connexion builds a validator per request; the schema's own one is reused here."""
+            return self._compiled
 
     return IdTolerantJSONRequestBodyValidator

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -117,3 +118,39 @@ def test_bad_recipe_is_a_clear_error(tmp_path: Path) -> None:
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 2
     assert "users must be an integer" in result.stderr
+
+
+def test_workers_share_one_world(tmp_path: Path) -> None:
+    """Two processes serve one --state file: a write on one is seen by every later read, on any of them."""
+    server = Served("--recipe", "tiny", "--workers", "2", "--state", str(tmp_path / "world.sqlite"))
+    try:
+        headers = {"X-Auth-Token": server.token("admin")}
+        deadline = time.monotonic() + 60
+        while sum("Application startup complete" in line for line in server.lines) < 2:
+            assert time.monotonic() < deadline, "".join(server.lines)
+            time.sleep(0.1)
+        assert len({line.split("[")[1] for line in server.lines if "Started server process" in line}) == 2
+
+        def fresh_reads(path: str, count: int = 20) -> list[Any]:
+            return [httpx.get(f"{server.url}{path}", headers=headers).json() for _ in range(count)]
+
+        before = fresh_reads("/api/v5/users")  # every worker now has the list in its read cache
+        me = httpx.get(f"{server.url}/api/v5/user", headers=headers).json()
+        renamed = httpx.patch(f"{server.url}/api/v5/users/{me['id']}", headers=headers,
+                              json={**me, "firstName": "Everywhere"})
+        assert renamed.status_code == 200
+        after = fresh_reads("/api/v5/users")
+        assert all("Everywhere" not in {u["firstName"] for u in users} for users in before)
+        assert all("Everywhere" in {u["firstName"] for u in users} for users in after)
+        created = httpx.post(f"{server.url}/api/v5/teams", json={"name": "shared_lab"}, headers=headers).json()
+        assert all(created["id"] in {t["id"] for t in teams} for teams in fresh_reads("/api/v5/teams"))
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+
+
+def test_workers_need_a_state_file() -> None:
+    result = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--workers", "2", "--recipe", "tiny"],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2
+    assert "--workers needs --state" in result.stderr

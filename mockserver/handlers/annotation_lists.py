@@ -12,6 +12,7 @@ from mockserver import records as r
 from mockserver.api import Api
 from mockserver.auth import Principal
 from mockserver.handlers.common import find_user
+from mockserver.readcache import cached_read
 from mockserver.responses import paged_response
 from mockserver.views import annotations as views
 
@@ -39,6 +40,7 @@ def _explorationals(api: Api, user_id: str, **paging: object) -> Response:
                           total)
 
 
+@cached_read
 async def list_own_tasks(api: Api, user: str | None = None, is_finished: bool | None = None, limit: int | None = None,
                          page_number: int | None = None, include_total_count: bool | None = None) -> Response:
     me = api.require(user)
@@ -46,6 +48,7 @@ async def list_own_tasks(api: Api, user: str | None = None, is_finished: bool | 
                   include_total_count=include_total_count)
 
 
+@cached_read
 async def list_own_annotations(api: Api, user: str | None = None, is_finished: bool | None = None,
                                limit: int | None = None, page_number: int | None = None,
                                include_total_count: bool | None = None) -> Response:
@@ -54,6 +57,7 @@ async def list_own_annotations(api: Api, user: str | None = None, is_finished: b
                            include_total_count=include_total_count)
 
 
+@cached_read
 async def list_user_tasks(api: Api, id_: str, user: str | None = None, is_finished: bool | None = None,
                           limit: int | None = None, page_number: int | None = None,
                           include_total_count: bool | None = None) -> Response:
@@ -63,6 +67,7 @@ async def list_user_tasks(api: Api, id_: str, user: str | None = None, is_finish
                   include_total_count=include_total_count)
 
 
+@cached_read
 async def list_user_annotations(api: Api, id_: str, user: str | None = None, is_finished: bool | None = None,
                                 limit: int | None = None, page_number: int | None = None,
                                 include_total_count: bool | None = None) -> Response:

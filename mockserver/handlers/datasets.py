@@ -9,9 +9,10 @@ from starlette.responses import Response
 
 from mockserver import records as r
 from mockserver.api import Api
-from mockserver.auth import Principal
+from mockserver.auth import Principal, may_edit_dataset
 from mockserver.errors import BadRequest, Forbidden, NotFound
 from mockserver.handlers.explorationals import create_explorational_annotation
+from mockserver.readcache import cached_read
 from mockserver.responses import empty_response, json_response
 from mockserver.views import datasets as views
 from mockserver.views.annotations import annotation as annotation_view
@@ -40,11 +41,12 @@ def find_dataset(api: Api, organization_name: str, name: str, me: Principal | No
 
 def editable_dataset(api: Api, organization_name: str, name: str, me: Principal) -> r.Dataset:
     dataset = find_dataset(api, organization_name, name, me)
-    if not views.may_edit_dataset(me, dataset):
+    if not may_edit_dataset(api.store, me, dataset):
         raise Forbidden()
     return dataset
 
 
+@cached_read
 async def list_datasets(
     api: Api,
     user: str | None = None,
@@ -98,6 +100,7 @@ def _folder_and_children(api: Api, folder_id: str) -> list[str]:
     return found
 
 
+@cached_read
 async def read_dataset(api: Api, organization_name: str, data_set_name: str, user: str | None = None,
                        sharing_token: str | None = None) -> Response:
     me = api.principal(user)
@@ -128,14 +131,17 @@ async def update_dataset(api: Api, organization_name: str, data_set_name: str, b
 
 async def update_dataset_teams(api: Api, organization_name: str, data_set_name: str, body: list[str],
                                user: str | None = None) -> Response:
+    """As the real server, a team manager changes only the teams they manage; the others stay as they were."""
     me = api.require(user)
     dataset = editable_dataset(api, organization_name, data_set_name, me)
-    team_ids = list(dict.fromkeys(body))
+    requested = list(dict.fromkeys(body))
     with api.store.transaction():
-        for team_id in team_ids:
+        for team_id in requested:
             team = api.store.get(r.Team, team_id)
             if team is None or team.organization_id != dataset.organization_id:
                 raise BadRequest("Team could not be found")
+        kept = [t for t in views.allowed_team_ids(api.store, dataset.id) if not me.manages(t, dataset.organization_id)]
+        team_ids = list(dict.fromkeys([*(t for t in requested if me.manages(t, dataset.organization_id)), *kept]))
         api.store.delete(r.DatasetTeam, "dataset_id = ?", (dataset.id,))
         api.store.insert(*(r.DatasetTeam(dataset.id, team_id) for team_id in team_ids))
     return json_response(views.allowed_team_ids(api.store, dataset.id))
@@ -166,6 +172,7 @@ async def check_new_name(api: Api, organization_name: str, data_set_name: str, u
     return empty_response()
 
 
+@cached_read
 async def read_access_list(api: Api, organization_name: str, data_set_name: str, user: str | None = None
                            ) -> Response:
     """Users who may read the dataset: its organization's admins and members of its allowed teams."""

@@ -18,6 +18,7 @@ from mockserver.api import Api
 from mockserver.auth import Principal
 from mockserver.errors import BadRequest, Forbidden, NotFound
 from mockserver.handlers.common import OBJECT_ID, page_window
+from mockserver.readcache import cached_read
 from mockserver.responses import json_response, messages, paged_response
 from mockserver.versions.base import PROJECT_NOT_FOUND
 from mockserver.views import projects as views
@@ -93,16 +94,19 @@ def _readable(api: Api, me: Principal) -> list[r.Project]:
     return api.store.select(r.Project, where, params, order="created, id")
 
 
+@cached_read
 async def list_projects(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response([views.project(api.store, p) for p in _readable(api, me)])
 
 
+@cached_read
 async def list_projects_with_status(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response([views.project_with_status(api.store, p) for p in _readable(api, me)])
 
 
+@cached_read
 async def list_projects_with_open_assignments(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response([views.project_with_open_assignments(api.store, p) for p in _readable(api, me)])
@@ -110,6 +114,7 @@ async def list_projects_with_open_assignments(api: Api, user: str | None = None)
 
 # single projects --------------------------------------------------------------------------------
 
+@cached_read
 async def read_project_by_name(api: Api, name: str, user: str | None = None) -> Response:
     me = api.require(user)
     project = api.store.one(r.Project, "name = ? AND organization_id = ?", (name, me.organization_id))
@@ -118,6 +123,7 @@ async def read_project_by_name(api: Api, name: str, user: str | None = None) -> 
     return json_response(views.project(api.store, project))
 
 
+@cached_read
 async def read_project(api: Api, id_: str | None = None, name: str | None = None, user: str | None = None
                        ) -> Response:
     me = api.require(user)
@@ -196,6 +202,7 @@ async def delete_project(api: Api, id_: str | None = None, name: str | None = No
     return json_response(messages("Project was removed successfully"))
 
 
+@cached_read
 async def list_project_tasks(api: Api, id_: str | None = None, name: str | None = None, user: str | None = None,
                              limit: int | None = None, page_number: int | None = None,
                              include_total_count: bool | None = None) -> Response:

@@ -14,6 +14,7 @@ from mockserver.auth import Principal
 from mockserver.errors import NotFound
 from mockserver.handlers.common import require_object_id
 from mockserver.handlers.projects import readable_projects_clause
+from mockserver.readcache import cached_read
 from mockserver.responses import json_response
 from mockserver.views import tasks as views
 
@@ -32,17 +33,20 @@ def find_task_type(api: Api, me: Principal, task_type_id: str) -> r.TaskType:
     return record
 
 
+@cached_read
 async def list_task_types(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     records = api.store.select(r.TaskType, "organization_id = ?", (me.organization_id,), order="id")
     return json_response([views.task_type(api.store, t) for t in records if may_read_task_type(me, t)])
 
 
+@cached_read
 async def read_task_type(api: Api, id_: str, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.task_type(api.store, find_task_type(api, me, id_)))
 
 
+@cached_read
 async def list_task_type_tasks(api: Api, id_: str, user: str | None = None) -> Response:
     """The task type's tasks in projects the requester may read, oldest first."""
     me = api.require(user)

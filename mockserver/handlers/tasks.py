@@ -33,6 +33,7 @@ from mockserver.handlers.task_creation import (
 )
 from mockserver.handlers.task_requests import NO_TASK_AVAILABLE, new_task_annotation
 from mockserver.handlers.uploads import create_tasks_from_files
+from mockserver.readcache import cached_read
 from mockserver.responses import json_response, messages, with_messages
 from mockserver.views import annotations as annotation_views
 from mockserver.views import tasks as views
@@ -109,6 +110,7 @@ async def create_tasks(api: Api, body: list[dict[str, Any]], user: str | None = 
 
 # lists ------------------------------------------------------------------------------------------
 
+@cached_read(unless=lambda kwargs: bool(kwargs["body"].get("random")))
 async def list_tasks(api: Api, body: dict[str, Any], user: str | None = None) -> Response:
     """At most 1000 readable tasks matching every given filter (``project``: v1–v3 name, v4+ id)."""
     me = api.require(user)
@@ -138,6 +140,7 @@ async def list_tasks(api: Api, body: dict[str, Any], user: str | None = None) ->
     return json_response([views.task(api.store, t) for t in tasks])
 
 
+@cached_read
 async def list_experience_domains(api: Api, user: str | None = None) -> Response:
     """Domains of the organization: from users' experiences and tasks' needed experience."""
     me = api.require(user)
@@ -151,6 +154,7 @@ async def list_experience_domains(api: Api, user: str | None = None) -> Response
 
 # single tasks -----------------------------------------------------------------------------------
 
+@cached_read
 async def read_task(api: Api, id_: str, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.task(api.store, find_task(api, me, id_)))
@@ -177,6 +181,7 @@ async def delete_task(api: Api, id_: str, user: str | None = None) -> Response:
     return json_response(messages("Task was removed"))
 
 
+@cached_read
 async def list_task_annotations(api: Api, id_: str, user: str | None = None) -> Response:
     """Full JSON of the task's non-cancelled annotations; needs team-manager rights (else 404)."""
     me = api.require(user)

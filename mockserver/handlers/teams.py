@@ -10,12 +10,14 @@ from mockserver import records as r
 from mockserver.api import Api
 from mockserver.errors import BadRequest, Forbidden, NotFound
 from mockserver.handlers.common import require_object_id
+from mockserver.readcache import cached_read
 from mockserver.responses import json_response, messages, with_messages
 from mockserver.views import teams as views
 
 ADMIN_ONLY = "Access denied. Only admin users can execute this operation."
 
 
+@cached_read
 async def list_teams(api: Api, user: str | None = None, is_editable: bool | None = None) -> Response:
     """Admins see every team of their organization, others the teams they belong to."""
     me = api.require(user)

@@ -18,6 +18,7 @@ from mockserver.handlers.annotation_lists import (
 )
 from mockserver.handlers.common import find_user
 from mockserver.handlers.task_requests import peek_task, request_task
+from mockserver.readcache import cached_read
 from mockserver.responses import json_response
 from mockserver.views import users as views
 
@@ -37,11 +38,13 @@ __all__ = [
 ]
 
 
+@cached_read
 async def read_current_user(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.user(api.store, me.user, me))
 
 
+@cached_read
 async def list_users(
     api: Api,
     user: str | None = None,
@@ -51,8 +54,10 @@ async def list_users(
 ) -> Response:
     me = api.require(user)
     result = []
-    for record in readable_users(api, me):
-        data = views.user(api.store, record, me)
+    records = readable_users(api, me)
+    teams = views.memberships_of(api.store, [record.id for record in records])
+    for record in records:
+        data = views.user(api.store, record, me, teams[record.id])
         is_manager = record.is_admin or any(t["isTeamManager"] for t in data["teams"])
         if is_editable is not None and data["isEditable"] != is_editable:
             continue
@@ -76,6 +81,7 @@ def readable_users(api: Api, me: Principal) -> list[r.User]:
     return api.store.select(r.User, where, params, order="lower(last_name), lower(first_name), id")
 
 
+@cached_read
 async def read_user(api: Api, id_: str, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.user(api.store, find_user(api, me, id_), me))
@@ -124,11 +130,13 @@ def _replace_memberships(api: Api, me: Principal, record: r.User, teams: list[di
     api.store.insert(*(r.Membership(record.id, e["id"], bool(e.get("isTeamManager", False))) for e in teams))
 
 
+@cached_read
 async def read_own_logged_time(api: Api, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.logged_time(api.store, me.id))
 
 
+@cached_read
 async def read_user_logged_time(api: Api, id_: str, user: str | None = None) -> Response:
     me = api.require(user)
     return json_response(views.logged_time(api.store, find_user(api, me, id_).id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver import records as r
-from mockserver.auth import Principal
+from mockserver.auth import Principal, may_edit_dataset
 from mockserver.store import Store
 from mockserver.views.teams import team
 from mockserver.views.users import organization_name
@@ -38,12 +38,6 @@ def may_read_dataset(store: Store, record: r.Dataset, viewer: Principal | None, 
     return any(viewer.is_member(team_id) for team_id in allowed_team_ids(store, record.id))
 
 
-def may_edit_dataset(viewer: Principal | None, record: r.Dataset) -> bool:
-    if viewer is None or not viewer.in_organization(record.organization_id):
-        return False
-    return viewer.is_admin or viewer.user.is_dataset_manager
-
-
 def dataset(store: Store, record: r.Dataset, viewer: Principal | None) -> JSON:
     organization = organization_name(store, record.organization_id)
     teams = [team(store, t) for t in store.select(
@@ -62,7 +56,7 @@ def dataset(store: Store, record: r.Dataset, viewer: Principal | None) -> JSON:
         "description": record.description,
         "displayName": record.display_name,
         "created": record.created,
-        "isEditable": may_edit_dataset(viewer, record),
+        "isEditable": may_edit_dataset(store, viewer, record),
         "lastUsedByUser": 0,
         "logoUrl": record.logo_url,
         "sortingKey": record.sorting_key,
@@ -85,7 +79,7 @@ def dataset_compact(store: Store, record: r.Dataset, viewer: Principal | None) -
         "isActive": record.is_active,
         "displayName": record.display_name,
         "created": record.created,
-        "isEditable": may_edit_dataset(viewer, record),
+        "isEditable": may_edit_dataset(store, viewer, record),
         "lastUsedByUser": 0,
         "status": record.data_source.get("status", ""),
         "tags": list(record.tags),

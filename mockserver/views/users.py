@@ -23,6 +23,19 @@ def memberships(store: Store, user_id: str) -> list[JSON]:
     return [{"id": row[0], "name": row[1], "isTeamManager": bool(row[2])} for row in rows]
 
 
+def memberships_of(store: Store, user_ids: list[str]) -> dict[str, list[JSON]]:
+    """``memberships`` of many users in one query (user lists)."""
+    found: dict[str, list[JSON]] = {user_id: [] for user_id in user_ids}
+    for start in range(0, len(user_ids), 500):
+        chunk = user_ids[start:start + 500]
+        rows = store.rows(
+            "SELECT m.user_id, t.id, t.name, m.is_team_manager FROM memberships m JOIN teams t ON t.id = m.team_id "
+            f"WHERE m.user_id IN ({', '.join('?' for _ in chunk)}) ORDER BY t.name", chunk)
+        for row in rows:
+            found[row[0]].append({"id": row[1], "name": row[2], "isTeamManager": bool(row[3])})
+    return found
+
+
 def may_edit_user(viewer: Principal | None, user: r.User, team_ids: list[str]) -> bool:
     """Admins of the user's organization and managers of one of the user's teams administrate a user."""
     if viewer is None or not viewer.in_organization(user.organization_id):
@@ -30,8 +43,9 @@ def may_edit_user(viewer: Principal | None, user: r.User, team_ids: list[str]) -
     return viewer.is_admin or any(viewer.manages(team_id) for team_id in team_ids)
 
 
-def user(store: Store, record: r.User, viewer: Principal | None) -> JSON:
-    teams = memberships(store, record.id)
+def user(store: Store, record: r.User, viewer: Principal | None, teams: list[JSON] | None = None) -> JSON:
+    """The user JSON; ``teams``: the user's memberships when already fetched (``memberships_of``)."""
+    teams = memberships(store, record.id) if teams is None else teams
     return {
         "id": record.id,
         "email": record.email,

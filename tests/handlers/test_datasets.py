@@ -75,7 +75,7 @@ def test_update_dataset_metadata(client: TestClient, auth: Any) -> None:
 
 def test_update_dataset_requires_edit_rights_and_valid_body(client: TestClient, auth: Any) -> None:
     body = {"isPublic": False, "tags": []}
-    assert client.patch(L4, json=body, headers=auth("manager")).status_code in (403, 404)
+    assert client.patch(L4, json=body, headers=auth("user")).status_code in (403, 404)
     assert client.patch(L4, json={"tags": []}, headers=auth("admin")).status_code == 400
     assert client.patch(L4, json={"isPublic": "yes", "tags": []}, headers=auth("admin")).status_code == 400
 
