@@ -82,7 +82,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--contract-max-time", type=int, default=120, help="Seconds per version (default 120)")
     group.addoption("--max-requests", type=int, default=5000, help="Requests per version (0: no limit)")
     group.addoption("--max-examples", type=int, default=10, help="Generated cases per operation")
-    group.addoption("--contract-report-dir", default=None, help="Keep each version's JUnit and HTML report here")
+    group.addoption("--contract-report-dir", default=None,
+                    help="Keep each version's JUnit and HTML report and its output.txt here")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -134,6 +135,7 @@ def _start_run(target: Target, version: str, url: str, token: str | None, report
 
 def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, version: str) -> VersionResult:
     output, _ = process.communicate()
+    (report_dir / "output.txt").write_text(output, encoding="utf-8")  # the run's summary: cases, requests, findings
     labels = frozenset(selected_operations(ContractOptions("http://unused", version=version,
                                                            allow_writes=target.allow_writes)))
     found, skipped = read_junit(report_dir / "junit.xml")
