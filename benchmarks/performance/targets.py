@@ -1,0 +1,116 @@
+"""The issue's targets and the headline ratios, computed from a run's results (a plain dict)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+JSON = dict[str, Any]
+OURS = ("mock", "mock (validation on)")
+"""(scenario, server) of the headline number: the mock with response validation on (the default)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    value: str
+    met: bool | None
+    """None: not measured in this run."""
+
+
+def row(results: JSON, scenario: str, server: str | None, load: str) -> JSON | None:
+    for candidate in results["scenarios"].get(scenario, {}).get("rows", []):
+        if (server is None or candidate["server"] == server) and candidate["load"] == load:
+            return dict(candidate)
+    return None
+
+
+def users_rate(results: JSON, scenario: str, server: str | None = None) -> float | None:
+    found = row(results, scenario, server, "users")  # Prism: its "users" row is the whole v5 document
+    return found["requests_per_s"] if found else None
+
+
+def ratios(results: JSON) -> dict[str, float | None]:
+    """ours / X for the users list, X = Connexion floor, Prism, Starlette (validation on and off)."""
+    out: dict[str, float | None] = {}
+    for mode in ("validation on", "validation off"):
+        ours = users_rate(results, "mock", f"mock ({mode})")
+        for name, scenario in (("Connexion floor", "floor"), ("Prism", "prism"), ("Starlette", "starlette")):
+            theirs = users_rate(results, scenario)
+            out[f"ours ({mode}) / {name}"] = round(ours / theirs, 3) if ours and theirs else None
+    return out
+
+
+def _ratio_at_least(name: str, minimum: float) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        value = ratios(results)[f"ours (validation on) / {name}"]
+        return Verdict("not measured", None) if value is None else Verdict(f"{value:.2f}x", value >= minimum)
+    return check
+
+
+def _users_p99(results: JSON) -> Verdict:
+    found = row(results, *OURS, "users")
+    return Verdict("not measured", None) if found is None else Verdict(f"{found['p99_ms']} ms", found["p99_ms"] <= 25)
+
+
+def _writes(results: JSON) -> Verdict:
+    found = row(results, *OURS, "write mix")
+    if found is None:
+        return Verdict("not measured", None)
+    bad = found["non_2xx"] + found["errors"]
+    return Verdict(f"{found['requests_per_s']:,.0f} req/s, {bad} errors",
+                   found["requests_per_s"] >= 1000 and bad == 0)
+
+
+def _fact(scenario: str, key: str, limit: float, unit: str) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        value = results["scenarios"].get(scenario, {}).get("facts", {}).get(key)
+        return Verdict("not measured", None) if value is None else Verdict(f"{value} {unit}", value <= limit)
+    return check
+
+
+def _large_p50(load: str, limit: float) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        found = row(results, "large", None, load)
+        return Verdict("not measured", None) if found is None else Verdict(f"{found['p50_ms']} ms",
+                                                                           found["p50_ms"] <= limit)
+    return check
+
+
+def _workers_scale(results: JSON) -> Verdict:
+    one, two = users_rate(results, "workers", "mock (1 worker)"), users_rate(results, "workers", "mock (2 workers)")
+    if one is None or two is None:
+        return Verdict("not measured", None)
+    return Verdict(f"{one:,.0f} → {two:,.0f} req/s", two > one)
+
+
+def _workers_consistent(results: JSON) -> Verdict:
+    facts = results["scenarios"].get("workers", {}).get("facts", {})
+    checks = [fact for fact in facts.values() if isinstance(fact, dict) and "stale_reads" in fact]
+    if not checks:
+        return Verdict("not measured", None)
+    stale = sum(fact["stale_reads"] + fact["failed_reads"] for fact in checks)
+    return Verdict(f"{stale} stale or failed reads", stale == 0)
+
+
+TARGETS: dict[str, tuple[str, Callable[[JSON], Verdict]]] = {
+    "users_vs_prism": ("GET /users (validation on) >= 1.0x Prism", _ratio_at_least("Prism", 1.0)),
+    "users_vs_floor": ("GET /users (validation on) >= 80 % of the Connexion floor",
+                       _ratio_at_least("Connexion floor", 0.8)),
+    "users_p99": ("GET /users (validation on) p99 <= 25 ms", _users_p99),
+    "writes": ("write mix >= 1,000 req/s, no errors", _writes),
+    "startup": ("startup to first 200 <= 1.5 s (median, default recipe)", _fact("startup", "median_s", 1.5, "s")),
+    "large_build": ("`large` world built (start-up to first 200) <= 10 s", _fact("large", "startup_s", 10, "s")),
+    "large_rss": ("`large` RSS after build <= 500 MiB", _fact("large", "rss_after_build_mib", 500, "MiB")),
+    "large_paged": ("`large`: page of 1,000 tasks p50 <= 10 ms (uncached, one client)",
+                    _large_p50("project tasks (1000), 1 connection", 10)),
+    "large_list": ("`large`: POST /tasks/list with filters p50 <= 20 ms (uncached, one client)",
+                   _large_p50("tasks/list (filter), 1 connection", 20)),
+    "workers_scale": ("`--workers 2` serves more than `--workers 1`", _workers_scale),
+    "workers_consistent": ("a write is seen by the next read on another worker", _workers_consistent),
+}
+
+
+def evaluate(results: JSON) -> list[JSON]:
+    return [{"target": key, "description": description, **dataclasses.asdict(check(results))}
+            for key, (description, check) in TARGETS.items()]

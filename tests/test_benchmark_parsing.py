@@ -1,0 +1,93 @@
+"""The wrk report parser of ``python -m benchmarks`` (the benchmarks themselves do not run in CI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.performance.wrk import WrkError, parse_wrk_output, to_ms
+
+PRISM_RUN = """\
+Running 3s test @ http://127.0.0.1:4019/users
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    29.94ms   42.21ms 419.55ms   95.42%
+    Req/Sec   446.24    120.47   606.00     71.19%
+  Latency Distribution
+     50%   19.50ms
+     75%   25.90ms
+     90%   35.90ms
+     99%  281.55ms
+  2627 requests in 3.01s, 81.01MB read
+Requests/sec:    871.88
+Transfer/sec:     26.89MB
+"""
+
+NOT_FOUND_RUN = """\
+Running 2s test @ http://127.0.0.1:9332/api/v5/nothing
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.25ms  655.88us  12.71ms   87.03%
+    Req/Sec     8.28k     1.21k   11.14k    85.00%
+  Latency Distribution
+     50%    1.19ms
+     75%    1.31ms
+     90%    1.70ms
+     99%    3.97ms
+  32965 requests in 2.00s, 4.68MB read
+  Non-2xx or 3xx responses: 32965
+Requests/sec:  16472.76
+Transfer/sec:      2.34MB
+"""
+
+SLOW_RUN_WITH_ERRORS = """\
+Running 1m test @ http://127.0.0.1:9000/api/v5/tasks/list
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   850.12us    1.02s    9.98s    91.00%
+    Req/Sec    12.50      4.10    20.00     60.00%
+  Latency Distribution
+     50%  612.00us
+     75%  900.00us
+     90%    1.50s
+     99%    9.12s
+  1500 requests in 1.00m, 3.10MB read
+  Socket errors: connect 0, read 3, write 1, timeout 12
+  Non-2xx or 3xx responses: 7
+Requests/sec:     24.98
+Transfer/sec:     52.90KB
+BENCH {"cancel": 10, "create": 12, "failed": 7, "finish": 11, "request": 12, "unparsed": 0}
+"""
+
+
+def test_a_clean_run_gives_rate_and_percentiles_in_ms() -> None:
+    result = parse_wrk_output(PRISM_RUN)
+    assert (result.requests, result.seconds, result.requests_per_s) == (2627, 3.01, 871.88)
+    assert result.latency_ms == {"50": 19.5, "75": 25.9, "90": 35.9, "99": 281.55, "avg": 29.94}
+    assert (result.p50, result.p99) == (19.5, 281.55)
+    assert (result.non_2xx, result.errors, result.extra) == (0, 0, {})
+    assert result.socket_errors == {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+
+
+def test_non_2xx_answers_are_counted() -> None:
+    result = parse_wrk_output(NOT_FOUND_RUN)
+    assert (result.non_2xx, result.requests, result.requests_per_s) == (32965, 32965, 16472.76)
+
+
+def test_microseconds_seconds_minutes_socket_errors_and_the_lua_line() -> None:
+    result = parse_wrk_output(SLOW_RUN_WITH_ERRORS)
+    assert result.latency_ms == {"50": 0.612, "75": 0.9, "90": 1500.0, "99": 9120.0, "avg": 0.85}
+    assert result.seconds == 60.0
+    assert result.socket_errors == {"connect": 0, "read": 3, "write": 1, "timeout": 12}
+    assert (result.errors, result.non_2xx) == (16, 7)
+    assert result.extra == {"cancel": 10, "create": 12, "failed": 7, "finish": 11, "request": 12, "unparsed": 0}
+    assert result.as_dict()["errors"] == 16
+
+
+@pytest.mark.parametrize(("value", "unit", "ms"), [("655.88", "us", 0.65588), ("3", "s", 3000.0), ("2", "m", 120000.0)])
+def test_units(value: str, unit: str, ms: float) -> None:
+    assert to_ms(value, unit) == pytest.approx(ms)
+
+
+def test_something_else_is_an_error() -> None:
+    with pytest.raises(WrkError, match="not a wrk report"):
+        parse_wrk_output("unable to connect to 127.0.0.1:9339 Connection refused\n")
