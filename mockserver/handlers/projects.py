@@ -216,7 +216,7 @@ async def list_project_tasks(api: Api, id_: str | None = None, name: str | None 
         tasks = api.store.select(r.Task, "project_id = ?", (project.id,), order="created, id", limit=size,
                                  offset=offset)
     total = api.store.count(r.Task, "project_id = ?", (project.id,)) if include_total_count else None
-    return paged_response([task_views.task(api.store, t) for t in tasks], total)
+    return paged_response(task_views.tasks(api.store, tasks), total)
 
 
 async def increment_task_instances(api: Api, id_: str | None = None, name: str | None = None,

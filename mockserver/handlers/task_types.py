@@ -53,4 +53,4 @@ async def list_task_type_tasks(api: Api, id_: str, user: str | None = None) -> R
     record = find_task_type(api, me, id_)
     where, params = readable_projects_clause(me, "project_id")
     tasks = api.store.select(r.Task, f"task_type_id = ? AND {where}", [record.id, *params], order="created, id")
-    return json_response([views.task(api.store, t) for t in tasks])
+    return json_response(views.tasks(api.store, tasks))

@@ -137,7 +137,7 @@ async def list_tasks(api: Api, body: dict[str, Any], user: str | None = None) ->
         tasks = random.sample(tasks, k=min(len(tasks), LIST_LIMIT))
     else:
         tasks = api.store.select(r.Task, sql_where, values, order="created, id", limit=LIST_LIMIT)
-    return json_response([views.task(api.store, t) for t in tasks])
+    return json_response(views.tasks(api.store, tasks))
 
 
 @cached_read

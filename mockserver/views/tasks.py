@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from mockserver import records as r
 from mockserver.store import Store
 from mockserver.views.users import user_compact
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 
 
 def task_type(store: Store, record: r.TaskType) -> JSON:
@@ -31,40 +34,100 @@ def script(store: Store, record: r.Script) -> JSON:
             "owner": user_compact(store, owner) if owner else None}
 
 
-def instance_counts(store: Store, record: r.Task) -> tuple[int, int, int]:
-    """``(pending, active, finished)``: active = non-cancelled unfinished annotations,
-    finished = total − active − pending (the real server's arithmetic)."""
-    active = store.count(r.Annotation, "task_id = ? AND state IN ('Active', 'Initializing')", (record.id,))
+@dataclasses.dataclass(frozen=True)
+class AnnotationStats:
+    """What a task's JSON needs from its annotations."""
+
+    active: int
+    """Non-cancelled unfinished annotations (``Active`` or ``Initializing``)."""
+    tracing_time: int | None
+    """Sum over the non-cancelled ones; None without any (or without times)."""
+
+
+STATS_SQL = ("SELECT task_id, SUM(state IN ('Active', 'Initializing')), "
+             "SUM(CASE WHEN state != 'Cancelled' THEN tracing_time END) FROM annotations WHERE task_id IN ({}) "
+             "GROUP BY task_id")
+
+
+def annotation_stats(store: Store, task_ids: list[str]) -> dict[str, AnnotationStats]:
+    """``AnnotationStats`` of many tasks, one query per 500 (tasks without annotations: 0 and None)."""
+    found = {task_id: AnnotationStats(0, None) for task_id in task_ids}
+    for start in range(0, len(task_ids), 500):
+        chunk = task_ids[start:start + 500]
+        for task_id, active, time in store.rows(STATS_SQL.format(", ".join("?" for _ in chunk)), chunk):
+            found[task_id] = AnnotationStats(int(active or 0), None if time is None else int(time))
+    return found
+
+
+def instance_counts(record: r.Task, stats: AnnotationStats) -> tuple[int, int, int]:
+    """``(pending, active, finished)``: finished = total − active − pending (the real server's arithmetic)."""
     pending = record.pending_instances
-    return pending, active, record.total_instances - active - pending
+    return pending, stats.active, record.total_instances - stats.active - pending
 
 
-def tracing_time(store: Store, task_id: str) -> int | None:
-    values = store.scalars("SELECT SUM(tracing_time) FROM annotations WHERE task_id = ? AND state != 'Cancelled'",
-                           (task_id,))
-    return int(values[0]) if values and values[0] is not None else None
+class Related:
+    """The JSON of what tasks share (task type, script, project and dataset names), built once per
+    id: a list of 1,000 tasks of one project builds its task type once, not 1,000 times."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._built: dict[tuple[str, str], Any] = {}
+
+    def task_type(self, type_id: str) -> JSON | None:
+        return self._once("type", type_id, lambda: (
+            task_type(self.store, found) if (found := self.store.get(r.TaskType, type_id)) else None))
+
+    def script(self, script_id: str | None) -> JSON | None:
+        if not script_id:
+            return None
+        return self._once("script", script_id, lambda: (
+            script(self.store, found) if (found := self.store.get(r.Script, script_id)) else None))
+
+    def project(self, project_id: str) -> tuple[str, str]:
+        """(project name, team name)."""
+        def build() -> tuple[str, str]:
+            project = self.store.get(r.Project, project_id)
+            team = self.store.get(r.Team, project.team_id) if project else None
+            return (project.name if project else "", team.name if team else "")
+        return self._once("project", project_id, build)
+
+    def dataset_name(self, dataset_id: str) -> str:
+        dataset = self.store.get(r.Dataset, dataset_id)
+        return dataset.name if dataset else ""
+
+    def _once(self, kind: str, key: str, build: Callable[[], T]) -> T:
+        if (kind, key) not in self._built:
+            self._built[kind, key] = build()
+        built: T = self._built[kind, key]
+        return built
 
 
-def task(store: Store, record: r.Task) -> JSON:
-    project = store.get(r.Project, record.project_id)
-    team = store.get(r.Team, project.team_id) if project else None
-    dataset = store.get(r.Dataset, record.dataset_id)
-    type_record = store.get(r.TaskType, record.task_type_id)
-    script_record = store.get(r.Script, record.script_id) if record.script_id else None
-    pending, active, finished = instance_counts(store, record)
+def tasks(store: Store, records: list[r.Task]) -> list[JSON]:
+    """Task JSONs of a list: the annotation figures of all of them fetched at once, shared parts built once."""
+    stats = annotation_stats(store, [record.id for record in records])
+    related = Related(store)
+    return [task(store, record, stats[record.id], related) for record in records]
+
+
+def task(store: Store, record: r.Task, stats: AnnotationStats | None = None, related: Related | None = None) -> JSON:
+    """The task JSON; ``stats`` and ``related`` when a list already fetched them (``tasks``)."""
+    stats = annotation_stats(store, [record.id])[record.id] if stats is None else stats
+    related = related or Related(store)
+    project_name, team_name = related.project(record.project_id)
+    pending, active, finished = instance_counts(record, stats)
     return {
         "id": record.id,
         "formattedHash": record.id[-6:],
         "projectId": record.project_id,
-        "projectName": project.name if project else "",
-        "team": team.name if team else "",
-        "type": task_type(store, type_record) if type_record else None,
-        "dataSet": dataset.name if dataset else "",
+        "projectName": project_name,
+        "team": team_name,
+        "type": related.task_type(record.task_type_id),
+        "dataSet": related.dataset_name(record.dataset_id),
         "neededExperience": {"domain": record.needed_experience_domain, "value": record.needed_experience_value},
         "created": record.created,
         "status": {"pending": pending, "active": active, "finished": finished},
-        "script": script(store, script_record) if script_record else None,
-        "tracingTime": tracing_time(store, record.id),
+        "script": related.script(record.script_id),
+        "tracingTime": stats.tracing_time,
         "creationInfo": record.creation_info,
         "boundingBox": record.bounding_box,
         "editPosition": list(record.edit_position),

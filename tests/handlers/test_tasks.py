@@ -319,3 +319,15 @@ def test_openinstances_only_item_is_accepted(client: TestClient, app: MockApp, a
     task_id = response.json()["tasks"][0]["success"]["id"]
     stored = app.backend.store.get(r.Task, task_id)
     assert stored is not None and stored.total_instances == stored.pending_instances == 4
+
+
+def test_a_list_shows_each_task_as_reading_it_alone_does(app: MockApp, client: TestClient, auth: Any) -> None:
+    """Lists fetch annotation figures and shared parts for all tasks at once; nothing may differ from one read."""
+    store = app.backend.store
+    annotated = store.scalars("SELECT project_id FROM tasks WHERE id IN (SELECT task_id FROM annotations "
+                              "WHERE state != 'Cancelled' AND tracing_time > 0) LIMIT 1")[0]
+    listed = client.get(f"/api/v5/projects/{annotated}/tasks", headers=auth("admin")).json()
+    assert any(task["tracingTime"] for task in listed)
+    for task in listed:
+        assert client.get(f"/api/v5/tasks/{task['id']}", headers=auth("admin")).json() == task
+    assert client.post("/api/v5/tasks/list", json={"project": annotated}, headers=auth("admin")).json() == listed
