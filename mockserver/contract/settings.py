@@ -23,6 +23,8 @@ SEMANTIC_400: dict[str, str] = {
     "POST /annotations/upload": "the file parts must hold NML or ZIP content of an accessible dataset",
     "POST /tasks/createFromFiles": "the file parts must hold NML or ZIP content of an accessible dataset",
     "POST /teams": "a taken name gives 400 (not 409)",
+    "POST /datasets/{organizationName}/{dataSetName}/createExplorational":
+        "two layers with the same name give 400 `Annotation layer names must be unique` (JSON Schema cannot say it)",
     "PUT /tasks/{id}": "a negative instance count gives 400 (the spec admits any int32, as the server's parser)",
     "POST /tasks/{id}/assign": "a task without pending instances gives 400 `There is currently no task available`",
     "PATCH /annotations/{typ}/{id}/finish": "finishing an annotation that is not active gives 400",

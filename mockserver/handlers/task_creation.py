@@ -14,15 +14,16 @@ error), and ``creation_result`` renders the outcomes in request order as the rea
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mockserver import records as r
 from mockserver.api import Api
 from mockserver.auth import Principal
-from mockserver.errors import ApiError, BadRequest
+from mockserver.errors import ApiError, BadRequest, NotFound
 from mockserver.handlers.common import OBJECT_ID
 from mockserver.views import tasks as task_views
+from mockserver.views.datasets import may_read_dataset
 from mockserver.world.skeletons import empty_skeleton
 
 JSON = dict[str, Any]
@@ -60,6 +61,32 @@ def find_task_type(api: Api, me: Principal, task_type_id: str) -> r.TaskType:
 
 def find_dataset_by_name(api: Api, me: Principal, name: str) -> r.Dataset | None:
     return api.store.one(r.Dataset, "organization_id = ? AND name = ?", (me.organization_id, name))
+
+
+def batch_task_types(api: Api, me: Principal, task_type_ids: Iterable[str]) -> list[r.TaskType]:
+    """The task types a batch names, all of the requester's organization (404 otherwise, as the server)."""
+    found = []
+    for task_type_id in task_type_ids:
+        record = api.store.get(r.TaskType, task_type_id) if OBJECT_ID.match(task_type_id) else None
+        if record is None or record.organization_id != me.organization_id:
+            raise NotFound(TASK_TYPE_NOT_FOUND)
+        found.append(record)
+    return found
+
+
+def check_batch_size(task_types: Sequence[r.TaskType], count: int) -> None:
+    """At most 1,000 tasks per request, 100 if any task type has a volume (the text says 1000 either way)."""
+    limit = VOLUME_BATCH_LIMIT if any(t.tracing_type != "skeleton" for t in task_types) else BATCH_LIMIT
+    if count > limit:
+        raise BadRequest(BATCH_LIMIT_TEXT)
+
+
+def batch_dataset(api: Api, me: Principal, name: str) -> r.Dataset:
+    """The dataset every task of a batch is on, readable by the requester (404 otherwise)."""
+    dataset = find_dataset_by_name(api, me, name)
+    if dataset is None or not may_read_dataset(api.store, dataset, me):
+        raise NotFound(dataset_not_found_text(name))
+    return dataset
 
 
 def _bounding_box(value: Any) -> JSON | None:

@@ -15,19 +15,16 @@ from mockserver import records as r
 from mockserver.api import Api
 from mockserver.auth import Principal
 from mockserver.errors import BadRequest, Forbidden, NotFound
-from mockserver.handlers.common import OBJECT_ID, require_object_id
+from mockserver.handlers.common import require_object_id
 from mockserver.handlers.projects import delete_tasks, find_project, may_read_project, readable_projects_clause
 from mockserver.handlers.task_creation import (
-    BATCH_LIMIT,
-    BATCH_LIMIT_TEXT,
     NOT_ON_SAME_DATASET,
-    TASK_TYPE_NOT_FOUND,
-    VOLUME_BATCH_LIMIT,
     Outcome,
+    batch_dataset,
+    batch_task_types,
+    check_batch_size,
     creation_outcome,
     creation_result,
-    dataset_not_found_text,
-    find_dataset_by_name,
     instance_count,
     team_warnings,
 )
@@ -37,7 +34,6 @@ from mockserver.readcache import cached_read
 from mockserver.responses import json_response, messages, with_messages
 from mockserver.views import annotations as annotation_views
 from mockserver.views import tasks as views
-from mockserver.views.datasets import may_read_dataset
 
 __all__ = [
     "assign_task",
@@ -83,20 +79,10 @@ async def create_tasks(api: Api, body: list[dict[str, Any]], user: str | None = 
     me = api.require(user)
     if not me.is_team_manager_or_admin:
         raise Forbidden()
-    task_types = []
-    for params in body:
-        type_id = str(params.get("taskTypeId") or "")
-        record = api.store.get(r.TaskType, type_id) if OBJECT_ID.match(type_id) else None
-        if record is None or record.organization_id != me.organization_id:
-            raise BadRequest(TASK_TYPE_NOT_FOUND)
-        task_types.append(record)
-    limit = VOLUME_BATCH_LIMIT if any(t.tracing_type != "skeleton" for t in task_types) else BATCH_LIMIT
-    if len(body) > limit:
-        raise BadRequest(BATCH_LIMIT_TEXT)
+    task_types = batch_task_types(api, me, (str(params.get("taskTypeId") or "") for params in body))
+    check_batch_size(task_types, len(body))
     first_name = str(body[0].get("dataSet") or "") if body else ""
-    dataset = find_dataset_by_name(api, me, first_name)
-    if dataset is None or not may_read_dataset(api.store, dataset, me):
-        raise NotFound(dataset_not_found_text(first_name))
+    dataset = batch_dataset(api, me, first_name)
     outcomes: list[Outcome] = []
     with api.store.transaction():
         for params in body:

@@ -24,18 +24,14 @@ from mockserver.api import Api
 from mockserver.archives import Member, UnusableZip, ZipReader
 from mockserver.auth import Principal
 from mockserver.errors import ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge
-from mockserver.handlers.common import OBJECT_ID
 from mockserver.handlers.task_creation import (
-    BATCH_LIMIT,
-    BATCH_LIMIT_TEXT,
     NOT_ON_SAME_DATASET,
-    TASK_TYPE_NOT_FOUND,
-    VOLUME_BATCH_LIMIT,
     Outcome,
+    batch_dataset,
+    batch_task_types,
+    check_batch_size,
     creation_outcome,
     creation_result,
-    dataset_not_found_text,
-    find_dataset_by_name,
     team_warnings,
 )
 from mockserver.nml import EMPTY_FILE_TEXT, NmlEmptyError, NmlParseError, ParsedNml, all_group_ids, parse_nml
@@ -285,13 +281,7 @@ def _task_params(params: JSON, nml: ParsedNml) -> JSON:
 
 def _check_task_form(api: Api, me: Principal, params: JSON, file_count: int) -> None:
     """Task type (of the requester's organization), batch size and project (managed by the requester)."""
-    task_type_id = str(params.get("taskTypeId") or "")
-    task_type = api.store.get(r.TaskType, task_type_id) if OBJECT_ID.match(task_type_id) else None
-    if task_type is None or task_type.organization_id != me.organization_id:
-        raise NotFound(TASK_TYPE_NOT_FOUND)
-    limit = BATCH_LIMIT if task_type.tracing_type == "skeleton" else VOLUME_BATCH_LIMIT
-    if file_count > limit:
-        raise BadRequest(BATCH_LIMIT_TEXT)
+    check_batch_size(batch_task_types(api, me, [str(params.get("taskTypeId") or "")]), file_count)
     project = api.store.one(r.Project, "name = ? AND organization_id = ?",
                             (str(params.get("projectName") or ""), me.organization_id))
     if project is None:
@@ -326,11 +316,7 @@ def _task_dataset(api: Api, me: Principal, parsed: list[ParsedNml]) -> r.Dataset
     names = {nml.dataset_name for nml in parsed}
     if len(names) > 1:
         raise BadRequest(NOT_ON_SAME_DATASET)
-    name = names.pop()
-    dataset = find_dataset_by_name(api, me, name)
-    if dataset is None or not may_read_dataset(api.store, dataset, me):
-        raise NotFound(dataset_not_found_text(name))
-    return dataset
+    return batch_dataset(api, me, names.pop())
 
 
 async def create_tasks_from_files(api: Api, body: Any = None, user: str | None = None, **kwargs: Any) -> Response:

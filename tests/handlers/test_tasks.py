@@ -120,7 +120,7 @@ def test_create_tasks_request_errors(client: TestClient, app: MockApp, auth: Any
     assert client.post("/api/v5/tasks", json=volume, headers=auth("manager")).json()["messages"][0]["error"] == (
         "Cannot create more than 1000 tasks in one request.")
     unknown_type = client.post("/api/v5/tasks", json=[item(app, taskTypeId="0" * 24)], headers=auth("manager"))
-    assert unknown_type.status_code == 400
+    assert unknown_type.status_code == 404  # reference §4.2: "Selected task type does not exist", 404
     assert unknown_type.json() == {"messages": [{"error": "Selected task type does not exist"}]}
     unknown_dataset = client.post("/api/v5/tasks", json=[item(app, dataSet="nope")], headers=auth("manager"))
     assert unknown_dataset.status_code == 404
