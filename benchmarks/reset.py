@@ -14,13 +14,11 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks.report import write_report
 
 
 def timed(function: Callable[[], object], rounds: int) -> list[float]:
@@ -82,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         *rows,
         "",
     ])
-    target = RESULTS / ("reset.md" if args.recipe == "default" else f"reset-{args.recipe}.md")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    sys.stdout.write(text)
+    write_report(text, "reset", args.recipe, default_recipe="default")
     return 0
 
 

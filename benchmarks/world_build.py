@@ -35,7 +35,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks.report import write_report
+
 SERVER_CONFIGS = {
     "as started (read cache, validation)": [],
     "no read cache": ["--no-read-cache"],
@@ -350,10 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     served = {name: serve(args.recipe, flags, ids, args.requests) for name, flags in SERVER_CONFIGS.items()}
     text = report(args.recipe, args, built, plans_, phases, served)
-    target = RESULTS / ("world_build.md" if args.recipe == "large" else f"world_build-{args.recipe}.md")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    sys.stdout.write(text)
+    write_report(text, "world_build", args.recipe, default_recipe="large")
     return 0
 
 

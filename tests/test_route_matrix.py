@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from mockserver import records as r
 from mockserver.app import MockApp
 from mockserver.resources import fixtures_dir, spec_dir
+from tests.helpers import VersionRefs
 
 VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -38,7 +39,7 @@ class Call:
     status: int = 200
 
 
-class World:
+class World(VersionRefs):
     """Ids of the seeded world that the calls need."""
 
     def __init__(self, app: MockApp, version: str) -> None:
@@ -62,14 +63,6 @@ class World:
     @property
     def user_id(self) -> str:
         return self.known["user"].id
-
-    @property
-    def ts(self) -> dict[str, Any]:
-        return {} if self.version in ("v1", "v2") else {"timestamp": 1}
-
-    @property
-    def project_ref(self) -> str:
-        return self.project.name if self.version in ("v1", "v2", "v3") else self.project.id
 
     def task_params(self) -> dict[str, Any]:
         return {"taskTypeId": self.task.task_type_id, "neededExperience": {"domain": "axon-tracing", "value": 1},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.responses import Response
 
@@ -11,6 +11,8 @@ from mockserver.api import Api
 from mockserver.errors import BadRequest, Forbidden, NotFound
 from mockserver.responses import empty_response, json_response
 from mockserver.views.datasets import datastore, tracingstore
+
+S = TypeVar("S", r.Datastore, r.Tracingstore)
 
 
 async def list_datastores(api: Api, user: str | None = None) -> Response:
@@ -30,12 +32,18 @@ async def create_datastore(api: Api, body: dict[str, Any], user: str | None = No
     return json_response(datastore(record))
 
 
-async def update_datastore(api: Api, name: str, body: dict[str, Any], user: str | None = None) -> Response:
-    """Admins only; a non-admin, an unknown name and a name mismatch all give 404, as the real server."""
+def _updatable(api: Api, kind: type[S], name: str, body: dict[str, Any], user: str | None) -> S:
+    """The store ``name`` to update: admins only; a non-admin, an unknown name and a name mismatch all give 404
+    ``Datastore could not be found`` / ``Tracingstore could not be found``, as the real server."""
     me = api.require(user)
-    record = api.store.get(r.Datastore, name)
+    record = api.store.get(kind, name)
     if record is None or not me.is_admin or body.get("name") != name:
-        raise NotFound("Datastore could not be found")
+        raise NotFound(f"{kind.__name__} could not be found")
+    return record
+
+
+async def update_datastore(api: Api, name: str, body: dict[str, Any], user: str | None = None) -> Response:
+    record = _updatable(api, r.Datastore, name, body, user)
     record = api.store.update(record, url=body["url"], public_url=body["publicUrl"],
                               is_scratch=bool(body.get("isScratch", record.is_scratch)),
                               allows_upload=bool(body.get("allowsUpload", record.allows_upload)))
@@ -62,9 +70,6 @@ async def read_tracingstore(api: Api, user: str | None = None) -> Response:
 
 
 async def update_tracingstore(api: Api, name: str, body: dict[str, Any], user: str | None = None) -> Response:
-    me = api.require(user)
-    record = api.store.get(r.Tracingstore, name)
-    if record is None or not me.is_admin or body.get("name") != name:
-        raise NotFound("Tracingstore could not be found")
+    record = _updatable(api, r.Tracingstore, name, body, user)
     record = api.store.update(record, url=body["url"], public_url=body["publicUrl"])
     return json_response(tracingstore(record))

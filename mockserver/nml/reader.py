@@ -245,24 +245,6 @@ def parse_nml(data: bytes, filename: str, *, task_mode: bool = False,
         raise NmlParseError(filename, f"Failed to parse NML '{filename}': {type(error).__name__}") from None
 
 
-@dataclasses.dataclass(frozen=True)
-class _Parameters:
-    """The ``<parameters>`` section (with the parser's defaults)."""
-
-    dataset_name: str
-    organization: str | None
-    description: str
-    wk_url: str | None
-    time: int
-    edit_position: list[int]
-    edit_rotation: list[float]
-    zoom_level: float
-    scale: list[float] | None
-    active_node: int | None
-    user_bounding_boxes: list[JSON]
-    task_bounding_box: JSON | None
-
-
 def _parse(data: bytes, filename: str, task_mode: bool, dataset_override: str | None) -> ParsedNml:
     safe_xml.check_size(data)
     if not data.strip() or data.strip() == b"\xef\xbb\xbf":
@@ -272,7 +254,7 @@ def _parse(data: bytes, filename: str, task_mode: bool, dataset_override: str | 
     parameters_element = next(iter(_children(root, "parameters")), None)
     if parameters_element is None:
         raise InvalidNml(NO_PARAMETERS)
-    parameters = _parameters(parameters_element, dataset_override)
+    parameters = _parameters(parameters_element, filename, dataset_override)
     comments = _comments(doc)
     branch_points = _branch_points(doc, parameters.time)
     trees = [_tree(doc, element) for element in _children(root, "thing")]
@@ -294,21 +276,17 @@ def _parse(data: bytes, filename: str, task_mode: bool, dataset_override: str | 
             "trees": trees, "comments": comments, "branchPoints": branch_points, "groups": groups,
             "userBoundingBoxes": boxes, "editPosition": parameters.edit_position,
             "editRotation": parameters.edit_rotation, "zoomLevel": parameters.zoom_level,
-            "activeNode": parameters.active_node, "time": parameters.time,
+            "activeNode": _active_node(parameters_element), "time": parameters.time,
         }
         if task_mode and task_box is not None:
             skeleton["boundingBox"] = task_box
     meta = {_attr(m, "name"): _attr(m, "content") for m in _children(root, "meta") if m.get("name")}
-    return ParsedNml(
-        filename=filename, dataset_name=parameters.dataset_name, organization=parameters.organization,
-        description=parameters.description, wk_url=parameters.wk_url, time=parameters.time,
-        edit_position=parameters.edit_position, edit_rotation=parameters.edit_rotation,
-        zoom_level=parameters.zoom_level, scale=parameters.scale, meta=meta, skeleton=skeleton, volumes=volumes,
-        task_bounding_box=task_box, user_bounding_boxes=boxes,
-    )
+    return dataclasses.replace(parameters, meta=meta, skeleton=skeleton, volumes=volumes, user_bounding_boxes=boxes)
 
 
-def _parameters(element: Any, dataset_override: str | None) -> _Parameters:
+def _parameters(element: Any, filename: str, dataset_override: str | None) -> ParsedNml:
+    """The ``<parameters>`` section (with the parser's defaults) as a ``ParsedNml`` without content yet."""
+
     def first(tag: str) -> Any:
         return next(iter(_children(element, tag)), None)
 
@@ -318,11 +296,10 @@ def _parameters(element: Any, dataset_override: str | None) -> _Parameters:
     organization = experiment.get("organization") if experiment is not None else None
     if dataset_override is not None:
         name, organization = dataset_override, None
-    active = first("activeNode")
     position, rotation, zoom, scale = first("editPosition"), first("editRotation"), first("zoomLevel"), first("scale")
     task_element = first("taskBoundingBox")
-    return _Parameters(
-        dataset_name=name, organization=organization,
+    return ParsedNml(
+        filename=filename, dataset_name=name, organization=organization,
         description=_attr(experiment, "description") if experiment is not None else "",
         wk_url=experiment.get("wkUrl") if experiment is not None else None,
         time=(_to_int(time_element.get("ms"), INT64) if time_element is not None else None) or 0,
@@ -331,10 +308,15 @@ def _parameters(element: Any, dataset_override: str | None) -> _Parameters:
         or [0.0, 0.0, 0.0],
         zoom_level=(_to_float(zoom.get("zoom")) if zoom is not None else None) or DEFAULT_ZOOM,
         scale=_rotation(scale, ("x", "y", "z")) if scale is not None else None,
-        active_node=_to_int(active.get("id")) if active is not None else None,
+        meta={}, skeleton=None, volumes=[],
         user_bounding_boxes=_user_bounding_boxes(_children(element, "userBoundingBox")),
         task_bounding_box=_bounding_box(task_element) if task_element is not None else None,
     )
+
+
+def _active_node(parameters: Any) -> int | None:
+    active = next(iter(_children(parameters, "activeNode")), None)
+    return _to_int(active.get("id")) if active is not None else None
 
 
 def _comments(doc: safe_xml.Document) -> list[JSON]:

@@ -89,6 +89,12 @@ def shared_teams(store: Store, annotation_id: str) -> list[JSON]:
     return [team(store, t) for t in records]
 
 
+def _heading(record: r.Annotation) -> JSON:
+    """The fields that open both annotation shapes, full and compact (in their order)."""
+    return {"modified": record.modified, "state": record.state, "id": record.id, "name": record.name,
+            "description": record.description}
+
+
 def annotation(store: Store, record: r.Annotation, viewer: Principal | None) -> JSON:
     dataset = store.get(r.Dataset, record.dataset_id)
     dataset_name = dataset.name if dataset else ""
@@ -99,11 +105,7 @@ def annotation(store: Store, record: r.Annotation, viewer: Principal | None) -> 
     datastore_record = store.get(r.Datastore, dataset.datastore_name) if dataset else None
     tracingstore_record = store.one(r.Tracingstore, "1 = 1")
     return {
-        "modified": record.modified,
-        "state": record.state,
-        "id": record.id,
-        "name": record.name,
-        "description": record.description,
+        **_heading(record),
         "viewConfiguration": record.view_configuration,
         "typ": record.typ,
         "task": task_view(store, task_record) if task_record else None,
@@ -132,11 +134,7 @@ def annotation_compact(store: Store, record: r.Annotation) -> JSON:
     dataset_name = dataset.name if dataset else ""
     owner = store.get(r.User, record.user_id)
     return {
-        "modified": record.modified,
-        "state": record.state,
-        "id": record.id,
-        "name": record.name,
-        "description": record.description,
+        **_heading(record),
         "typ": record.typ,
         "stats": stats(store, record),
         "formattedHash": record.id[-6:],

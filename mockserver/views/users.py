@@ -43,15 +43,17 @@ def may_edit_user(viewer: Principal | None, user: r.User, team_ids: list[str]) -
     return viewer.is_admin or any(viewer.manages(team_id) for team_id in team_ids)
 
 
+def _identity(record: r.User) -> JSON:
+    """The fields that open both user shapes, full and compact (in their order)."""
+    return {"id": record.id, "email": record.email, "firstName": record.first_name, "lastName": record.last_name,
+            "isAdmin": record.is_admin}
+
+
 def user(store: Store, record: r.User, viewer: Principal | None, teams: list[JSON] | None = None) -> JSON:
     """The user JSON; ``teams``: the user's memberships when already fetched (``memberships_of``)."""
     teams = memberships(store, record.id) if teams is None else teams
     return {
-        "id": record.id,
-        "email": record.email,
-        "firstName": record.first_name,
-        "lastName": record.last_name,
-        "isAdmin": record.is_admin,
+        **_identity(record),
         "isOrganizationOwner": record.is_organization_owner,
         "isDatasetManager": record.is_dataset_manager,
         "isActive": record.is_active,
@@ -72,11 +74,7 @@ def user(store: Store, record: r.User, viewer: Principal | None, teams: list[JSO
 
 def user_compact(store: Store, record: r.User) -> JSON:
     return {
-        "id": record.id,
-        "email": record.email,
-        "firstName": record.first_name,
-        "lastName": record.last_name,
-        "isAdmin": record.is_admin,
+        **_identity(record),
         "isDatasetManager": record.is_dataset_manager,
         "isAnonymous": False,
         "teams": memberships(store, record.id),

@@ -37,6 +37,7 @@ from mockserver.errors import UNAUTHORIZED_TEXT
 from mockserver.resources import fixtures_dir
 from mockserver.specs import SpecLoader, spec_path
 from mockserver.world.arrange import Arranger
+from tests.helpers import VersionRefs
 
 VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 METHODS = ("get", "put", "post", "patch", "delete", "head")
@@ -121,7 +122,7 @@ class Call:
 
 
 @dataclasses.dataclass
-class World:
+class World(VersionRefs):
     """The arranged resources (and their users), as one version addresses them."""
 
     version: str
@@ -137,14 +138,6 @@ class World:
     spare_team: r.Team
     script: r.Script
     link: r.ShortLink
-
-    @property
-    def ts(self) -> dict[str, Any]:
-        return {} if self.version in ("v1", "v2") else {"timestamp": 1}
-
-    @property
-    def project_ref(self) -> str:
-        return self.project.name if self.version in ("v1", "v2", "v3") else self.project.id
 
     def dataset_path(self, suffix: str = "") -> str:
         return f"/datasets/{self.organization}/{self.dataset.name}{suffix}"
