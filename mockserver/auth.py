@@ -69,7 +69,8 @@ def may_edit_dataset(store: Store, viewer: Principal | None, dataset: r.Dataset)
 
 
 def load_principal(store: Store, user: r.User) -> Principal:
-    memberships = store.select(r.Membership, "user_id = ?", (user.id,))
+    memberships = store.remember(("memberships",), ("principal", user.id),
+                                 lambda: store.select(r.Membership, "user_id = ?", (user.id,)))
     return Principal(user, {m.team_id: m.is_team_manager for m in memberships})
 
 

@@ -136,7 +136,9 @@ class Store:
         self._depth = 0
         self._lock = threading.RLock()
         self._initial: bytes | None = None
-        self._by_key: dict[tuple[Any, ...], Any] = {}
+        self._memo: dict[tuple[str, ...], dict[Any, Any]] = {}
+        """Memoized reads by the tables they read; a write to a table drops the entries that read it
+        (a rollback, a raw statement or another process's commit: all)."""
         self.revision = 0
         self.shared = False
         """Whether other processes may write the same database (a ``--state`` file)."""
@@ -171,14 +173,13 @@ class Store:
     def transaction(self) -> Iterator[Store]:
         """Run the block atomically: all its writes land, or (on an exception) none do."""
         with self._lock:
-            self._by_key.clear()
             savepoint = f"sp{self._depth}"
             self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
             self._depth += 1
             try:
                 yield self
             except BaseException:
-                self._by_key.clear()
+                self._memo.clear()  # reads inside the block may have seen writes that are now undone
                 self._depth -= 1
                 self._db.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO {savepoint}")
                 if self._depth:
@@ -186,8 +187,15 @@ class Store:
                 raise
             self._depth -= 1
             self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
-            self._by_key.clear()
             self.revision += 1
+
+    def _writing(self, table: str | None) -> None:
+        """Forget the memoized reads of ``table`` (None: of every table) before writing to it."""
+        if table is None:
+            self._memo.clear()
+            return
+        for tables in [tables for tables in self._memo if table in tables]:
+            del self._memo[tables]
 
     # reads --------------------------------------------------------------------------------------
 
@@ -199,29 +207,31 @@ class Store:
         external = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         if external != self._external:
             self._external = external
-            self._by_key.clear()
+            self._memo.clear()
         return (self.revision, external)
 
     def get(self, cls: type[R], *key: Any) -> R | None:
-        """The record with this primary key, or None (memoized until the next write)."""
-        cache_key = (cls, *key)
-        if cache_key in self._by_key:
-            found: R | None = self._by_key[cache_key]
-            return found
+        """The record with this primary key, or None (memoized until the next write to its table)."""
         table = _table(cls)
-        where = " AND ".join(f"{c} = ?" for c in table.primary_key)
-        found = self.one(cls, where, key)
-        self._by_key[cache_key] = found
+        memo = self._memo.setdefault((table.name,), {})
+        if key in memo:
+            found: R | None = memo[key]
+            return found
+        found = memo[key] = self.one(cls, " AND ".join(f"{c} = ?" for c in table.primary_key), key)
         return found
 
     def lookup(self, cls: type[R], where: str, params: Params = ()) -> R | None:
-        """``one()``, memoized until the next write (for hot lookups such as tokens)."""
-        cache_key = (cls, where, *params)
-        if cache_key in self._by_key:
-            found: R | None = self._by_key[cache_key]
+        """``one()``, memoized until the next write to its table (hot lookups: tokens, names)."""
+        found: R | None = self.remember((_table(cls).name,), (where, *params), lambda: self.one(cls, where, params))
+        return found
+
+    def remember(self, tables: tuple[str, ...], key: Hashable, build: Callable[[], R]) -> R:
+        """``build()``, a read of ``tables`` only, memoized under ``key`` until the next write to one of them."""
+        memo = self._memo.setdefault(tables, {})
+        if key in memo:
+            found: R = memo[key]
             return found
-        found = self.one(cls, where, params)
-        self._by_key[cache_key] = found
+        found = memo[key] = build()
         return found
 
     def one(self, cls: type[R], where: str, params: Params = ()) -> R | None:
@@ -269,6 +279,7 @@ class Store:
                 table = _table(type(record))
                 marks = ", ".join("?" for _ in table.columns)
                 sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
+                self._writing(table.name)
                 self._db.execute(sql, self._values(record, table))
 
     def insert_many(self, cls: type[Any], records: Iterable[Any]) -> None:
@@ -277,6 +288,7 @@ class Store:
         marks = ", ".join("?" for _ in table.columns)
         sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
         with self.transaction():
+            self._writing(table.name)
             self._db.executemany(sql, map(_row_encoder(cast(Hashable, cls)), records))
 
     def update(self, record: R, **changes: Any) -> R:
@@ -290,17 +302,20 @@ class Store:
         values = [self._encode(c, getattr(updated, c), table) for c in changes]
         keys = [getattr(record, c) for c in table.primary_key]
         with self.transaction():
+            self._writing(table.name)
             self._db.execute(f"UPDATE {table.name} SET {assignments} WHERE {where}", (*values, *keys))
         return updated
 
     def delete(self, cls: type[Any], where: str, params: Params = ()) -> int:
         with self.transaction():
+            self._writing(_table(cls).name)
             cursor = self._db.execute(f"DELETE FROM {_table(cls).name} WHERE {where}", tuple(params))
         return int(cursor.rowcount)
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside a transaction; returns the number of changed rows."""
         with self.transaction():
+            self._writing(None)  # any table
             return int(self._db.execute(sql, tuple(params)).rowcount)
 
     # whole-world operations ----------------------------------------------------------------------
@@ -317,7 +332,7 @@ class Store:
             source.deserialize(snapshot)
             source.backup(self._db)
             source.close()
-            self._by_key.clear()
+            self._memo.clear()
             self.revision += 1
 
     def mark_initial(self) -> None:

@@ -104,3 +104,30 @@ def test_indexes_of_earlier_versions_are_replaced_in_state_files(tmp_path: Path)
     old.close()
     names = Store.open(path).scalars("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks'")
     assert "ix_tasks_project" not in names and "ix_tasks_project_created" in names
+
+
+def test_memoized_reads_follow_writes_to_their_own_tables_only() -> None:
+    store = Store.open()
+    store.insert(team("first"), r.Organization("b" * 24, "org", "Org", 1))
+    queries: list[str] = []
+    store._db.set_trace_callback(queries.append)
+    assert store.get(r.Team, "a" * 24) == team("first")
+    assert store.lookup(r.Organization, "name = ?", ("org",)) is not None
+    pair = store.remember(("teams", "organizations"), "pair", lambda: store.count(r.Team) + store.count(r.Organization))
+    assert pair == 2 and store.remember(("teams", "organizations"), "pair", lambda: -1) == 2  # memoized
+    reads = len(queries)
+    store.insert(r.Organization("c" * 24, "other", "Other", 2))  # another table than teams
+    assert store.get(r.Team, "a" * 24) == team("first") and len(queries) == reads + 3  # BEGIN, INSERT, COMMIT
+    assert store.remember(("teams", "organizations"), "pair", lambda: -1) == -1  # one of its tables changed
+    store.update(team("first"), name="renamed")
+    assert store.get(r.Team, "a" * 24) == team("renamed")
+
+
+def test_reads_inside_a_rolled_back_transaction_are_forgotten() -> None:
+    store = Store.open()
+    store.insert(team("first"))
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update(team("first"), name="undone")
+        assert store.get(r.Team, "a" * 24) == team("undone")
+        raise RuntimeError("boom")
+    assert store.get(r.Team, "a" * 24) == team("first")

@@ -22,7 +22,7 @@ VALID_NAME = re.compile(r"^[A-Za-z0-9_\-.]{3,}$")
 
 
 def find_organization(api: Api, name: str) -> r.Organization | None:
-    return api.store.one(r.Organization, "name = ?", (name,))
+    return api.store.lookup(r.Organization, "name = ?", (name,))
 
 
 def find_dataset(api: Api, organization_name: str, name: str, me: Principal | None,
@@ -32,7 +32,7 @@ def find_dataset(api: Api, organization_name: str, name: str, me: Principal | No
     if organization is None:
         error = f"Organization {organization_name} could not be found"
         raise BadRequest(error) if unknown_organization_status == 400 else NotFound(error)
-    dataset = api.store.one(r.Dataset, "organization_id = ? AND name = ?", (organization.id, name))
+    dataset = api.store.lookup(r.Dataset, "organization_id = ? AND name = ?", (organization.id, name))
     if dataset is None or not views.may_read_dataset(api.store, dataset, me, sharing_token):
         suffix = "" if me else ". You may need to log in."
         raise NotFound(f"Dataset {name} does not exist or could not be accessed{suffix}")

@@ -53,7 +53,8 @@ def is_manager_of_annotation(store: Store, record: r.Annotation, viewer: Princip
     team_id = task_team_id(store, record)
     if team_id and viewer.manages(team_id):
         return True
-    owner_teams = store.scalars("SELECT team_id FROM memberships WHERE user_id = ?", (owner.id,))
+    owner_teams = store.remember(("memberships",), ("team ids", owner.id), lambda: store.scalars(
+        "SELECT team_id FROM memberships WHERE user_id = ?", (owner.id,)))
     return any(viewer.manages(t) for t in owner_teams)
 
 
@@ -103,7 +104,7 @@ def annotation(store: Store, record: r.Annotation, viewer: Principal | None) -> 
     task_record = store.get(r.Task, record.task_id) if record.task_id else None
     type_record = store.get(r.TaskType, task_record.task_type_id) if task_record else None
     datastore_record = store.get(r.Datastore, dataset.datastore_name) if dataset else None
-    tracingstore_record = store.one(r.Tracingstore, "1 = 1")
+    tracingstore_record = store.lookup(r.Tracingstore, "1 = 1")
     return {
         **_heading(record),
         "viewConfiguration": record.view_configuration,

@@ -17,9 +17,9 @@ def organization_name(store: Store, organization_id: str) -> str:
 
 
 def memberships(store: Store, user_id: str) -> list[JSON]:
-    rows = store.rows(
+    rows = store.remember(("memberships", "teams"), ("teams of", user_id), lambda: [tuple(row) for row in store.rows(
         "SELECT t.id, t.name, m.is_team_manager FROM memberships m JOIN teams t ON t.id = m.team_id "
-        "WHERE m.user_id = ? ORDER BY t.name", (user_id,))
+        "WHERE m.user_id = ? ORDER BY t.name", (user_id,))])
     return [{"id": row[0], "name": row[1], "isTeamManager": bool(row[2])} for row in rows]
 
 
