@@ -258,7 +258,10 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = (*params, limit, offset)
-        return [self._record(cls, row) for row in self._db.execute(sql, tuple(params))]
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: the decoder reads columns by position
+        decode = _row_decoder(cast(Hashable, cls))
+        return [decode(row) for row in cursor.execute(sql, tuple(params))]
 
     def count(self, cls: type[Any], where: str = "", params: Params = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {_table(cls).name}" + (f" WHERE {where}" if where else "")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from mockserver import records as r
 from mockserver.store import Store
 from mockserver.views.users import user_compact
 
 JSON = dict[str, Any]
-T = TypeVar("T")
 
 
 def task_type(store: Store, record: r.TaskType) -> JSON:
@@ -71,35 +69,38 @@ class Related:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._built: dict[tuple[str, str], Any] = {}
+        self._types: dict[str, JSON | None] = {}
+        self._scripts: dict[str, JSON | None] = {}
+        self._projects: dict[str, tuple[str, str]] = {}
+        self._datasets: dict[str, str] = {}
 
     def task_type(self, type_id: str) -> JSON | None:
-        return self._once("type", type_id, lambda: (
-            task_type(self.store, found) if (found := self.store.get(r.TaskType, type_id)) else None))
+        if type_id not in self._types:
+            found = self.store.get(r.TaskType, type_id)
+            self._types[type_id] = task_type(self.store, found) if found else None
+        return self._types[type_id]
 
     def script(self, script_id: str | None) -> JSON | None:
         if not script_id:
             return None
-        return self._once("script", script_id, lambda: (
-            script(self.store, found) if (found := self.store.get(r.Script, script_id)) else None))
+        if script_id not in self._scripts:
+            found = self.store.get(r.Script, script_id)
+            self._scripts[script_id] = script(self.store, found) if found else None
+        return self._scripts[script_id]
 
     def project(self, project_id: str) -> tuple[str, str]:
         """(project name, team name)."""
-        def build() -> tuple[str, str]:
+        if project_id not in self._projects:
             project = self.store.get(r.Project, project_id)
             team = self.store.get(r.Team, project.team_id) if project else None
-            return (project.name if project else "", team.name if team else "")
-        return self._once("project", project_id, build)
+            self._projects[project_id] = (project.name if project else "", team.name if team else "")
+        return self._projects[project_id]
 
     def dataset_name(self, dataset_id: str) -> str:
-        dataset = self.store.get(r.Dataset, dataset_id)
-        return dataset.name if dataset else ""
-
-    def _once(self, kind: str, key: str, build: Callable[[], T]) -> T:
-        if (kind, key) not in self._built:
-            self._built[kind, key] = build()
-        built: T = self._built[kind, key]
-        return built
+        if dataset_id not in self._datasets:
+            dataset = self.store.get(r.Dataset, dataset_id)
+            self._datasets[dataset_id] = dataset.name if dataset else ""
+        return self._datasets[dataset_id]
 
 
 def tasks(store: Store, records: list[r.Task]) -> list[JSON]:
