@@ -69,22 +69,20 @@ def next_task(api: Api, me: Principal, team_ids: list[str]) -> r.Task | None:
     """The task ``me`` would get next from projects of ``team_ids``: pending > 0, project not paused,
     enough experience, no earlier non-cancelled Task annotation of ``me``; highest project priority
     first, then the oldest task (then the smallest id)."""
-    if not team_ids:
+    experiences = {domain: int(level) for domain, level in me.user.experiences.items()}
+    if not team_ids or not experiences:
         return None
     marks = ", ".join("?" for _ in team_ids)
-    rows = api.store.rows(
-        "SELECT t.id, t.needed_experience_domain, t.needed_experience_value FROM tasks t "
-        "JOIN projects p ON p.id = t.project_id "
+    enough = " OR ".join("(t.needed_experience_domain = ? AND t.needed_experience_value <= ?)" for _ in experiences)
+    found = api.store.scalars(
+        "SELECT t.id FROM tasks t JOIN projects p ON p.id = t.project_id "
         f"WHERE t.pending_instances > 0 AND p.paused = 0 AND p.organization_id = ? AND p.team_id IN ({marks}) "
+        f"AND ({enough}) "
         "AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.user_id = ? AND a.typ = 'Task' "
         "AND a.state != 'Cancelled') "
-        "ORDER BY p.priority DESC, t.created, t.id",
-        (me.organization_id, *team_ids, me.id))
-    experiences = me.user.experiences
-    for task_id, domain, value in rows:
-        if domain in experiences and int(experiences[domain]) >= int(value):
-            return api.store.get(r.Task, task_id)
-    return None
+        "ORDER BY p.priority DESC, t.created, t.id LIMIT 1",
+        (me.organization_id, *team_ids, *(v for item in experiences.items() for v in item), me.id))
+    return api.store.get(r.Task, found[0]) if found else None
 
 
 def _request_teams(api: Api, me: Principal) -> list[str]:
