@@ -90,7 +90,7 @@ def _ddl(cls: type[Any]) -> str:
 
 @cache
 def _row_encoder(cls: Any) -> Callable[[Any], Sequence[Any]]:
-    """A record → row values function for bulk inserts (as ``Store._values``, without per-column lookups)."""
+    """A record → row values function (JSON columns as text), prepared once per record type."""
     table = _table(cls)
     values = operator.attrgetter(*table.columns)
     json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
@@ -274,6 +274,15 @@ class Store:
     def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         return list(self._db.execute(sql, tuple(params)))
 
+    def rows_in(self, sql: str, values: Sequence[Any], chunk: int = 500) -> list[sqlite3.Row]:
+        """``rows`` of ``sql`` whose ``{}`` is an ``IN`` list of ``values``, run in chunks (SQLite bounds the
+        number of bound parameters); rows of one chunk keep the statement's order."""
+        found: list[sqlite3.Row] = []
+        for start in range(0, len(values), chunk):
+            part = values[start:start + chunk]
+            found += self._db.execute(sql.format(", ".join("?" for _ in part)), tuple(part))
+        return found
+
     # writes -------------------------------------------------------------------------------------
 
     def insert(self, *records: Any) -> None:
@@ -283,7 +292,7 @@ class Store:
                 marks = ", ".join("?" for _ in table.columns)
                 sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
                 self._writing(table.name)
-                self._db.execute(sql, self._values(record, table))
+                self._db.execute(sql, _row_encoder(cast(Hashable, type(record)))(record))
 
     def insert_many(self, cls: type[Any], records: Iterable[Any]) -> None:
         """Insert records of one type with one prepared statement (bulk loads: the world builder)."""
@@ -364,11 +373,3 @@ class Store:
             except orjson.JSONEncodeError as exc:  # e.g. an integer beyond 64 bits
                 raise OverflowError(f"{column}: {exc}") from exc
         return value
-
-    def _values(self, record: Any, table: _Table) -> tuple[Any, ...]:
-        return tuple(self._encode(c, getattr(record, c), table) for c in table.columns)
-
-    @staticmethod
-    def _record(cls: type[R], row: sqlite3.Row) -> R:
-        record: R = _row_decoder(cast(Hashable, cls))(row)
-        return record

@@ -25,6 +25,11 @@ def find_organization(api: Api, name: str) -> r.Organization | None:
     return api.store.lookup(r.Organization, "name = ?", (name,))
 
 
+def organization_dataset(api: Api, organization_id: str, name: str) -> r.Dataset | None:
+    """The dataset of that organization with that name (no access check)."""
+    return api.store.lookup(r.Dataset, "organization_id = ? AND name = ?", (organization_id, name))
+
+
 def find_dataset(api: Api, organization_name: str, name: str, me: Principal | None,
                  sharing_token: str | None = None, *, unknown_organization_status: int = 404) -> r.Dataset:
     """A dataset the requester may read; hidden ones are reported as missing (404)."""
@@ -32,7 +37,7 @@ def find_dataset(api: Api, organization_name: str, name: str, me: Principal | No
     if organization is None:
         error = f"Organization {organization_name} could not be found"
         raise BadRequest(error) if unknown_organization_status == 400 else NotFound(error)
-    dataset = api.store.lookup(r.Dataset, "organization_id = ? AND name = ?", (organization.id, name))
+    dataset = organization_dataset(api, organization.id, name)
     if dataset is None or not views.may_read_dataset(api.store, dataset, me, sharing_token):
         suffix = "" if me else ". You may need to log in."
         raise NotFound(f"Dataset {name} does not exist or could not be accessed{suffix}")
@@ -167,7 +172,7 @@ async def check_new_name(api: Api, organization_name: str, data_set_name: str, u
     if not VALID_NAME.match(data_set_name):
         raise BadRequest("Dataset name is invalid. Please use only letters, digits, dots, underscores and hyphens "
                          "(at least 3 characters).")
-    if api.store.one(r.Dataset, "organization_id = ? AND name = ?", (organization.id, data_set_name)):
+    if organization_dataset(api, organization.id, data_set_name):
         raise BadRequest("This name is already being used by a different dataset. Please choose a different name.")
     return empty_response()
 

@@ -22,6 +22,7 @@ from mockserver.api import Api
 from mockserver.auth import Principal
 from mockserver.errors import ApiError, BadRequest, NotFound
 from mockserver.handlers.common import OBJECT_ID
+from mockserver.handlers.datasets import organization_dataset
 from mockserver.views import tasks as task_views
 from mockserver.views.datasets import may_read_dataset
 from mockserver.world.skeletons import empty_skeleton
@@ -60,7 +61,7 @@ def find_task_type(api: Api, me: Principal, task_type_id: str) -> r.TaskType:
 
 
 def find_dataset_by_name(api: Api, me: Principal, name: str) -> r.Dataset | None:
-    return api.store.one(r.Dataset, "organization_id = ? AND name = ?", (me.organization_id, name))
+    return organization_dataset(api, me.organization_id, name)
 
 
 def batch_task_types(api: Api, me: Principal, task_type_ids: Iterable[str]) -> list[r.TaskType]:

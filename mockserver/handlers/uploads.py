@@ -24,6 +24,7 @@ from mockserver.api import Api
 from mockserver.archives import Member, UnusableZip, ZipReader
 from mockserver.auth import Principal
 from mockserver.errors import ApiError, BadRequest, Forbidden, NotFound, PayloadTooLarge
+from mockserver.handlers.datasets import find_organization, organization_dataset
 from mockserver.handlers.task_creation import (
     NOT_ON_SAME_DATASET,
     Outcome,
@@ -161,10 +162,10 @@ def _upload_dataset(api: Api, me: Principal, parsed: list[ParsedNml]) -> r.Datas
     name = names.pop()
     dataset: r.Dataset | None
     if organizations:
-        organization = api.store.one(r.Organization, "name = ?", (organizations[0],))
+        organization = find_organization(api, organizations[0])
         if organization is None:
             raise NotFound(f"Organization {organizations[0]} could not be found")
-        dataset = api.store.one(r.Dataset, "organization_id = ? AND name = ?", (organization.id, name))
+        dataset = organization_dataset(api, organization.id, name)
     else:
         dataset = api.store.one(r.Dataset, "name = ? ORDER BY organization_id != ?, created",
                                 (name, me.organization_id))

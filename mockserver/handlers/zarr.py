@@ -16,6 +16,7 @@ from mockserver import records as r
 from mockserver.api import Api
 from mockserver.auth import datastore_principal
 from mockserver.errors import NotFound
+from mockserver.handlers.datasets import find_organization, organization_dataset
 from mockserver.responses import json_response, text_response
 from mockserver.views import zarr as views
 from mockserver.views.datasets import may_read_dataset
@@ -30,10 +31,10 @@ Build = Callable[[r.Dataset, str], Response]
 
 def readable_dataset(api: Api, organization_name: str, name: str, token: str | None) -> r.Dataset | None:
     """The dataset if ``token`` (or anonymity) may read it, as the datastore asks WEBKNOSSOS."""
-    organization = api.store.one(r.Organization, "name = ?", (organization_name,))
+    organization = find_organization(api, organization_name)
     if organization is None:
         return None
-    dataset = api.store.one(r.Dataset, "organization_id = ? AND name = ?", (organization.id, name))
+    dataset = organization_dataset(api, organization.id, name)
     if dataset is None:
         return None
     reader = datastore_principal(api.store, token, api.now())

@@ -48,12 +48,10 @@ STATS_SQL = ("SELECT task_id, SUM(state IN ('Active', 'Initializing')), "
 
 
 def annotation_stats(store: Store, task_ids: list[str]) -> dict[str, AnnotationStats]:
-    """``AnnotationStats`` of many tasks, one query per 500 (tasks without annotations: 0 and None)."""
+    """``AnnotationStats`` of many tasks in one query (tasks without annotations: 0 and None)."""
     found = {task_id: AnnotationStats(0, None) for task_id in task_ids}
-    for start in range(0, len(task_ids), 500):
-        chunk = task_ids[start:start + 500]
-        for task_id, active, time in store.rows(STATS_SQL.format(", ".join("?" for _ in chunk)), chunk):
-            found[task_id] = AnnotationStats(int(active or 0), None if time is None else int(time))
+    for task_id, active, time in store.rows_in(STATS_SQL, task_ids):
+        found[task_id] = AnnotationStats(int(active or 0), None if time is None else int(time))
     return found
 
 

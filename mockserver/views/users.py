@@ -16,24 +16,28 @@ def organization_name(store: Store, organization_id: str) -> str:
     return organization.name if organization else ""
 
 
+MEMBERSHIPS_SQL = ("SELECT m.user_id, t.id, t.name, m.is_team_manager FROM memberships m "
+                   "JOIN teams t ON t.id = m.team_id WHERE m.user_id IN ({}) ORDER BY t.name")
+
+
 def memberships(store: Store, user_id: str) -> list[JSON]:
-    rows = store.remember(("memberships", "teams"), ("teams of", user_id), lambda: [tuple(row) for row in store.rows(
-        "SELECT t.id, t.name, m.is_team_manager FROM memberships m JOIN teams t ON t.id = m.team_id "
-        "WHERE m.user_id = ? ORDER BY t.name", (user_id,))])
-    return [{"id": row[0], "name": row[1], "isTeamManager": bool(row[2])} for row in rows]
+    """The user's teams (memoized rows; fresh dicts for every answer)."""
+    rows = store.remember(("memberships", "teams"), ("teams of", user_id),
+                          lambda: [tuple(row) for row in store.rows_in(MEMBERSHIPS_SQL, [user_id])])
+    return [membership(row) for row in rows]
 
 
 def memberships_of(store: Store, user_ids: list[str]) -> dict[str, list[JSON]]:
     """``memberships`` of many users in one query (user lists)."""
     found: dict[str, list[JSON]] = {user_id: [] for user_id in user_ids}
-    for start in range(0, len(user_ids), 500):
-        chunk = user_ids[start:start + 500]
-        rows = store.rows(
-            "SELECT m.user_id, t.id, t.name, m.is_team_manager FROM memberships m JOIN teams t ON t.id = m.team_id "
-            f"WHERE m.user_id IN ({', '.join('?' for _ in chunk)}) ORDER BY t.name", chunk)
-        for row in rows:
-            found[row[0]].append({"id": row[1], "name": row[2], "isTeamManager": bool(row[3])})
+    for row in store.rows_in(MEMBERSHIPS_SQL, user_ids):
+        found[row[0]].append(membership(row))
     return found
+
+
+def membership(row: Any) -> JSON:
+    """``(user id, team id, team name, is manager)`` → the ``teams`` entry of a user."""
+    return {"id": row[1], "name": row[2], "isTeamManager": bool(row[3])}
 
 
 def may_edit_user(viewer: Principal | None, user: r.User, team_ids: list[str]) -> bool:
