@@ -55,7 +55,7 @@ class ReadCache:
         self.hits = self.misses = 0
 
     def get(self, key: Any) -> CachedResponse | None:
-        self._check_version()
+        """The response kept under ``key``; call ``version()`` first (it empties a stale cache)."""
         found = self._entries.get(key)
         if found is None:
             self.misses += 1
@@ -78,16 +78,13 @@ class ReadCache:
             self._bytes -= len(dropped.body)
 
     def version(self) -> tuple[int, int]:
-        self._check_version()
-        assert self._version is not None
-        return self._version
-
-    def _check_version(self) -> None:
+        """The store's version now; the cache is emptied if it differs from that of its entries."""
         version = self.store.version()
         if version != self._version:
             self._entries.clear()
             self._bytes = 0
             self._version = version
+        return version
 
 
 @overload
@@ -117,10 +114,10 @@ def _cached(build: Handler, unless: Callable[[dict[str, Any]], bool] | None = No
         key = None if skip else request_key(api, build, kwargs)
         if key is None:
             return await build(api, **kwargs)
+        built_at = cache.version()
         hit = cache.get(key)
         if hit is not None:
             return hit.response()
-        built_at = cache.version()
         response = await build(api, **kwargs)
         cache.put(key, response, built_at)
         return response
