@@ -37,9 +37,9 @@ from typing import Any
 import httpx
 
 from mockserver.archives import ZipReader
-from mockserver.errors import ApiError
-from mockserver.nml import NmlDocument, parse_nml, write_nml
-from mockserver.nml.safe_xml import MAX_NML_BYTES
+from mockserver.packs.webknossos.errors import ApiError
+from mockserver.packs.webknossos.nml import NmlDocument, parse_nml, write_nml
+from mockserver.safe_xml import MAX_NML_BYTES
 
 RESULTS = Path(__file__).parent / "results"
 MB = 1024 * 1024

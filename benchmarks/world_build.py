@@ -56,14 +56,15 @@ def status_mib(pid: int) -> dict[str, int]:
 
 def child_build(recipe_name: str) -> dict[str, Any]:
     """Runs in a fresh process: build the world, report time, memory and counts."""
-    from mockserver import records as r
+    from mockserver.packs.webknossos import records as r
+    from mockserver.packs.webknossos.records import SCHEMA
+    from mockserver.packs.webknossos.world import Recipe, build_world
     from mockserver.store import Store
-    from mockserver.world import Recipe, build_world
 
     recipe = Recipe.load(recipe_name)
     before = memory()
     started, cpu = time.perf_counter(), time.process_time()
-    store = Store.open()
+    store = Store.open(SCHEMA)
     build_world(store, 1, recipe, "http://127.0.0.1:9000")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     built = memory()
@@ -167,12 +168,13 @@ def in_process(recipe: str) -> tuple[dict[str, Any], dict[str, str], list[tuple[
     import orjson
 
     from mockserver import Settings, create_app
-    from mockserver import records as r
+    from mockserver.packs.webknossos import records as r
+    from mockserver.packs.webknossos.records import SCHEMA
+    from mockserver.packs.webknossos.views import tasks as task_views
     from mockserver.store import Store
-    from mockserver.views import tasks as task_views
 
     connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    store = Store(connection)
+    store = Store(connection, SCHEMA)
     store.create_schema()
     app = create_app(Settings(recipe=recipe, request_log_limit=0, cache_reads=False), store=store)
     ids = fixtures(connection)
@@ -220,7 +222,7 @@ def page_validator() -> Any:
     from mockserver.specs import SpecLoader, spec_path
     from mockserver.validation import to_json_schema
 
-    document = SpecLoader().bundle(spec_path("v5"))
+    document = SpecLoader().bundle(spec_path("webknossos", "v5"))
     content = document["paths"]["/projects/{id}/tasks"]["get"]["responses"]["200"]["content"]
     components = {section: {name: to_json_schema(schema) for name, schema in schemas.items()}
                   for section, schemas in document["components"].items()}

@@ -1,12 +1,13 @@
-"""Contract checks of a WEBKNOSSOS deployment against the specs in ``spec/webknossos``, from pytest.
+"""Contract checks of a deployment against the specs of an API pack (default WEBKNOSSOS), from pytest.
 
-    pytest contract_tests --base-url http://host:9000 --api-version v5 --token $WK_TOKEN
+    pytest contract_tests --base-url http://host:9000 --api webknossos --api-version v5 --token $MOCKSERVER_TOKEN
 
 Each selected API version is checked by one ``mockserver contract`` run (the same engine as the
 command: schemathesis with every applicable check, the stateful phase, the domain checks); every
 operation becomes a test that fails with that run's findings for it, plus one test per version for
 the run as a whole (stateful sequences, cleanup, errors). Without ``--base-url`` each version is
-checked against its own ``mockserver serve --recipe tiny`` on 127.0.0.1, all versions at once.
+checked against its own ``mockserver serve --api <pack>`` on 127.0.0.1 (the pack's diff recipe,
+``tiny`` for WEBKNOSSOS), all versions at once.
 Read-only (GET/HEAD) unless ``--allow-writes``.
 """
 
@@ -27,8 +28,8 @@ import pytest
 
 from mockserver.contract import ContractOptions
 from mockserver.contract.findings import read_junit
-from mockserver.contract.options import VERSIONS
 from mockserver.contract.runner import selected_operations
+from mockserver.pack import DEFAULT_PACK, load_pack
 from mockserver.settings import derived_admin_key
 
 RUN = "the run as a whole"
@@ -39,6 +40,7 @@ class Target:
     """What to check, from the command line."""
 
     base_url: str | None
+    api: str
     versions: tuple[str, ...]
     token: str | None
     allow_writes: bool
@@ -53,7 +55,12 @@ class Target:
         report_dir = config.getoption("contract_report_dir")
         own_mock = config.getoption("base_url") is None
         rate = config.getoption("rate_limit") or ("off" if own_mock else "10/s")
-        return cls(config.getoption("base_url"), tuple(config.getoption("api_version") or ["v5"]),
+        pack = load_pack(config.getoption("contract_api"))
+        versions = tuple(config.getoption("api_version") or [pack.latest.name])
+        if unknown := [v for v in versions if v not in pack.version_names]:
+            raise pytest.UsageError(f"unknown --api-version {', '.join(unknown)} of {pack.name} "
+                                    f"(choose from {', '.join(pack.version_names)})")
+        return cls(config.getoption("base_url"), pack.name, versions,
                    config.getoption("token"), config.getoption("allow_writes"), rate,
                    config.getoption("contract_max_time"), config.getoption("max_requests"),
                    config.getoption("max_examples"), Path(report_dir) if report_dir else None)
@@ -74,9 +81,11 @@ class VersionResult:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockserver contract")
     group.addoption("--base-url", default=None, help="Deployment to check, e.g. http://host:9000 (default: mocks)")
-    group.addoption("--api-version", action="append", choices=list(VERSIONS),
-                    help="Version to check; repeat for several (default v5)")
-    group.addoption("--token", default=os.environ.get("WK_TOKEN"), help="X-Auth-Token (default: $WK_TOKEN)")
+    group.addoption("--api", dest="contract_api", default=DEFAULT_PACK, help="API pack (default webknossos)")
+    group.addoption("--api-version", action="append",
+                    help="Version to check; repeat for several (default: the pack's latest)")
+    group.addoption("--token", default=os.environ.get("MOCKSERVER_TOKEN") or os.environ.get("WK_TOKEN"),
+                    help="Token sent in the pack's auth header (default: $MOCKSERVER_TOKEN or $WK_TOKEN)")
     group.addoption("--allow-writes", action="store_true", help="Also send writes (to resources the run creates)")
     group.addoption("--rate-limit", default=None, help="e.g. 10/s (default 10/s; off against the mocks)")
     group.addoption("--contract-max-time", type=int, default=120, help="Seconds per version (default 120)")
@@ -92,7 +101,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     target = Target.from_config(metafunc.config)
     cases = [(version, label) for version in target.versions for label in [
-        *selected_operations(ContractOptions("http://unused", version=version, allow_writes=target.allow_writes)),
+        *selected_operations(ContractOptions("http://unused", api=target.api, version=version,
+                                             allow_writes=target.allow_writes)),
         RUN]]
     metafunc.parametrize("contract_case", cases, ids=[f"{version} {label}" for version, label in cases])
 
@@ -106,7 +116,7 @@ def contract_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     mocks: list[subprocess.Popen[bytes]] = []
     try:
         if target.base_url is None:
-            urls = {version: _start_mock(mocks) for version in target.versions}
+            urls = {version: _start_mock(mocks, target.api) for version in target.versions}
             tokens = {version: _admin_token(url) for version, url in urls.items()}
         else:
             urls = dict.fromkeys(target.versions, target.base_url)
@@ -124,19 +134,20 @@ def contract_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
 
 
 def _start_run(target: Target, version: str, url: str, token: str | None, report_dir: Path) -> subprocess.Popen[str]:
-    args = [sys.executable, "-m", "mockserver", "contract", url, "--api-version", version, "--report", "junit,html",
+    args = [sys.executable, "-m", "mockserver", "contract", url, "--api", target.api, "--api-version", version,
+            "--report", "junit,html",
             "--report-dir", str(report_dir), "--rate-limit", target.rate_limit, "--max-time", str(target.max_time),
             "--max-requests", str(target.max_requests), "--max-examples", str(target.max_examples)]
     if target.allow_writes:
         args.append("--allow-writes")
-    env = {**os.environ, "WK_TOKEN": token or "", "NO_COLOR": "1"}
+    env = {**os.environ, "MOCKSERVER_TOKEN": token or "", "NO_COLOR": "1"}
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, version: str) -> VersionResult:
     output, _ = process.communicate()
     (report_dir / "output.txt").write_text(output, encoding="utf-8")  # the run's summary: cases, requests, findings
-    labels = frozenset(selected_operations(ContractOptions("http://unused", version=version,
+    labels = frozenset(selected_operations(ContractOptions("http://unused", api=target.api, version=version,
                                                            allow_writes=target.allow_writes)))
     found, skipped = read_junit(report_dir / "junit.xml")
     failures: dict[str, list[str]] = {}
@@ -148,24 +159,25 @@ def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, ve
     return VersionResult(process.returncode, labels, failures, skipped, output)
 
 
-def _start_mock(mocks: list[subprocess.Popen[bytes]]) -> str:
+def _start_mock(mocks: list[subprocess.Popen[bytes]], api: str) -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    args = [sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--recipe", "tiny",
+    args = [sys.executable, "-m", "mockserver", "serve", "--api", api, "--port", str(port),
+            "--recipe", load_pack(api).diff.recipe,
             "--log-level", "warning"]
     mocks.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL))
     return f"http://127.0.0.1:{port}"
 
 
 def _admin_token(url: str) -> str:
-    """The seeded admin's token, from the mock's ``/__admin`` API (default seed 1)."""
+    """The token of the first known user (WEBKNOSSOS: the admin), from the mock's ``/__admin`` API (seed 1)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             info = httpx.get(f"{url}/__admin/", headers={"X-Admin-Key": derived_admin_key(1)}, timeout=2)
             if info.status_code == 200:
-                return str(next(user["token"] for user in info.json()["users"] if user["role"] == "admin"))
+                return str(info.json()["users"][0]["token"])  # the first known user (WEBKNOSSOS: the admin)
         except httpx.HTTPError:
             pass
         time.sleep(0.3)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from connexion.security import ApiKeySecurityHandler
@@ -22,8 +23,9 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from mockserver import scenarios
-from mockserver.api import Backend
-from mockserver.errors import BadRequest, ConfigurationError, NotFound
+from mockserver.backend import Backend
+from mockserver.dump import export_world, import_world
+from mockserver.errors import ConfigurationError, HttpError
 from mockserver.faults import FaultMiddleware, RuleSet
 from mockserver.journal import ADMIN_PREFIX, Journal, JournalMiddleware
 from mockserver.requestlog import RequestLog
@@ -32,12 +34,26 @@ from mockserver.responses import empty_response, json_response
 from mockserver.scenarios import Applied, ScenarioNotFound
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
-from mockserver.world import Recipe, WorldInfo, build_world
-from mockserver.world.arrange import Arranger
-from mockserver.world.dump import export_world, import_world
+from mockserver.world import WorldInfo
 
 if TYPE_CHECKING:
     from mockserver.app import MockApp
+
+class AdminErrors:
+    """The admin API's error format: ``{"messages":[{"error": …}]}``, and 401 as plain text."""
+
+    UNAUTHORIZED = "Missing or wrong X-Admin-Key (it is printed at start and follows the seed)."
+
+    def render(self, status: int, detail: str | None) -> tuple[bytes, str, dict[str, str]]:
+        if status == 401:
+            return self.UNAUTHORIZED.encode(), "text/plain", {}
+        text = detail if detail is not None else {404: "No such admin route.",
+                                                  405: "Method not allowed on this route."}.get(status, "")
+        return orjson.dumps({"messages": [{"error": text}]}), "application/json", {"Cache-Control": "no-cache"}
+
+
+ADMIN_ERRORS = AdminErrors()
+
 
 START = ("start",)
 """Key of the world the server started with (seed, recipe, ``--scenario``, ``--state``)."""
@@ -104,9 +120,10 @@ class Control:
         return world
 
     def _build(self, seed: int, recipe: str) -> tuple[bytes, WorldInfo]:
-        scratch = Store.open()
+        pack = self.backend.pack
+        scratch = Store.open(pack.schema)
         try:
-            world = build_world(scratch, seed, Recipe.load(recipe), self.backend.settings.base_url)
+            world = pack.build_world(scratch, seed, recipe, self.backend.settings.base_url)
             return scratch.snapshot(), world
         finally:
             scratch.close()
@@ -119,20 +136,24 @@ class Control:
     def restore_snapshot(self, name: str) -> Snapshot:
         snapshot = self.snapshots.get(name)
         if snapshot is None:
-            raise NotFound(f"No snapshot named {name!r}")
+            raise HttpError(f"No snapshot named {name!r}", status=404)
         self.store.restore(snapshot.data)
         return snapshot
 
     def load_scenario(self, name_or_path: str | None = None, *, source: str | None = None) -> Applied:
         """Apply a bundled scenario (or a YAML ``source``) to the current world."""
+        pack = self.backend.pack
         if source is not None:
-            scenario = scenarios.parse(source, name=name_or_path or "inline")
+            scenario = scenarios.parse(pack, source, name=name_or_path or "inline")
         else:
-            scenario = scenarios.load(name_or_path or "")
-        return scenarios.apply(scenario, self.store, self.world)
+            scenario = scenarios.load(pack, name_or_path or "")
+        return scenarios.apply(pack, scenario, self.store, self.world)
 
-    def arranger(self, seed: str = "test") -> Arranger:
-        return Arranger(self.store, self.world, seed=f"{seed}:{self.world.seed}")
+    def arranger(self, seed: str = "test") -> Any:
+        """The pack's arranger on the current world (``ConfigurationError`` if the pack has none)."""
+        if self.backend.pack.arranger is None:
+            raise ConfigurationError(f"the {self.backend.pack.name} pack has no world arranger")
+        return self.backend.pack.arranger(self.store, self.world, f"{seed}:{self.world.seed}")
 
 
 # wiring -----------------------------------------------------------------------------------------
@@ -173,7 +194,8 @@ def mount_admin(app: MockApp, backend: Backend) -> Control:
     if origins:
         app.add_middleware(CORSMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, allow_origins=origins,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Total-Count"], max_age=600)
-    app.add_middleware(FaultMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, rules=control.rules)
+    app.add_middleware(FaultMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, rules=control.rules,
+                       errors=backend.pack.errors)
     with tested_documents():
         app.add_api(SpecLoader().bundle(spec_dir() / "admin" / "openapi.yaml"), base_path=ADMIN_PREFIX,
                     name="admin", resolver=AdminResolver(control), validate_responses=True, strict_validation=True,
@@ -188,8 +210,8 @@ def _state(control: Control) -> dict[str, Any]:
     return {"seed": world.seed, "recipe": world.recipe, "revision": control.store.revision, "users": users}
 
 
-def _bad_request(exc: ConfigurationError) -> BadRequest:
-    return BadRequest(str(exc))
+def _bad_request(exc: ConfigurationError) -> HttpError:
+    return HttpError(str(exc), status=400)
 
 
 # handlers ---------------------------------------------------------------------------------------
@@ -224,31 +246,31 @@ async def restore_snapshot(control: Control, name: str) -> Response:
 
 async def delete_snapshot(control: Control, name: str) -> Response:
     if control.snapshots.pop(name, None) is None:
-        raise NotFound(f"No snapshot named {name!r}")
+        raise HttpError(f"No snapshot named {name!r}", status=404)
     return empty_response(204)
 
 
 async def export_world_json(control: Control) -> Response:
-    return json_response(export_world(control.store, control.world))
+    return json_response(export_world(control.backend.pack, control.store, control.world))
 
 
 async def import_world_json(control: Control, body: dict[str, Any]) -> Response:
     try:
-        control.backend.world = import_world(control.store, body)
+        control.backend.world = import_world(control.backend.pack, control.store, body)
     except ConfigurationError as exc:
         raise _bad_request(exc) from None
     return json_response(_state(control))
 
 
 async def list_scenarios(control: Control) -> Response:
-    return json_response([s.to_json() for s in scenarios.available()])
+    return json_response([s.to_json() for s in scenarios.available(control.backend.pack)])
 
 
 async def load_scenario(control: Control, name: str) -> Response:
     try:
         applied = control.load_scenario(name)
     except ScenarioNotFound as exc:
-        raise NotFound(str(exc)) from None
+        raise HttpError(str(exc), status=404) from None
     except ConfigurationError as exc:
         raise _bad_request(exc) from None
     return json_response(applied.to_json())
@@ -298,20 +320,20 @@ async def create_rule(control: Control, body: dict[str, Any]) -> Response:
 async def read_rule(control: Control, id_: str) -> Response:
     rule = control.rules.get(id_)
     if rule is None:
-        raise NotFound(f"No rule {id_!r}")
+        raise HttpError(f"No rule {id_!r}", status=404)
     return json_response(rule.to_json())
 
 
 async def update_rule(control: Control, id_: str, body: dict[str, Any]) -> Response:
     rule = control.rules.set_enabled(id_, body["enabled"])
     if rule is None:
-        raise NotFound(f"No rule {id_!r}")
+        raise HttpError(f"No rule {id_!r}", status=404)
     return json_response(rule.to_json())
 
 
 async def delete_rule(control: Control, id_: str) -> Response:
     if not control.rules.remove(id_):
-        raise NotFound(f"No rule {id_!r}")
+        raise HttpError(f"No rule {id_!r}", status=404)
     return empty_response(204)
 
 

@@ -1,4 +1,4 @@
-"""``create_app``: one Connexion app serving every WEBKNOSSOS API version from one world."""
+"""``create_app``: one Connexion app serving every version of one API pack from one world."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import connexion
-import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -17,24 +16,25 @@ from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from mockserver.admin import Control, mount_admin
-from mockserver.api import Api, Backend
-from mockserver.auth import passthrough_security_handler_class, security_handler_class
-from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
-from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
-from mockserver.resolver import VersionResolver
+from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
+from mockserver.backend import Backend
+from mockserver.errors import HttpError
+from mockserver.journal import ADMIN_PREFIX
+from mockserver.middleware import BodyLimitMiddleware
+from mockserver.pack import ErrorFormat, Pack, load_pack
+from mockserver.resolver import PackResolver
+from mockserver.resources import spec_dir
 from mockserver.scenarios import apply_all
 from mockserver.settings import Settings
-from mockserver.specs import SpecLoader, spec_path, tested_documents
+from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
 from mockserver.validation import (
-    RealServerParameterValidator,
     ValidatorCache,
+    parameter_validator_class,
     request_body_validator_class,
     response_validator_class,
 )
-from mockserver.versions import ADAPTERS, LATEST
-from mockserver.world import Recipe, WorldInfo, build_world, known_users
+from mockserver.world import WorldInfo
 
 logger = logging.getLogger("mockserver")
 
@@ -42,145 +42,151 @@ ErrorHandler = Callable[[ConnexionRequest, Exception], ConnexionResponse]
 
 
 class MockApp(connexion.AsyncApp):  # type: ignore[misc]
-    """A Connexion ``AsyncApp`` that also carries its ``Backend`` (store, world, settings)."""
+    """A Connexion ``AsyncApp`` that also carries its ``Backend`` (store, world, settings, pack)."""
 
     backend: Backend
     control: Control
     """Journal, latency and fault rules, snapshots (``/__admin``, the pytest plugin)."""
 
+    @property
+    def pack(self) -> Pack:
+        return self.backend.pack
 
-def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
+
+def open_world(settings: Settings, pack: Pack, store: Store | None = None) -> tuple[Store, WorldInfo]:
     """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
-    store = store or Store.open(settings.state)
+    store = store or Store.open(pack.schema, settings.state)
     if store.is_empty():
-        world = build_world(store, settings.seed, Recipe.load(settings.recipe), settings.base_url)
-        apply_all(settings.scenario, store, world)
+        world = pack.build_world(store, settings.seed, settings.recipe, settings.base_url)
+        apply_all(pack, settings.scenario, store, world)
     else:
-        world = WorldInfo(settings.seed, settings.recipe, known_users(store))
+        world = pack.open_world(store, settings.seed, settings.recipe)
     store.mark_initial()
     return store, world
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> MockApp:
-    """Build the app: ``/api/v1`` … ``/api/v5``, ``/api`` (latest) and the datastore's ``/data``; validation on."""
+def create_app(settings: Settings | None = None, *, store: Store | None = None, pack: Pack | None = None) -> MockApp:
+    """Build the app of ``pack`` (default: the one ``settings.api`` names): every version, validation on."""
     settings = settings or Settings()
-    store, world = open_world(settings, store)
-    backend = Backend(store=store, settings=settings, world=world)
+    pack = pack or load_pack(settings.api)
+    store, world = open_world(settings, pack, store)
+    backend = Backend(store=store, settings=settings, world=world, pack=pack)
     validator = response_validator_class(ValidatorCache())
     app = MockApp(
         __name__,
         pythonic_params=True,
-        security_map={"apiKey": security_handler_class(store)},
-        validator_map={"parameter": RealServerParameterValidator,
-                       "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": request_body_validator_class()}),
+        security_map=pack.security(store),
+        validator_map={"parameter": parameter_validator_class(pack.id_pattern),
+                       "body": MediaTypeDict({**VALIDATOR_MAP["body"],
+                                              "*/*json": request_body_validator_class(pack.id_pattern)}),
                        "response": MediaTypeDict({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
     )
     app.backend = backend
     app.control = mount_admin(app, backend)  # first: its journal middleware must be the outermost
-    mounts = [(version, f"/api/{version}") for version in ADAPTERS]  # "/api" = latest: ApiVersionMiddleware
     loader = SpecLoader()
-    documents = {version: loader.bundle(spec_path(version)) for version in ADAPTERS}
+    documents = {version.name: loader.bundle(version.spec_path) for version in pack.versions}
+    contexts = {version.name: pack.context(backend, version) for version in pack.versions}
+    common = {"validate_responses": settings.validate_responses, "strict_validation": False, "resolver_error": 501}
     with tested_documents():
-        for version, base_path in mounts:
-            app.add_api(
-                documents[version],
-                base_path=base_path,
-                name=base_path.strip("/").replace("/", "-"),
-                resolver=VersionResolver(Api(backend, ADAPTERS[version])),
-                validate_responses=settings.validate_responses,
-                strict_validation=False,
-                resolver_error=501,
-            )
-        app.add_api(
-            loader.bundle(spec_path("datastore")),
-            base_path="/data",
-            name="data",
-            resolver=VersionResolver(Api(backend, ADAPTERS[LATEST])),
-            validate_responses=settings.validate_responses,
-            strict_validation=False,
-            resolver_error=501,
-            security_map={"apiKey": passthrough_security_handler_class()},
-        )
-    app.add_middleware(ApiVersionMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, versions=ADAPTERS, latest=LATEST)
-    app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
-    app.add_error_handler(ApiError, render_api_error)
-    app.add_error_handler(ProblemException, render_problem)
-    app.add_error_handler(HTTPException, http_exception_renderer(documents, mounts))
-    app.add_error_handler(UnicodeDecodeError, render_undecodable)
-    app.add_error_handler(RecursionError, render_too_deep)
-    app.add_error_handler(OverflowError, render_overflow)
-    app.add_error_handler(MultiPartException, render_malformed_multipart)
-    app.add_error_handler(Exception, render_unexpected)
+        for version in pack.versions:
+            app.add_api(documents[version.name], base_path=version.base_path or "/", name=f"{pack.name}-{version.name}",
+                        resolver=PackResolver(pack.handlers, contexts[version.name]), **common)
+        for mount in pack.mounts:
+            security = {"security_map": mount.security(store)} if mount.security else {}
+            app.add_api(loader.bundle(spec_dir() / mount.spec),
+                        base_path=mount.base_path, name=mount.name,
+                        resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)
+    for middleware, options in pack.middleware(pack):
+        app.add_middleware(middleware, MiddlewarePosition.BEFORE_EXCEPTION, **options)
+    app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes,
+                       errors=pack.errors)
+    add_error_handlers(app, pack, [(v.base_path, documents[v.name]) for v in pack.versions])
     return app
 
 
-def error_response(status: int, error: str | None = None, body: dict[str, Any] | None = None) -> ConnexionResponse:
-    """An error in the WEBKNOSSOS formats: plain text for 401, the JSON envelope otherwise."""
-    if status == 401:
-        return ConnexionResponse(status_code=401, body=UNAUTHORIZED_TEXT.encode(), mimetype="text/plain")
-    payload = body if body is not None else {"messages": [{"error": error or ""}]}
-    return ConnexionResponse(status_code=status, body=orjson.dumps(payload), mimetype="application/json",
-                             headers={"Cache-Control": "no-cache"})
+def add_error_handlers(app: MockApp, pack: Pack, mounts: list[tuple[str, dict[str, Any]]]) -> None:
+    """Every failure of a request in the error format of the API it was for (the pack's, or the admin API's)."""
+    renderer = ErrorRenderer(pack.errors, mounts)
+    app.add_error_handler(HttpError, renderer.http_error)
+    app.add_error_handler(ProblemException, renderer.problem)
+    app.add_error_handler(HTTPException, renderer.http_exception)
+    for exception, text in FAILURE_TEXTS.items():
+        app.add_error_handler(exception, renderer.failure(text))
+    app.add_error_handler(Exception, renderer.unexpected)
 
 
-def render_api_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, ApiError)
-    return error_response(exc.status, body=exc.body)
+FAILURE_TEXTS: dict[type[Exception], Callable[[Exception], str]] = {
+    UnicodeDecodeError: lambda exc: f"Invalid Json: the body is not valid UTF-8 ({exc})",
+    RecursionError: lambda exc: "Invalid Json: the body is nested too deeply",
+    OverflowError: lambda exc: f"Number out of range: {exc}",
+    MultiPartException: lambda exc: f"Malformed multipart body: {exc}",
+}
+"""Request bodies the framework cannot read: a 400 with these texts."""
 
 
-def render_problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Connexion's problems (validation, security, routing) in the WEBKNOSSOS formats."""
-    assert isinstance(exc, ProblemException)
-    if exc.status >= 500:
-        logger.error("%s: %s", exc.title, exc.detail)
-    return error_response(exc.status, str(exc.detail or exc.title))
+class ErrorRenderer:
+    """Renders errors in ``errors``' format (``/__admin``: the admin API's); 405s list every method of the path."""
 
+    def __init__(self, errors: ErrorFormat, mounts: list[tuple[str, dict[str, Any]]]) -> None:
+        self.errors = errors
+        self.routes = [(re.compile(base + re.sub(r"\{[^/}]+\}", "[^/]+", path)),
+                        {m.upper() for m in item if m in {"get", "put", "post", "patch", "delete"}})
+                       for base, document in mounts for path, item in document["paths"].items()]
 
-def http_exception_renderer(documents: dict[str, Any], mounts: list[tuple[str, str]]) -> ErrorHandler:
-    """Starlette's 404/405 in the WEBKNOSSOS format; a 405 lists every method the spec gives the path."""
-    routes = [(re.compile(base + re.sub(r"\{[^/}]+\}", "[^/]+", path)),
-               {m.upper() for m in item if m in {"get", "put", "post", "patch", "delete"}})
-              for version, base in mounts for path, item in documents[version]["paths"].items()]
+    def format_of(self, request: ConnexionRequest) -> ErrorFormat:
+        return ADMIN_ERRORS if request.url.path.startswith(ADMIN_PREFIX) else self.errors
 
-    def render_http_exception(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    def response(self, request: ConnexionRequest, status: int, detail: str | None) -> ConnexionResponse:
+        return self.as_response(status, self.format_of(request).render(status, detail))
+
+    @staticmethod
+    def as_response(status: int, rendered: tuple[bytes, str, dict[str, str]]) -> ConnexionResponse:
+        body, media_type, headers = rendered
+        return ConnexionResponse(status_code=status, body=body, mimetype=media_type, headers=headers)
+
+    def http_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HttpError)
+        rendered = exc.rendered()
+        if rendered is None:
+            return self.response(request, exc.status, exc.detail)
+        return self.as_response(exc.status, rendered)
+
+    def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Connexion's problems (validation, security, routing)."""
+        assert isinstance(exc, ProblemException)
+        if exc.status >= 500:
+            logger.error("%s: %s", exc.title, exc.detail)
+        return self.response(request, exc.status, str(exc.detail or exc.title))
+
+    def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Starlette's 404/405 with the API's own texts; a 405 lists every method the spec gives the path."""
         assert isinstance(exc, HTTPException)
-        texts: dict[int, str] = {404: NOT_FOUND_TEXT, 405: "Method not allowed on this route."}
-        response = error_response(exc.status_code, texts.get(exc.status_code, str(exc.detail)))
+        detail = None if exc.status_code in (404, 405) else str(exc.detail)
+        response = self.response(request, exc.status_code, detail)
         if exc.status_code == 405:  # RFC 9110: every method of the path, not just those of the first route
-            methods = set().union(*(m for pattern, m in routes if pattern.fullmatch(request.url.path)))
+            methods = set().union(*(m for pattern, m in self.routes if pattern.fullmatch(request.url.path)))
             methods |= {"HEAD"} if "GET" in methods else set()
             response.headers["Allow"] = ", ".join(sorted(methods)) or (exc.headers or {}).get("Allow", "")
         return response
 
-    return render_http_exception
+    def failure(self, text: Callable[[Exception], str]) -> ErrorHandler:
+        def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+            return self.response(request, 400, text(exc))
 
+        return render
 
-def render_undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return error_response(400, f"Invalid Json: the body is not valid UTF-8 ({exc})")
-
-
-def render_too_deep(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return error_response(400, "Invalid Json: the body is nested too deeply")
-
-
-def render_malformed_multipart(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return error_response(400, f"Malformed multipart body: {exc}")
-
-
-def render_overflow(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return error_response(400, f"Number out of range: {exc}")
-
-
-def render_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    logger.exception("unexpected error", exc_info=exc)
-    return error_response(500, f"Internal error: {type(exc).__name__}")
+    def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        logger.exception("unexpected error", exc_info=exc)
+        return self.response(request, 500, f"Internal error: {type(exc).__name__}")
 
 
 def describe(app: MockApp) -> dict[str, Any]:
     """What ``mockserver serve`` prints: URLs and the known tokens."""
-    base = app.backend.settings.base_url
+    base, pack = app.backend.settings.base_url, app.pack
     return {
-        "url": f"{base}/api",
-        "docs": f"{base}/api/{LATEST}/ui/",
+        "url": base,
+        "api_url": pack.api_url(base),
+        "docs": pack.docs_url(base),
+        "auth_header": pack.auth_header,
         "users": [(u.role, u.email, u.token) for u in app.backend.world.known_users],
     }

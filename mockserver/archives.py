@@ -9,7 +9,7 @@ resource forks and ``__MACOSX`` are skipped. A zip whose entries are all zips is
 (the real server's "zip of zips"); deeper archives are not opened.
 
 Errors: ``UnusableZip`` (not a zip, damaged, unsafe paths; the caller reports it per file) and
-``ZipTooLarge`` (a 400 ``ApiError`` that fails the whole request).
+``ZipTooLarge`` (a 400 ``HttpError`` that fails the whole request).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 
-from mockserver.errors import BadRequest
+from mockserver.errors import HttpError
 
 MAX_ZIP_MEMBERS = 1000
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -54,7 +54,7 @@ class UnusableZip(Exception):
     """Not a ZIP, a damaged one, or one with unsafe entry paths (the message is the reason)."""
 
 
-class ZipTooLarge(BadRequest):
+class ZipTooLarge(HttpError):
     """A zip bomb: 400 ``Could not parse file: <name>. The ZIP file is too large when unpacked (…)``."""
 
     def __init__(self, filename: str, detail: str) -> None:

@@ -27,10 +27,28 @@ def _settings(**options: Any) -> Settings:
 @click.group()
 @click.version_option(package_name="mockserver")
 def main() -> None:
-    """Spec-first mock and contract checker for the WEBKNOSSOS REST API (v1–v5)."""
+    """Spec-first mocks and contract checks for annotation-platform APIs, one pack per API (`mockserver packs`)."""
 
 
 @main.command()
+def packs() -> None:
+    """List the installed API packs with their versions and spec documents."""
+    from mockserver.pack import load_pack, pack_names
+
+    for name in pack_names():
+        try:
+            pack = load_pack(name)
+        except ConfigurationError as exc:
+            click.echo(f"{name}: cannot load ({exc})")
+            continue
+        click.echo(f"{name:<12} {pack.title}")
+        for version in pack.versions:
+            click.echo(f"  {version.name:<12} {version.base_path or '/':<16} spec/{version.spec}")
+
+
+@main.command()
+@click.option("--api", default=None, help="The API pack to serve (default webknossos; `mockserver packs` lists "
+                                          "them). [MOCKSERVER_API]")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1). [MOCKSERVER_HOST]")
 @click.option("--port", type=int, default=None, help="Port (default 9000; 0 picks a free one). [MOCKSERVER_PORT]")
 @click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
@@ -58,7 +76,7 @@ def main() -> None:
                                                                    "up (default 10; 0: off). "
                                                                    "[MOCKSERVER_REQUEST_LOG_LIMIT]")
 def serve(**options: Any) -> None:
-    """Start the mock: every API version on one seeded world; prints URL, tokens and docs link."""
+    """Start the mock of one API pack: every version on one seeded world; prints URL, tokens and docs link."""
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from mockserver.server import run
 

@@ -5,25 +5,16 @@ Hierarchy::
     MockServerError                 base of everything mockserver raises on purpose
     ├── ConfigurationError          bad settings, recipe, scenario or spec (raised before serving)
     ├── ServerError                 the mock logged an error serving a test's request (pytest plugin)
-    └── ApiError                    a request failed; rendered in the WEBKNOSSOS error format
-        ├── BadRequest              400, JSON envelope
-        ├── Forbidden               403, JSON envelope
-        ├── NotFound                404, JSON envelope
-        ├── PayloadTooLarge         413, JSON envelope
-        └── Unauthorized            401, plain text (as the real server)
+    └── HttpError                   a request failed with ``status``; rendered in the API's own format
+        └── (each pack's own tree, e.g. WEBKNOSSOS' ``ApiError``)
 
-``ApiError.messages`` is the ``messages`` list of the envelope; ``chain`` adds the real server's
-cause-chain entry.
+An ``HttpError`` either renders itself (``rendered()``) or leaves its ``detail`` to the error format of
+the API that was called (the pack's, or the admin API's).
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any, ClassVar
-
-UNAUTHORIZED_TEXT = "You are not authorized to view this resource. Please log in."
-NOT_FOUND_TEXT = "Couldn't find the requested resource."
-FORBIDDEN_TEXT = "You are not authorized to view or edit this resource"
+from typing import ClassVar
 
 
 class MockServerError(Exception):
@@ -38,53 +29,17 @@ class ServerError(MockServerError):
     """The mock logged an error while it served a test's requests (a bug or spec drift in the mock)."""
 
 
-class ApiError(MockServerError):
-    """A request failed; the response uses the WEBKNOSSOS error envelope."""
+class HttpError(MockServerError):
+    """A request failed with ``status`` and a short ``detail`` text."""
 
     status: ClassVar[int] = 400
 
-    def __init__(self, error: str = "", *, chain: str | None = None, body: dict[str, Any] | None = None) -> None:
-        super().__init__(error)
-        self.error = error
-        self.chain = chain
-        self._body = body
+    def __init__(self, detail: str = "", *, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if status is not None:
+            self.status = status  # type: ignore[misc]  # an instance may narrow its class's status
 
-    @property
-    def body(self) -> dict[str, Any]:
-        """The JSON body of the error response."""
-        if self._body is not None:
-            return self._body
-        messages: list[dict[str, str]] = [{"error": self.error}]
-        if self.chain:
-            stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
-            messages.append({"chain": f"[Server Time {stamp}]  <~ {self.chain}"})
-        return {"messages": messages}
-
-
-class BadRequest(ApiError):
-    status = 400
-
-
-class Unauthorized(ApiError):
-    status = 401
-
-    def __init__(self) -> None:
-        super().__init__(UNAUTHORIZED_TEXT)
-
-
-class Forbidden(ApiError):
-    status = 403
-
-    def __init__(self, error: str = FORBIDDEN_TEXT, **kwargs: Any) -> None:
-        super().__init__(error, **kwargs)
-
-
-class NotFound(ApiError):
-    status = 404
-
-    def __init__(self, error: str = NOT_FOUND_TEXT, **kwargs: Any) -> None:
-        super().__init__(error, **kwargs)
-
-
-class PayloadTooLarge(ApiError):
-    status = 413
+    def rendered(self) -> tuple[bytes, str, dict[str, str]] | None:
+        """Body, media type and headers if the error renders itself; None: the API's format of ``detail``."""
+        return None

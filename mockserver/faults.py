@@ -24,9 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX, current_request
+from mockserver.pack import ErrorFormat
 from mockserver.patterns import RoutePattern
 
-DEFAULT_FAULT_BODY: dict[str, Any] = {"messages": [{"error": "Injected fault (mockserver)"}]}
+FAULT_TEXT = "Injected fault (mockserver)"
+"""The error text of a ``status`` rule without a body (written in the API's own error format)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Call:
     scope: Scope
     receive: Receive
     send: Send
+    errors: ErrorFormat | None = None
+    """The error format of the API the request is for."""
 
 
 class Effect(Protocol):
@@ -160,7 +164,8 @@ class Latency:
 
 @dataclasses.dataclass(frozen=True)
 class StatusFault:
-    """Answer with ``status`` and ``body`` (JSON; a string is sent as text) instead of the app."""
+    """Answer with ``status`` and ``body`` (JSON; a string is sent as text; none: the API's own error
+    format with ``FAULT_TEXT``) instead of the app."""
 
     kind: ClassVar[str] = "status"
     keys: ClassVar[frozenset[str]] = frozenset({"status", "body"})
@@ -172,19 +177,26 @@ class StatusFault:
         status = int(_number(params, "status", 500, minimum=100))
         if status > 599:
             raise ConfigurationError(f"status must be a HTTP status code, got {status}")
-        return cls(status, params.get("body", DEFAULT_FAULT_BODY))
+        return cls(status, params.get("body"))
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "body": self.body}
 
     async def apply(self, call: Call) -> bool:
-        text = isinstance(self.body, str)
-        payload = self.body.encode() if text else orjson.dumps(self.body)
-        media = b"text/plain; charset=utf-8" if text else b"application/json"
-        headers = [(b"content-type", media), (b"content-length", str(len(payload)).encode())]
+        payload, media, extra = self.rendered(call.errors)
+        headers = [(b"content-type", media.encode()), (b"content-length", str(len(payload)).encode()),
+                   *((name.lower().encode(), value.encode()) for name, value in extra.items())]
         await call.send({"type": "http.response.start", "status": self.status, "headers": headers})
         await call.send({"type": "http.response.body", "body": payload})
         return True
+
+
+    def rendered(self, errors: ErrorFormat | None) -> tuple[bytes, str, dict[str, str]]:
+        if self.body is None and errors is not None:
+            return errors.render(self.status, FAULT_TEXT)
+        if self.body is None or isinstance(self.body, str):
+            return (self.body or FAULT_TEXT).encode(), "text/plain; charset=utf-8", {}
+        return orjson.dumps(self.body), "application/json", {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -393,15 +405,15 @@ class RuleSet:
 class FaultMiddleware:
     """Applies the enabled rules of ``rules`` to requests outside ``/__admin``."""
 
-    def __init__(self, app: ASGIApp, rules: RuleSet) -> None:
-        self.app, self.rules = app, rules
+    def __init__(self, app: ASGIApp, rules: RuleSet, errors: ErrorFormat | None = None) -> None:
+        self.app, self.rules, self.errors = app, rules, errors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         active = self.rules.active
         if not active or scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        call = Call(self.app, scope, receive, send)
+        call = Call(self.app, scope, receive, send, self.errors)
         for rule in active:
             if rule.route.matches(scope["method"], scope["path"]) and rule.select():
                 pending = current_request()

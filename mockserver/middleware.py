@@ -1,19 +1,17 @@
-"""ASGI middleware in front of Connexion: request size limits and unsupported API versions."""
+"""ASGI middleware in front of Connexion: the request size limit, and errors written at the ASGI level."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
-import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-VERSION_PATH = re.compile(r"^/api/v(\d+)(/|$)")
+from mockserver.pack import ErrorFormat
 
 
-async def send_error(send: Send, status: int, error: str) -> None:
-    body = orjson.dumps({"messages": [{"error": error}]})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+async def send_error(send: Send, errors: ErrorFormat, status: int, detail: str | None) -> None:
+    """An error response in ``errors``' format, sent before Connexion saw the request."""
+    body, media_type, extra = errors.render(status, detail)
+    headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode()),
+               *((name.lower().encode(), value.encode()) for name, value in extra.items())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -25,8 +23,8 @@ class BodyTooLarge(Exception):
 class BodyLimitMiddleware:
     """413 in the API's error format for bodies over ``max_bytes`` (declared or streamed)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, errors: ErrorFormat) -> None:
+        self.app, self.max_bytes, self.errors = app, max_bytes, errors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +32,7 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await send_error(send, 413, f"Request entity too large (limit {self.max_bytes} bytes)")
+            await send_error(send, self.errors, 413, f"Request entity too large (limit {self.max_bytes} bytes)")
             return
         received = 0
         started = False
@@ -56,41 +54,4 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await send_error(send, 413, f"Request entity too large (limit {self.max_bytes} bytes)")
-
-
-class ApiVersionMiddleware:
-    """``/api/vN/…`` for a version this server does not serve: 404 with the real server's message.
-
-    The unversioned ``/api/…`` is the latest version: it is routed to ``/api/<latest>/…`` here, so
-    Connexion mounts (and validates, and builds routes for) the latest document only once.
-    """
-
-    def __init__(self, app: ASGIApp, versions: Iterable[str], latest: str) -> None:
-        self.app = app
-        self.numbers = sorted(int(v.lstrip("v")) for v in versions)
-        self.latest = int(latest.lstrip("v"))
-        self.latest_prefix = f"/api/{latest}"
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope["path"]
-        match = VERSION_PATH.match(path)
-        if match and int(match.group(1)) not in self.numbers:
-            await send_error(send, 404, self.message(int(match.group(1))))
-            return
-        if match is None and (path == "/api" or path.startswith("/api/")):
-            scope = {**scope, "path": self.latest_prefix + path[4:]}
-            raw_path = scope.get("raw_path")
-            if raw_path is not None and raw_path.startswith(b"/api"):
-                scope["raw_path"] = self.latest_prefix.encode() + raw_path[4:]
-        await self.app(scope, receive, send)
-
-    def message(self, requested: int) -> str:
-        if requested > self.latest:
-            return ("This WEBKNOSSOS instance does not yet support this API version. The requested API version is "
-                    f"higher than the current API version {self.latest}.")
-        return (f"This WEBKNOSSOS instance does not support the requested HTTP API version. Client requested "
-                f"{requested} but must be at least {self.numbers[0]} and at most {self.latest}.")
+                await send_error(send, self.errors, 413, f"Request entity too large (limit {self.max_bytes} bytes)")

@@ -10,7 +10,8 @@ Fixtures::
     mockserver_settings     (session)  override: settings of the shared server (not seed or recipe)
     mockserver_seed         override: seed of the world (default 1)
     mockserver_recipe       override: recipe of the world (default ``default``)
-    mockserver_version      override: API version of ``url_for()``/``client()`` (default ``v5``)
+    mockserver_api          override: the API pack served (default ``webknossos``)
+    mockserver_version      override: API version of ``url_for()``/``client()`` (default: the pack's latest)
 
 Markers: ``@pytest.mark.mockserver_scenario("paused_project", …)`` loads scenarios after the reset;
 ``@pytest.mark.mockserver_allow_errors`` lets a test pass although the mock logged errors (else any
@@ -40,11 +41,11 @@ if TYPE_CHECKING:
     from mockserver.app import MockApp
     from mockserver.faults import Rule
     from mockserver.journal import Entry, Journal
+    from mockserver.pack import Pack
     from mockserver.scenarios import Applied
     from mockserver.server import BackgroundServer
     from mockserver.settings import Settings
     from mockserver.store import Store
-    from mockserver.world.arrange import Arranger
 
 LOCAL_URL = "http://mockserver.local"
 """Base URL of in-process clients (no socket)."""
@@ -140,7 +141,7 @@ class MockServer:
         self.refs: dict[str, str] = {}
         """Ids kept by the steps (``as:``) of the scenarios loaded for this test."""
         self._clients: list[httpx.Client] = []
-        self._world: Arranger | None = None
+        self._world: Any = None
 
     # where and who
 
@@ -152,10 +153,14 @@ class MockServer:
     def control(self) -> Control:
         return self.running.control
 
+    @property
+    def pack(self) -> Pack:
+        return self.app.pack
+
     def url_for(self, version: str | None = None) -> str:
-        """``…/api/v3`` for ``"v3"``; the test's ``mockserver_version`` by default; ``"latest"``: ``…/api``."""
-        version = version or self.version
-        return f"{self.url}/api" if version == "latest" else f"{self.url}/api/{version}"
+        """Where ``version``'s paths are (``…/api/v3`` for WEBKNOSSOS ``"v3"``); the test's ``mockserver_version``
+        by default; ``"latest"``: the latest version (WEBKNOSSOS: ``…/api``)."""
+        return self.pack.api_url(self.url, version or self.version)
 
     @property
     def api_url(self) -> str:
@@ -163,14 +168,14 @@ class MockServer:
 
     @property
     def tokens(self) -> dict[str, str]:
-        """Role (``admin``, ``manager``, ``user``) → ``X-Auth-Token``."""
+        """Role (WEBKNOSSOS: ``admin``, ``manager``, ``user``) → token (sent in the pack's ``auth_header``)."""
         return {u.role: u.token for u in self.control.world.known_users}
 
     def token(self, role: str = "user") -> str:
         return self.tokens[role]
 
     def headers(self, role: str | None = "user") -> dict[str, str]:
-        return {"X-Auth-Token": self.token(role)} if role else {}
+        return {self.pack.auth_header: self.token(role)} if role else {}
 
     @property
     def admin_key(self) -> str:
@@ -209,8 +214,8 @@ class MockServer:
         return self.control.store
 
     @property
-    def world(self) -> Arranger:
-        """Arrangement helpers over the store: ``mockserver.world.add_task(project=…, instances=2)``."""
+    def world(self) -> Any:
+        """The pack's arrangement helpers over the store (WEBKNOSSOS: ``mockserver.world.add_task(project=…)``)."""
         if self._world is None:
             self._world = self.control.arranger("test")
         return self._world
@@ -311,9 +316,17 @@ def mockserver_recipe() -> str:
 
 
 @pytest.fixture
-def mockserver_version() -> str:
-    """API version of ``mockserver.url_for()`` and ``mockserver.client()``; override to change."""
-    return "v5"
+def mockserver_api() -> str:
+    """The API pack of the test's mock (``webknossos``, or any installed pack); override to change."""
+    return "webknossos"
+
+
+@pytest.fixture
+def mockserver_version(mockserver_api: str) -> str:
+    """API version of ``mockserver.url_for()`` and ``mockserver.client()`` (default: the pack's latest)."""
+    from mockserver.pack import load_pack
+
+    return load_pack(mockserver_api).latest.name
 
 
 def _prepared(request: pytest.FixtureRequest, handle: MockServer, seed: int, recipe: str) -> MockServer:
@@ -327,9 +340,10 @@ def _prepared(request: pytest.FixtureRequest, handle: MockServer, seed: int, rec
 
 @pytest.fixture
 def mockserver(request: pytest.FixtureRequest, mockserver_factory: Factory, mockserver_settings: Settings,
-               mockserver_seed: int, mockserver_recipe: str, mockserver_version: str) -> Iterator[MockServer]:
+               mockserver_api: str, mockserver_seed: int, mockserver_recipe: str,
+               mockserver_version: str) -> Iterator[MockServer]:
     """A running mock on 127.0.0.1 with the world of ``mockserver_seed``/``mockserver_recipe``, fresh for this test."""
-    running = mockserver_factory(mockserver_settings)
+    running = mockserver_factory(dataclasses.replace(mockserver_settings, api=mockserver_api))
     handle = _prepared(request, MockServer(running, running.url, mockserver_version), mockserver_seed,
                        mockserver_recipe)
     yield handle
@@ -338,10 +352,10 @@ def mockserver(request: pytest.FixtureRequest, mockserver_factory: Factory, mock
 
 @pytest.fixture
 def mockserver_inprocess(request: pytest.FixtureRequest, mockserver_factory: Factory, mockserver_settings: Settings,
-                         mockserver_seed: int, mockserver_recipe: str,
+                         mockserver_api: str, mockserver_seed: int, mockserver_recipe: str,
                          mockserver_version: str) -> Iterator[MockServer]:
     """Like ``mockserver`` without a socket: ``client()`` is a starlette ``TestClient``, ``asgi`` the app."""
-    running = mockserver_factory(mockserver_settings, serve=False)
+    running = mockserver_factory(dataclasses.replace(mockserver_settings, api=mockserver_api), serve=False)
     handle = _prepared(request, MockServer(running, LOCAL_URL, mockserver_version, in_process=True),
                        mockserver_seed, mockserver_recipe)
     yield handle

@@ -23,7 +23,6 @@ import orjson
 from starlette.responses import Response
 
 if TYPE_CHECKING:
-    from mockserver.api import Api
     from mockserver.store import Store
 
 Handler = Callable[..., Awaitable[Response]]
@@ -108,8 +107,8 @@ def cached_read(handler: Handler | None = None, *, unless: Callable[[dict[str, A
 
 def _cached(build: Handler, unless: Callable[[dict[str, Any]], bool] | None = None) -> Handler:
     @functools.wraps(build)
-    async def cached(api: Api, **kwargs: Any) -> Response:
-        cache = api.backend.reads
+    async def cached(api: Any, **kwargs: Any) -> Response:
+        cache: ReadCache = api.backend.reads
         skip = not cache.enabled or (unless is not None and unless(kwargs))
         key = None if skip else request_key(api, build, kwargs)
         if key is None:
@@ -125,10 +124,14 @@ def _cached(build: Handler, unless: Callable[[dict[str, Any]], bool] | None = No
     return cached
 
 
-def request_key(api: Api, handler: Handler, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
-    """(version, handler, arguments as canonical JSON), or None for arguments JSON cannot hold (files)."""
+def request_key(api: Any, handler: Handler, kwargs: dict[str, Any]) -> tuple[Any, ...] | None:
+    """(handler context, handler, arguments as canonical JSON), or None for arguments JSON cannot hold (files).
+
+    ``api`` is the handler's bound context (one per mounted version, living as long as the app), so
+    versions never share entries. Its ``backend.reads`` is the cache.
+    """
     try:
         arguments = orjson.dumps(kwargs, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return None
-    return (api.adapter.name, handler.__module__, handler.__name__, arguments)
+    return (id(api), handler.__module__, handler.__name__, arguments)

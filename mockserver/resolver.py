@@ -1,4 +1,4 @@
-"""operationId → handler: ``<module>.<function>`` in ``mockserver.handlers``, bound to one ``Api``."""
+"""operationId → handler: ``<module>.<function>`` in the pack's handler package, bound to the version's context."""
 
 from __future__ import annotations
 
@@ -11,34 +11,31 @@ from typing import Any
 from connexion.exceptions import ResolverError
 from connexion.resolver import Resolver
 
-from mockserver.api import Api
 
-HANDLER_PACKAGE = "mockserver.handlers"
-
-
-def handler_for(operation_id: str) -> Callable[..., Any]:
-    """The handler function an operationId names (``tasks.read_task`` → ``handlers/tasks.py``)."""
+def handler_for(package: str, operation_id: str) -> Callable[..., Any]:
+    """The handler function an operationId names (``tasks.read_task`` → ``<package>/tasks.py``)."""
     module_name, _, function_name = operation_id.rpartition(".")
     try:
-        module = importlib.import_module(f"{HANDLER_PACKAGE}.{module_name}")
+        module = importlib.import_module(f"{package}.{module_name}")
         function: Callable[..., Any] = getattr(module, function_name)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise ResolverError(f"no handler {HANDLER_PACKAGE}.{operation_id}: {exc}") from exc
+        raise ResolverError(f"no handler {package}.{operation_id}: {exc}") from exc
     return function
 
 
-class VersionResolver(Resolver):  # type: ignore[misc]
-    """Resolves every operation of one mounted API version to its handler with that version's ``Api`` bound."""
+class PackResolver(Resolver):  # type: ignore[misc]
+    """Resolves every operation of one mounted version to its handler in ``package``, ``context`` bound first
+    (in the manner of Connexion's ``RelativeResolver``)."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, package: str, context: Any) -> None:
         super().__init__(function_resolver=self._bound)
-        self.api = api
+        self.package, self.context = package, context
 
     def _bound(self, operation_id: str) -> Callable[..., Any]:
-        return bind(handler_for(operation_id), self.api)
+        return bind(handler_for(self.package, operation_id), self.context)
 
 
-def bind(handler: Callable[..., Any], api: Api) -> Callable[..., Any]:
+def bind(handler: Callable[..., Any], api: Any) -> Callable[..., Any]:
     """``handler`` with ``api`` as its first argument, as a plain function with a precomputed signature.
 
     Connexion inspects the handler's signature on every request; a ``functools.partial`` costs

@@ -14,18 +14,18 @@ def _data_dir(name: str) -> Path:
 
 
 def spec_dir() -> Path:
-    """The ``spec/`` folder (``spec/webknossos/v1`` … ``v5``)."""
+    """The ``spec/`` folder (``spec/<pack>/<version>/openapi.yaml``)."""
     return _data_dir("spec")
 
 
 def fixtures_dir() -> Path:
-    """The ``fixtures/`` folder (recipes, sample NML files, scenarios)."""
+    """The ``fixtures/`` folder (``fixtures/<pack>/``: recipes, scenarios, replays, sample files)."""
     return _data_dir("fixtures")
 
 
-def recipe_path(name_or_path: str) -> Path:
-    """A recipe given by name (``default``, ``large``, ``tiny``) or by file path."""
+def recipe_path(name_or_path: str, pack: str) -> Path:
+    """A recipe given by name (``fixtures/<pack>/recipes/<name>.yaml``) or by file path."""
     candidate = Path(name_or_path)
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
         return candidate
-    return fixtures_dir() / "recipes" / f"{name_or_path}.yaml"
+    return fixtures_dir() / pack / "recipes" / f"{name_or_path}.yaml"

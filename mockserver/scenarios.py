@@ -7,7 +7,8 @@ A scenario file::
       - add_project: {name: paused_project, tasks: 10, as: project}
       - pause_project: {project: $project}
 
-Each step names one action of ``ACTIONS`` (a method of ``Arranger``) with its keyword parameters;
+Each step names one action of the pack's ``scenario_actions`` (a method of its arranger) with its keyword
+parameters;
 ``as`` keeps the id of what the step returned, later steps refer to it as ``$name``. A file is
 checked completely before anything is applied, and every error names the file and line. Applying
 runs in one transaction: a failing step leaves the world unchanged.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -25,28 +26,10 @@ from typing import Any, get_type_hints
 import yaml
 
 from mockserver.errors import ConfigurationError
-from mockserver.records import RECORD_TYPES
-from mockserver.resources import fixtures_dir
+from mockserver.pack import Pack
 from mockserver.store import Store
 from mockserver.typecheck import conforms, describe
-from mockserver.world.arrange import Arranger
-from mockserver.world.generate import WorldInfo
-
-ACTIONS: dict[str, Callable[..., Any]] = {
-    "add_annotation": Arranger.add_annotation,
-    "add_project": Arranger.add_project,
-    "add_task": Arranger.add_task,
-    "add_tasks": Arranger.add_tasks,
-    "add_team": Arranger.add_team,
-    "add_user": Arranger.add_user,
-    "deactivate_dataset": Arranger.deactivate_dataset,
-    "finish_annotation": Arranger.finish_annotation,
-    "pause_project": Arranger.pause_project,
-    "resume_project": Arranger.resume_project,
-    "set_experience": Arranger.set_experience,
-    "use_up_tasks": Arranger.use_up_tasks,
-}
-"""Step name → ``Arranger`` method; its signature is the step's schema."""
+from mockserver.world import WorldInfo
 
 TOP_LEVEL_KEYS = ("description", "steps")
 
@@ -90,54 +73,47 @@ class Applied:
         return {"name": self.name, "refs": self.refs}
 
 
-@cache
-def parameters(action: str) -> dict[str, tuple[Any, bool]]:
+def parameters(actions: Mapping[str, Callable[..., Any]], action: str) -> dict[str, tuple[Any, bool]]:
     """Keyword parameters of an action: name → (type annotation, required)."""
-    function = ACTIONS[action]
+    return _parameters(actions[action])
+
+
+@cache
+def _parameters(function: Callable[..., Any]) -> dict[str, tuple[Any, bool]]:
     hints = get_type_hints(function)
     return {name: (hints[name], p.default is inspect.Parameter.empty)
             for name, p in inspect.signature(function).parameters.items() if name != "self"}
 
 
-def scenario_dir() -> Path:
-    return fixtures_dir() / "scenarios"
+def scenario_dir(pack: Pack) -> Path:
+    return pack.fixtures / "scenarios"
 
 
-def available() -> list[Scenario]:
-    """The bundled world scenarios, by name (request replays of ``mockserver diff`` share the folder)."""
-    return [load(path.stem) for path in sorted(scenario_dir().glob("*.yaml")) if not is_request_replay(path)]
+def available(pack: Pack) -> list[Scenario]:
+    """The bundled world scenarios of ``pack``, by name."""
+    return [load(pack, path.stem) for path in sorted(scenario_dir(pack).glob("*.yaml"))]
 
 
-def is_request_replay(path: Path) -> bool:
-    """A ``mockserver diff --behaviour`` scenario (steps with ``method``/``path``), not a world scenario."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return False
-    steps = data.get("steps") if isinstance(data, dict) else None
-    return isinstance(steps, list) and any(isinstance(step, dict) and "method" in step for step in steps)
-
-
-def load(name_or_path: str) -> Scenario:
-    """A bundled scenario by name, or a scenario file by path."""
+def load(pack: Pack, name_or_path: str) -> Scenario:
+    """A bundled scenario of ``pack`` by name, or a scenario file by path."""
     candidate = Path(name_or_path)
-    path = candidate if candidate.suffix in {".yaml", ".yml"} else scenario_dir() / f"{name_or_path}.yaml"
+    path = candidate if candidate.suffix in {".yaml", ".yml"} else scenario_dir(pack) / f"{name_or_path}.yaml"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        known = ", ".join(p.stem for p in sorted(scenario_dir().glob("*.yaml")) if not is_request_replay(p))
+        known = ", ".join(p.stem for p in sorted(scenario_dir(pack).glob("*.yaml"))) or "none"
         raise ScenarioNotFound(f"scenario {name_or_path!r} not found (bundled: {known})") from None
-    return parse(text, origin=str(path), name=path.stem)
+    return parse(pack, text, origin=str(path), name=path.stem)
 
 
-def parse(text: str, *, origin: str = "<scenario>", name: str = "inline") -> Scenario:
+def parse(pack: Pack, text: str, *, origin: str = "<scenario>", name: str = "inline") -> Scenario:
     """Check a scenario document; ``ScenarioError`` names ``origin`` and the line of the first problem."""
-    return _Parser(text, origin, name).scenario()
+    return _Parser(pack.scenario_actions, text, origin, name).scenario()
 
 
 class _Parser:
-    def __init__(self, text: str, origin: str, name: str) -> None:
-        self.text, self.origin, self.name = text, origin, name
+    def __init__(self, actions: Mapping[str, Callable[..., Any]], text: str, origin: str, name: str) -> None:
+        self.actions, self.text, self.origin, self.name = actions, text, origin, name
         self.loader = yaml.SafeLoader(text)
 
     def fail(self, node: yaml.Node | None, message: str) -> ScenarioError:
@@ -188,8 +164,8 @@ class _Parser:
             raise self.fail(node, "each step is one action: `- action_name: {parameter: value, …}`")
         key_node, params_node = node.value[0]
         action = key_node.value
-        if action not in ACTIONS:
-            raise self.fail(key_node, f"unknown action {action!r} (known: {', '.join(sorted(ACTIONS))})")
+        if action not in self.actions:
+            raise self.fail(key_node, f"unknown action {action!r} (known: {', '.join(sorted(self.actions)) or 'none'})")
         if isinstance(params_node, yaml.ScalarNode) and params_node.tag == "tag:yaml.org,2002:null":
             fields = {}
         elif isinstance(params_node, yaml.MappingNode):
@@ -203,7 +179,7 @@ class _Parser:
         return Step(action, params, save_as, key_node.start_mark.line + 1)
 
     def params(self, action: str, fields: dict[str, yaml.Node], saved: set[str], at: yaml.Node) -> dict[str, Any]:
-        known = parameters(action)
+        known = parameters(self.actions, action)
         params = {}
         for key, node in fields.items():
             if key not in known:
@@ -223,19 +199,21 @@ class _Parser:
 
 def fingerprint(store: Store) -> int:
     """Rows in the store: scenario ids differ when a scenario is loaded twice into one world."""
-    return sum(store.count(cls) for cls in RECORD_TYPES)
+    return sum(store.count(cls) for cls in store.schema.records)
 
 
-def apply(scenario: Scenario, store: Store, world: WorldInfo) -> Applied:
+def apply(pack: Pack, scenario: Scenario, store: Store, world: WorldInfo) -> Applied:
     """Run the steps of ``scenario`` in one transaction."""
-    arranger = Arranger(store, world, seed=f"{scenario.name}:{world.seed}:{fingerprint(store)}")
+    if pack.arranger is None:
+        raise ScenarioError(f"the {pack.name} pack has no scenario actions")
+    arranger = pack.arranger(store, world, f"{scenario.name}:{world.seed}:{fingerprint(store)}")
     refs: dict[str, str] = {}
     with store.transaction():
         for step in scenario.steps:
             params = {key: refs[value[1:]] if isinstance(value, str) and value.startswith("$") else value
                       for key, value in step.params.items()}
             try:
-                result = ACTIONS[step.action](arranger, **params)
+                result = pack.scenario_actions[step.action](arranger, **params)
             except ConfigurationError as exc:
                 raise ScenarioError(f"scenario {scenario.origin}, line {step.line}: {step.action}: {exc}") from None
             if step.save_as:
@@ -243,6 +221,6 @@ def apply(scenario: Scenario, store: Store, world: WorldInfo) -> Applied:
     return Applied(scenario.name, refs)
 
 
-def apply_all(names: str | None, store: Store, world: WorldInfo) -> list[Applied]:
+def apply_all(pack: Pack, names: str | None, store: Store, world: WorldInfo) -> list[Applied]:
     """Apply comma-separated scenario names or paths (``Settings.scenario``), in order."""
-    return [apply(load(name.strip()), store, world) for name in (names or "").split(",") if name.strip()]
+    return [apply(pack, load(pack, name.strip()), store, world) for name in (names or "").split(",") if name.strip()]

@@ -38,14 +38,17 @@ def free_port(host: str) -> int:
 
 def banner(app: MockApp, console: Console) -> None:
     info = describe(app)
-    world = app.backend.world
-    console.print(f"[bold]mockserver[/bold] WEBKNOSSOS API v1–v5, seed {world.seed}, recipe {world.recipe}")
-    console.print(f"  base URL  {info['url']}   (versions: {info['url']}/v1 … /v5)")
+    world, pack = app.backend.world, app.pack
+    console.print(f"[bold]mockserver[/bold] {pack.title} {', '.join(pack.version_names)}, seed {world.seed}, "
+                  f"recipe {world.recipe}")
+    console.print(f"  server    {info['url']}")
+    console.print(f"  API       {info['api_url']}   (the latest version, {pack.latest.name})", highlight=False)
     console.print(f"  docs      {info['docs']}")
     console.print(f"  __admin   {app.backend.settings.base_url}{ADMIN_PREFIX}/ui/   X-Admin-Key: "
                   f"{app.backend.settings.effective_admin_key}", highlight=False)
-    width = max(len(email) for _, email, _ in info["users"])
-    console.print(f"  [bold]{'role':<8} {'user':<{width}} X-Auth-Token[/bold]")
+    if info["users"]:
+        width = max(len(email) for _, email, _ in info["users"])
+        console.print(f"  [bold]{'role':<8} {'user':<{width}} {info['auth_header']}[/bold]")
     for role, email, token in info["users"]:
         console.print(f"  {role:<8} {email:<{width}} {token}", highlight=False)
 

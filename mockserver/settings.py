@@ -15,6 +15,8 @@ from mockserver.errors import ConfigurationError
 class Settings:
     """Everything ``create_app`` needs. Each field has a ``MOCKSERVER_<FIELD>`` environment variable."""
 
+    api: str = "webknossos"
+    """The API pack to serve (``mockserver packs`` lists the installed ones)."""
     host: str = "127.0.0.1"
     port: int = 9000
     seed: int = 1

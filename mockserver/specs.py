@@ -22,7 +22,8 @@ from mockserver.resources import spec_dir
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def spec_path(version: str, api: str = "webknossos") -> Path:
+def spec_path(api: str, version: str) -> Path:
+    """``spec/<api>/<version>/openapi.yaml`` (a pack's ``Version.spec_path`` for its versions)."""
     return spec_dir() / api / version / "openapi.yaml"
 
 

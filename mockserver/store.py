@@ -3,7 +3,8 @@
 The store knows nothing about HTTP. It maps each record dataclass to a table (DDL derived from the
 fields), reads and writes records with bound parameters only, runs writes in transactions, and can
 ``snapshot()`` / ``restore()`` / ``reset()`` the whole world. It is in-memory by default; with a file
-path it persists across restarts (WAL journal).
+path it persists across restarts (WAL journal). Its tables are those of a ``Schema`` (a pack's record
+types and indexes).
 """
 
 from __future__ import annotations
@@ -19,29 +20,12 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 import orjson
 
-from mockserver.records import RECORD_TYPES
+from mockserver.pack import Schema
 
 R = TypeVar("R")
 Params = Sequence[Any]
 
 _SQL_TYPES = {int: "INTEGER", bool: "INTEGER", str: "TEXT", float: "REAL"}
-
-INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_users_token ON users(token)",
-    "CREATE INDEX IF NOT EXISTS ix_memberships_team ON memberships(team_id)",
-    # task lists are filtered by project or type and ordered by (created, id): no sort, LIMIT stops early
-    "CREATE INDEX IF NOT EXISTS ix_tasks_project_created ON tasks(project_id, created, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tasks_type_created ON tasks(task_type_id, created, id)",
-    # covering: a task's instance counts and tracing time, a user's tasks (no table rows read)
-    "CREATE INDEX IF NOT EXISTS ix_annotations_task_state ON annotations(task_id, state, tracing_time)",
-    "CREATE INDEX IF NOT EXISTS ix_annotations_user_task ON annotations(user_id, typ, task_id)",
-    "CREATE INDEX IF NOT EXISTS ix_datasets_org_name ON datasets(organization_id, name)",
-    "CREATE INDEX IF NOT EXISTS ix_projects_name ON projects(organization_id, name)",
-    "CREATE INDEX IF NOT EXISTS ix_logged_times_user ON logged_times(user_id)",
-)
-RETIRED_INDEXES = ("ix_tasks_project", "ix_tasks_type", "ix_annotations_task", "ix_annotations_user")
-"""Indexes of earlier versions, superseded by the ones above (dropped from ``--state`` files)."""
-
 
 @dataclasses.dataclass(frozen=True)
 class _Table:
@@ -130,8 +114,9 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
 class Store:
     """Records in one SQLite database; see the module docstring."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, schema: Schema) -> None:
         self._db = connection
+        self.schema = schema
         self._db.row_factory = sqlite3.Row
         self._depth = 0
         self._lock = threading.RLock()
@@ -145,23 +130,23 @@ class Store:
         self._external = 0
 
     @classmethod
-    def open(cls, path: str | None = None) -> Store:
-        """Open an in-memory store, or a persistent one at ``path`` (created if missing)."""
+    def open(cls, schema: Schema, path: str | None = None) -> Store:
+        """Open an in-memory store of ``schema``, or a persistent one at ``path`` (created if missing)."""
         connection = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
         if path:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
-        store = cls(connection)
+        store = cls(connection, schema)
         store.shared = bool(path)
         store.create_schema()
         return store
 
     def create_schema(self) -> None:
-        for record_type in RECORD_TYPES:
+        for record_type in self.schema.records:
             self._db.execute(_ddl(record_type))
-        for name in RETIRED_INDEXES:
+        for name in self.schema.retired_indexes:
             self._db.execute(f"DROP INDEX IF EXISTS {name}")
-        for statement in INDEXES:
+        for statement in self.schema.indexes:
             self._db.execute(statement)
 
     def close(self) -> None:
@@ -358,7 +343,7 @@ class Store:
         self.restore(self._initial)
 
     def is_empty(self) -> bool:
-        return self.count(RECORD_TYPES[0]) == 0
+        return all(self.count(cls) == 0 for cls in self.schema.records[:1])
 
     def integrity_ok(self) -> bool:
         return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")

@@ -141,21 +141,19 @@ ACCEPTED = object()
 """What ``_parse`` returns for a body the schema already accepted (nothing left to validate)."""
 
 
-OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
-
-
 INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
-    """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus path id formats.
+    """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus the pack's id pattern.
 
-    The specs declare path ids as ObjectIds; the handlers answer a malformed one as the real server
-    does on that route (400 with the route's own text and the ``The passed resource id ‘x’ is
-    invalid`` chain, or 404 where the server looks the id up unchecked). Integers beyond their
-    format's range are rejected, as the real server's ``Int``/``Long`` parsing does (Connexion does
-    not check formats).
+    A pack may declare its path ids with a ``pattern`` (``Pack.id_pattern``, WEBKNOSSOS: ObjectIds) and
+    leave malformed ids to its handlers, which answer them as the real server does on that route.
+    Integers beyond their format's range are rejected, as a real server's ``Int``/``Long`` parsing
+    does (Connexion does not check formats).
     """
+
+    id_pattern: str | None = None
 
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
@@ -179,7 +177,7 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
 
     def validate_path_parameter(self, param: dict[str, Any], request: Any) -> str | None:
         schema = param.get("schema", {})
-        if schema.get("pattern") == OBJECT_ID_PATTERN:
+        if self.id_pattern is not None and schema.get("pattern") == self.id_pattern:
             param = {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
         error: str | None = super().validate_path_parameter(param, request)
         return error
@@ -195,8 +193,13 @@ def parameter_validator(schema: bytes) -> Draft4Validator:
     return Draft4Validator(orjson.loads(schema), format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
-def without_object_id_patterns(schema: Any, copies: dict[int, Any] | None = None) -> Any:
-    """``schema`` without the ObjectId ``pattern`` (the handlers check ids, with the real error texts).
+def parameter_validator_class(id_pattern: str | None) -> type[RealServerParameterValidator]:
+    """``RealServerParameterValidator`` leaving path ids of ``id_pattern`` to the handlers."""
+    return type("PackParameterValidator", (RealServerParameterValidator,), {"id_pattern": id_pattern})
+
+
+def without_id_patterns(schema: Any, id_pattern: str, copies: dict[int, Any] | None = None) -> Any:
+    """``schema`` without the id ``pattern`` (the handlers check ids, with the real error texts).
 
     Shared sub-schemas stay shared and cycles stay cycles (Connexion attaches the document's
     ``components`` to the schemas it validates with, and bundled documents share sub-schemas).
@@ -208,24 +211,24 @@ def without_object_id_patterns(schema: Any, copies: dict[int, Any] | None = None
         return copies[id(schema)]
     if isinstance(schema, list):
         items: list[Any] = copies.setdefault(id(schema), [])
-        items.extend(without_object_id_patterns(item, copies) for item in schema)
+        items.extend(without_id_patterns(item, id_pattern, copies) for item in schema)
         return items
     result: dict[str, Any] = copies.setdefault(id(schema), {})
     for key, value in schema.items():
-        if not (key == "pattern" and value == OBJECT_ID_PATTERN):
-            result[key] = without_object_id_patterns(value, copies)
+        if not (key == "pattern" and value == id_pattern):
+            result[key] = without_id_patterns(value, id_pattern, copies)
     return result
 
 
-def request_body_validator_class() -> type[JSONRequestBodyValidator]:
-    """Connexion's JSON body validator, minus the ObjectId patterns (converted once per schema)."""
+def request_body_validator_class(id_pattern: str | None) -> type[JSONRequestBodyValidator]:
+    """Connexion's JSON body validator, minus the pack's id patterns (converted once per schema)."""
     converted: dict[int, tuple[Any, Any, Any]] = {}
 
     class IdTolerantJSONRequestBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         def __init__(self, *, schema: dict[str, Any], **kwargs: Any) -> None:
             entry = converted.get(id(schema))
             if entry is None or entry[0] is not schema:
-                stripped = without_object_id_patterns(schema)
+                stripped = schema if id_pattern is None else without_id_patterns(schema, id_pattern)
                 validator = Draft4RequestValidator(stripped, format_checker=Draft4Validator.FORMAT_CHECKER)
                 entry = converted[id(schema)] = (schema, stripped, validator)
             super().__init__(schema=entry[1], **kwargs)

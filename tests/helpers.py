@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver import records as r
+from mockserver.packs.webknossos import records as r
 
 
 class VersionRefs:

@@ -7,8 +7,8 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver import records as r
 from mockserver.app import MockApp, describe
+from mockserver.packs.webknossos import records as r
 
 
 def test_every_version_and_unversioned_api_answer(client: TestClient, auth: Any) -> None:
@@ -76,7 +76,9 @@ def test_same_seed_gives_byte_identical_responses() -> None:
 
 def test_describe_lists_url_docs_and_three_roles(app: MockApp) -> None:
     info = describe(app)
-    assert info["url"] == "http://127.0.0.1:9000/api"
+    assert info["url"] == "http://127.0.0.1:9000"
+    assert info["api_url"] == "http://127.0.0.1:9000/api"
+    assert info["auth_header"] == "X-Auth-Token"
     assert info["docs"].endswith("/api/v5/ui/")
     assert [role for role, _, _ in info["users"]] == ["admin", "manager", "user"]
 

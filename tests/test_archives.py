@@ -75,7 +75,7 @@ def test_zip_bomb_by_ratio_stops_reading_early() -> None:
         read(bomb, "bomb.zip")
     assert time.monotonic() - started < 1.0
     assert caught.value.status == 400
-    assert caught.value.error == (f"Could not parse file: bomb.zip. The ZIP file is too large when unpacked "
+    assert caught.value.detail == (f"Could not parse file: bomb.zip. The ZIP file is too large when unpacked "
                                   f"(an entry expands more than {archives.MAX_RATIO} times)")
 
 

@@ -9,8 +9,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
-from mockserver import records as r
 from mockserver.app import MockApp
+from mockserver.packs.webknossos import records as r
+from mockserver.packs.webknossos.records import SCHEMA
 from mockserver.store import Store
 from mockserver.validation import ValidatorCache
 
@@ -92,7 +93,7 @@ def test_validator_cache_remembers_only_accepted_bodies_and_stays_bounded() -> N
 
 def test_a_commit_by_another_process_changes_the_version(tmp_path: Path) -> None:
     path = str(tmp_path / "state.sqlite")
-    first, second = Store.open(path), Store.open(path)
+    first, second = Store.open(SCHEMA, path), Store.open(SCHEMA, path)
     try:
         first.insert(r.Organization(id="5" * 24, name="one", display_name="One", created=1))
         before = second.version()

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from mockserver import scenarios
+from mockserver.pack import load_pack
 from mockserver.pytest_plugin import MockServer
 from mockserver.scenarios import ScenarioError, ScenarioNotFound
+
+WEBKNOSSOS = load_pack("webknossos")
 
 NO_TASK = "There is currently no task available"
 
@@ -57,9 +60,9 @@ def test_annotation_finished_by_another_user(mockserver: MockServer) -> None:
 
 def test_every_bundled_scenario_applies_to_the_tiny_world(mockserver: MockServer) -> None:
     mockserver.reset(1, "tiny")
-    for scenario in scenarios.available():
+    for scenario in scenarios.available(WEBKNOSSOS):
         mockserver.control.reset()
-        scenarios.apply(scenario, mockserver.store, mockserver.control.world)
+        scenarios.apply(WEBKNOSSOS, scenario, mockserver.store, mockserver.control.world)
 
 
 def test_same_world_same_ids_and_twice_is_fine(mockserver: MockServer) -> None:
@@ -101,24 +104,15 @@ def test_a_failing_step_changes_nothing(mockserver: MockServer) -> None:
 ])
 def test_errors_name_the_file_and_line(text: str, message: str) -> None:
     with pytest.raises(ScenarioError) as error:
-        scenarios.parse(text, origin="fixtures/scenarios/bad.yaml")
+        scenarios.parse(WEBKNOSSOS, text, origin="fixtures/scenarios/bad.yaml")
     assert str(error.value).startswith("scenario fixtures/scenarios/bad.yaml, line ")
     assert message in str(error.value)
 
 
 def test_load_by_name_or_path(tmp_path: Path) -> None:
-    assert scenarios.load("no_tasks_left").steps[0].action == "use_up_tasks"
+    assert scenarios.load(WEBKNOSSOS, "no_tasks_left").steps[0].action == "use_up_tasks"
     path = tmp_path / "mine.yaml"
     path.write_text("description: mine\nsteps:\n  - add_team: {name: my_lab}\n")
-    assert scenarios.load(str(path)).name == "mine"
+    assert scenarios.load(WEBKNOSSOS, str(path)).name == "mine"
     with pytest.raises(ScenarioNotFound, match="'nope' not found \\(bundled: annotation_finished_by_another_user"):
-        scenarios.load("nope")
-
-
-def test_request_replays_in_the_folder_are_not_listed(tmp_path: Path) -> None:
-    replay = tmp_path / "tour.yaml"
-    replay.write_text("name: tour\nsteps:\n  - {name: read, method: GET, path: /user}\n")
-    assert scenarios.is_request_replay(replay)
-    assert not scenarios.is_request_replay(scenarios.scenario_dir() / "no_tasks_left.yaml")
-    assert all(not scenarios.is_request_replay(scenarios.scenario_dir() / f"{s.name}.yaml")
-               for s in scenarios.available())
+        scenarios.load(WEBKNOSSOS, "nope")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import records as r
+from mockserver.packs.webknossos import records as r
+from mockserver.packs.webknossos.records import SCHEMA
 from mockserver.store import Store
 
 
@@ -14,7 +15,7 @@ def team(name: str, tid: str = "a" * 24) -> r.Team:
 
 
 def test_insert_get_update_round_trip_keeps_types() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [1, 2, 3], [0.0, 0.0, 0.0], 5,
                   bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1})
     store.insert(task)
@@ -26,7 +27,7 @@ def test_insert_get_update_round_trip_keeps_types() -> None:
 
 
 def test_failed_transaction_changes_nothing() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     with pytest.raises(RuntimeError), store.transaction():
         store.insert(team("first"))
         raise RuntimeError("boom")
@@ -34,7 +35,7 @@ def test_failed_transaction_changes_nothing() -> None:
 
 
 def test_nested_transaction_failure_rolls_back_only_inner_block() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     with store.transaction():
         store.insert(team("outer", "1" * 24))
         with pytest.raises(ValueError), store.transaction():
@@ -44,7 +45,7 @@ def test_nested_transaction_failure_rolls_back_only_inner_block() -> None:
 
 
 def test_snapshot_restore_and_reset() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     store.insert(team("kept"))
     store.mark_initial()
     snapshot = store.snapshot()
@@ -58,7 +59,7 @@ def test_snapshot_restore_and_reset() -> None:
 
 
 def test_values_are_bound_not_interpolated() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     store.insert(team("x'); DROP TABLE teams; --"))
     found = store.one(r.Team, "name = ?", ("x'); DROP TABLE teams; --",))
     assert found is not None
@@ -67,10 +68,10 @@ def test_values_are_bound_not_interpolated() -> None:
 
 def test_file_store_persists_across_reopen(tmp_path: Path) -> None:
     path = str(tmp_path / "world.sqlite")
-    store = Store.open(path)
+    store = Store.open(SCHEMA, path)
     store.insert(team("persisted"))
     store.close()
-    reopened = Store.open(path)
+    reopened = Store.open(SCHEMA, path)
     assert [t.name for t in reopened.select(r.Team)] == ["persisted"]
     assert reopened.integrity_ok()
 
@@ -79,7 +80,7 @@ def test_insert_many_stores_what_insert_stores() -> None:
     tasks = [r.Task(f"{i:024x}", "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 1, [i, 2, 3], [0.0, 0.0, 0.0], i,
                     bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1} if i % 2 else None)
              for i in range(5)]
-    one_by_one, bulk = Store.open(), Store.open()
+    one_by_one, bulk = Store.open(SCHEMA), Store.open(SCHEMA)
     one_by_one.insert(*tasks)
     bulk.insert_many(r.Task, iter(tasks))
     assert bulk.select(r.Task, order="id") == tasks
@@ -87,7 +88,7 @@ def test_insert_many_stores_what_insert_stores() -> None:
 
 
 def test_insert_many_names_a_column_it_cannot_encode() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [2**70, 0, 0], [0.0, 0.0, 0.0], 5)
     with pytest.raises(OverflowError, match="edit_position"):
         store.insert_many(r.Task, [task])
@@ -96,18 +97,19 @@ def test_insert_many_names_a_column_it_cannot_encode() -> None:
 
 def test_indexes_of_earlier_versions_are_replaced_in_state_files(tmp_path: Path) -> None:
     path = str(tmp_path / "world.sqlite")
-    Store.open(path).close()
+    Store.open(SCHEMA, path).close()
     old = sqlite3.connect(path)
     old.execute("DROP INDEX ix_tasks_project_created")
     old.execute("CREATE INDEX ix_tasks_project ON tasks(project_id)")
     old.commit()
     old.close()
-    names = Store.open(path).scalars("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks'")
+    names = Store.open(SCHEMA, path).scalars(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks'")
     assert "ix_tasks_project" not in names and "ix_tasks_project_created" in names
 
 
 def test_memoized_reads_follow_writes_to_their_own_tables_only() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     store.insert(team("first"), r.Organization("b" * 24, "org", "Org", 1))
     queries: list[str] = []
     store._db.set_trace_callback(queries.append)
@@ -124,7 +126,7 @@ def test_memoized_reads_follow_writes_to_their_own_tables_only() -> None:
 
 
 def test_reads_inside_a_rolled_back_transaction_are_forgotten() -> None:
-    store = Store.open()
+    store = Store.open(SCHEMA)
     store.insert(team("first"))
     with pytest.raises(RuntimeError), store.transaction():
         store.update(team("first"), name="undone")

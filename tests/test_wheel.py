@@ -35,7 +35,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_specs_and_recipes_but_no_top_level_fixtures_package(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "mockserver/_data/spec/webknossos/v5/openapi.yaml" in names
-    assert "mockserver/_data/fixtures/recipes/default.yaml" in names
+    assert "mockserver/_data/fixtures/webknossos/recipes/default.yaml" in names
     assert not any(name.startswith("fixtures/") for name in names)
 
 

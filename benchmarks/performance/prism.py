@@ -51,7 +51,7 @@ def spec_document(users: bytes, kind: str = "whole v5") -> dict[str, Any]:
     for ``one route`` only ``GET /users`` and its 200 response (with the components it references)."""
     from mockserver.specs import SpecLoader, spec_path
 
-    document = SpecLoader().bundle(spec_path("v5"))
+    document = SpecLoader().bundle(spec_path("webknossos", "v5"))
     operation = document["paths"]["/users"]["get"]
     media = operation["responses"]["200"]["content"]["application/json"]
     media.pop("examples", None)

@@ -1,4 +1,4 @@
-"""``mockserver contract``: check a WEBKNOSSOS deployment against the spec of one API version."""
+"""``mockserver contract``: check a deployment against the spec of one version of an API pack."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from typing import Any
 
 import click
 
+from mockserver.commands import API_HELP
 from mockserver.errors import ConfigurationError
-
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 
 
 @click.command()
 @click.argument("url")
-@click.option("--api-version", "version", type=click.Choice(VERSIONS), default="v5", show_default=True,
-              help="The API version whose spec is checked.")
-@click.option("--token", envvar="WK_TOKEN", default=None,
-              help="X-Auth-Token of the user to test as. [WK_TOKEN] (prefer the variable: arguments show up in ps)")
+@click.option("--api", default=None, envvar="MOCKSERVER_API", help=API_HELP)
+@click.option("--api-version", "version", default=None,
+              help="The version whose spec is checked (default: the pack's latest; WEBKNOSSOS: v1 … v5).")
+@click.option("--token", envvar=["MOCKSERVER_TOKEN", "WK_TOKEN"], default=None,
+              help="Token of the user to test as, sent in the pack's auth header (WEBKNOSSOS: X-Auth-Token). "
+                   "[MOCKSERVER_TOKEN, or WK_TOKEN] (prefer the variable: arguments show up in ps)")
 @click.option("--allow-writes", is_flag=True,
               help="Also send POST/PUT/PATCH/DELETE, to resources the run creates itself (deleted at the end).")
 @click.option("--rate-limit", default="10/s", show_default=True, help="Maximum request rate: 10/s, 600/m or off.")
@@ -34,17 +35,18 @@ VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 @click.option("--seed", type=int, default=None, help="Seed of the generated data (reproduce a run).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Concurrent schemathesis workers.")
 def contract(**options: Any) -> None:
-    """Check the deployment at URL against the spec of one API version.
+    """Check the deployment at URL against the spec of one version of an API pack.
 
     Runs schemathesis (every check that applies, and the stateful phase over the specs' links) plus
-    WEBKNOSSOS domain checks. Read-only (GET/HEAD) unless --allow-writes. The exit code is 0 only
+    the pack's domain checks. Read-only (GET/HEAD) unless --allow-writes. The exit code is 0 only
     when no check failed.
     """
     from mockserver.contract import ContractOptions, run_contract
 
     try:
         settings = ContractOptions(
-            base_url=options["url"], version=options["version"], token=options["token"],
+            base_url=options["url"], api=options["api"] or "webknossos", version=options["version"],
+            token=options["token"],
             allow_writes=options["allow_writes"], rate_limit=options["rate_limit"],
             max_requests=options["max_requests"] or None, max_time=options["max_time"] or None,
             max_examples=options["max_examples"], phases=_csv(options["phases"]),

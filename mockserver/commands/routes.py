@@ -9,27 +9,27 @@ from typing import Any
 import click
 import orjson
 
+from mockserver.commands import pack_from
 from mockserver.journal import ADMIN_PREFIX
+from mockserver.pack import DEFAULT_PACK, Pack, pack_names
 from mockserver.resources import spec_dir
-from mockserver.specs import SpecLoader, spec_path
-from mockserver.versions import ADAPTERS
+from mockserver.specs import SpecLoader
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def mounted() -> list[tuple[str, str, Path]]:
-    """(name, base path, document) of every API the app mounts (``/api`` repeats the latest version)."""
-    apis = [(version, f"/api/{version}", spec_path(version)) for version in ADAPTERS]
-    datastore = spec_path("datastore")
-    if datastore.exists():
-        apis.append(("datastore", "/data", datastore))
+def mounted(pack: Pack) -> list[tuple[str, str, Path]]:
+    """(name, base path, document) of every API the app of ``pack`` mounts: its versions, its further
+    documents and the admin API."""
+    apis = [(version.name, version.base_path, version.spec_path) for version in pack.versions]
+    apis += [(mount.name, mount.base_path, spec_dir() / mount.spec) for mount in pack.mounts]
     apis.append(("admin", ADMIN_PREFIX, spec_dir() / "admin" / "openapi.yaml"))
     return apis
 
 
-def operations(names: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+def operations(pack: Pack, names: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
     loader = SpecLoader()
-    for name, base, path in mounted():
+    for name, base, path in mounted(pack):
         if names and name not in names:
             continue
         for route, item in sorted(loader.load(path).get("paths", {}).items()):
@@ -42,16 +42,29 @@ def operations(names: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
 
 
 @click.command()
-@click.option("--api", "names", multiple=True, metavar="NAME",
-              help="Only this API: v1 … v5, datastore or admin (repeatable; default all).")
+@click.option("--api", "apis", multiple=True, metavar="NAME",
+              help="The API pack (default webknossos) [MOCKSERVER_API]; a version name of the default pack "
+                   "(v5, datastore, admin …) selects that version, as --version does.")
+@click.option("--version", "names", multiple=True, metavar="NAME",
+              help="Only this version or document: v1 … v5, datastore, admin … (repeatable; default all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array instead of a table.")
-def routes(names: tuple[str, ...], as_json: bool) -> None:
+def routes(apis: tuple[str, ...], names: tuple[str, ...], as_json: bool) -> None:
     """List every operation per API version: method, path, handler (operationId) and summary."""
-    known = [name for name, _, _ in mounted()]
+    legacy = _versions_of_default()
+    packs = [name for name in apis if name not in legacy]
+    names = (*names, *(name for name in apis if name in legacy))
+    if unknown := [name for name in packs if name not in pack_names()]:
+        raise click.UsageError(f"unknown API {', '.join(unknown)}: neither an installed pack "
+                               f"({', '.join(pack_names())}) nor a version of {DEFAULT_PACK} "
+                               f"({', '.join(sorted(legacy))})")
+    if len(packs) > 1:
+        raise click.UsageError(f"one API pack at a time, got {', '.join(packs)}")
+    pack = pack_from(packs[0] if packs else None)
+    known = [name for name, _, _ in mounted(pack)]
     unknown = [name for name in names if name not in known]
     if unknown:
         raise click.UsageError(f"unknown API {', '.join(unknown)} (known: {', '.join(known)})")
-    found = list(operations(names))
+    found = list(operations(pack, names))
     if as_json:
         click.echo(orjson.dumps(found, option=orjson.OPT_INDENT_2).decode())
         return
@@ -60,3 +73,11 @@ def routes(names: tuple[str, ...], as_json: bool) -> None:
         note = " (deprecated)" if op["deprecated"] else ""
         line = f"{op['api']:<9} {op['method']:<6} {op['path']:<{width}}  {op['operationId']}  {op['summary']}"
         click.echo(line + note)
+
+
+def _versions_of_default() -> set[str]:
+    """The names ``--api`` took before packs existed (versions of the WEBKNOSSOS pack), still accepted."""
+    try:
+        return {name for name, _, _ in mounted(pack_from(DEFAULT_PACK))}
+    except click.UsageError:
+        return set()

@@ -1,8 +1,9 @@
-"""Contract checks of a WEBKNOSSOS deployment against the specs, built on schemathesis."""
+"""Contract checks of a deployment against a pack's specs, built on schemathesis (the pack: ``ContractProfile``)."""
 
 from __future__ import annotations
 
 from mockserver.contract.options import ContractOptions
+from mockserver.contract.profile import Cleaned, ContractProfile, Discovery
 from mockserver.contract.runner import run_contract
 
-__all__ = ["ContractOptions", "run_contract"]
+__all__ = ["Cleaned", "ContractOptions", "ContractProfile", "Discovery", "run_contract"]

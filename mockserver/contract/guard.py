@@ -14,11 +14,11 @@ import collections
 import io
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from mockserver.contract.policy import Policy, Sandbox, policy_of, targets_owned
+from mockserver.contract.policy import Policies, Policy, Sandbox, policy_of, targets_owned
 from mockserver.errors import ConfigurationError
 
 REDACTED = "[Filtered]"
@@ -68,8 +68,10 @@ class RateLimiter:
 class Guard:
     """Admits or refuses each request of one run and counts what was sent."""
 
-    def __init__(self, *, allow_writes: bool, rate: float | None, max_requests: int | None) -> None:
+    def __init__(self, *, allow_writes: bool, rate: float | None, max_requests: int | None,
+                 policies: Policies, target_parameters: Sequence[str] = ("id",)) -> None:
         self.allow_writes = allow_writes
+        self.policies, self.target_parameters = policies, tuple(target_parameters)
         self.limiter = RateLimiter(rate)
         self.max_requests = max_requests
         self.sandbox = Sandbox()
@@ -95,7 +97,7 @@ class Guard:
 
     def refusal(self, method: str, path: str, path_parameters: Mapping[str, Any]) -> str | None:
         """Why ``METHOD path`` must not be sent, or None."""
-        policy = policy_of(method, path)
+        policy = policy_of(self.policies, method, path)
         if policy is Policy.READ and (self.allow_writes or method.upper() in {"GET", "HEAD"}):
             return None
         if not self.allow_writes:
@@ -104,7 +106,7 @@ class Guard:
             return None
         if policy is Policy.CREATE:
             return None
-        if policy is Policy.ON_CREATED and targets_owned(path_parameters, self.sandbox):
+        if policy is Policy.ON_CREATED and targets_owned(path_parameters, self.sandbox, self.target_parameters):
             return None
         if policy is Policy.ON_CREATED:
             return "targets a resource this run did not create"

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 from mockserver.errors import ConfigurationError
+from mockserver.pack import DEFAULT_PACK, Pack, load_pack
 
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 REPORT_FORMATS = ("junit", "html")
-_API_SUFFIX = re.compile(r"/api(/v\d+)?/?$")
 
 
 @dataclasses.dataclass(frozen=True)
 class ContractOptions:
-    """A run of the contract suite against one deployment and one API version."""
+    """A run of the contract suite against one deployment and one API version of a pack."""
 
     base_url: str
-    """The deployment, e.g. ``http://host:9000`` (a trailing ``/api`` or ``/api/vN`` is ignored)."""
-    version: str = "v5"
+    """The deployment, e.g. ``http://host:9000`` (a trailing base path of one of the pack's versions is ignored)."""
+    version: str | None = None
+    """A version of the pack (None: its latest)."""
+    api: str = DEFAULT_PACK
     token: str | None = None
     allow_writes: bool = False
     rate_limit: str | None = "10/s"
@@ -38,8 +38,7 @@ class ContractOptions:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        if self.version not in VERSIONS:
-            raise ConfigurationError(f"unknown API version {self.version!r}; choose one of {', '.join(VERSIONS)}")
+        object.__setattr__(self, "version", self.pack.version(self.version).name)
         if unknown := set(self.reports) - set(REPORT_FORMATS):
             raise ConfigurationError(f"unknown report {sorted(unknown)}; choose from {', '.join(REPORT_FORMATS)}")
         if unknown := set(self.phases) - set(PHASES):
@@ -48,6 +47,26 @@ class ContractOptions:
             raise ConfigurationError(f"the base URL must start with http:// or https://, got {self.base_url!r}")
 
     @property
+    def pack(self) -> Pack:
+        return load_pack(self.api)
+
+    @property
+    def version_name(self) -> str:
+        assert self.version is not None  # resolved in __post_init__
+        return self.version
+
+    @property
+    def root_url(self) -> str:
+        """The deployment's root: ``base_url`` without a trailing base path of one of the pack's versions."""
+        url = self.base_url.rstrip("/")
+        suffixes = sorted({v.base_path for v in self.pack.versions if v.base_path}
+                          | ({self.pack.latest_path} if self.pack.latest_path else set()), key=len, reverse=True)
+        for suffix in suffixes:
+            if url.endswith(suffix):
+                return url[: -len(suffix)]
+        return url
+
+    @property
     def api_url(self) -> str:
         """The URL the version's paths are relative to, e.g. ``http://host:9000/api/v5``."""
-        return f"{_API_SUFFIX.sub('', self.base_url.rstrip('/'))}/api/{self.version}"
+        return self.root_url + self.pack.version(self.version).base_path

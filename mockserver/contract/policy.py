@@ -1,13 +1,14 @@
 """Which requests a contract run may send, and the resources it created (to touch and to clean up).
 
-Every operation of every version has a ``Policy``, looked up by method and path template:
+Every operation of every version has a ``Policy``, looked up by method and path template in the
+pack's table (``ContractProfile.policies``):
 
-- ``READ``: never changes anything (all GET operations, and ``POST /tasks/list``, a query).
+- ``READ``: never changes anything (all GET operations, and queries sent with POST).
 - ``CREATE``: creates a new resource; the run records what it created and deletes it at the end.
 - ``ON_CREATED``: changes the resource named by its path, so it is sent only for resources this
   run created itself (fed to it by the stateful phase's links).
-- ``NEVER``: changes existing data that the run did not create (users, datasets, datastores,
-  someone else's task assignment) or revokes the token; never sent, not even with ``--allow-writes``.
+- ``NEVER``: changes existing data that the run did not create (users, datasets, someone else's
+  assignment) or revokes the token; never sent, not even with ``--allow-writes``.
 
 A write operation missing from the table is treated as ``NEVER``.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,94 +29,35 @@ class Policy(enum.Enum):
     NEVER = "never"
 
 
-POLICIES: Mapping[tuple[str, str], Policy] = {
-    ("POST", "/tasks/list"): Policy.READ,
-    ("POST", "/userToken/generate"): Policy.READ,  # a short-lived token for the data stores; changes nothing
-    ("POST", "/projects"): Policy.CREATE,
-    ("POST", "/tasks"): Policy.CREATE,
-    ("POST", "/tasks/createFromFiles"): Policy.CREATE,
-    ("POST", "/teams"): Policy.CREATE,
-    ("POST", "/annotations/upload"): Policy.CREATE,
-    ("POST", "/datasets/{organizationName}/{dataSetName}/createExplorational"): Policy.CREATE,
-    ("DELETE", "/annotations/{typ}/{id}"): Policy.ON_CREATED,
-    ("POST", "/annotations/{typ}/{id}/duplicate"): Policy.ON_CREATED,
-    ("PATCH", "/annotations/{typ}/{id}/edit"): Policy.ON_CREATED,
-    ("PATCH", "/annotations/{typ}/{id}/finish"): Policy.ON_CREATED,
-    ("PATCH", "/annotations/{typ}/{id}/reopen"): Policy.ON_CREATED,
-    ("PUT", "/annotations/{typ}/{id}/reset"): Policy.ON_CREATED,
-    ("POST", "/annotations/{typ}/{id}/merge/{mergedTyp}/{mergedId}"): Policy.ON_CREATED,
-    ("DELETE", "/projects/{id}"): Policy.ON_CREATED,
-    ("PUT", "/projects/{id}"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{id}/incrementEachTasksInstances"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{id}/pause"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{id}/resume"): Policy.ON_CREATED,
-    ("DELETE", "/projects/{name}"): Policy.ON_CREATED,
-    ("PUT", "/projects/{name}"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{name}/incrementEachTasksInstances"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{name}/pause"): Policy.ON_CREATED,
-    ("PATCH", "/projects/{name}/resume"): Policy.ON_CREATED,
-    ("DELETE", "/tasks/{id}"): Policy.ON_CREATED,
-    ("PUT", "/tasks/{id}"): Policy.ON_CREATED,
-    ("POST", "/tasks/{id}/assign"): Policy.ON_CREATED,
-    ("DELETE", "/teams/{id}"): Policy.ON_CREATED,
-}
-"""Write operations that a run with ``--allow-writes`` may send; every other write is ``NEVER``."""
-
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
-# Path parameters that name the resource an ON_CREATED operation changes.
-TARGET_PARAMETERS = ("id", "name", "mergedId")
+Policies = Mapping[tuple[str, str], Policy]
+"""(METHOD, path template) → policy of the write operations a run with ``--allow-writes`` may send."""
 
 
-def policy_of(method: str, path: str) -> Policy:
+def policy_of(policies: Policies, method: str, path: str) -> Policy:
     """The policy of ``METHOD /path/{template}``."""
     method = method.upper()
     if method in SAFE_METHODS:
         return Policy.READ
-    return POLICIES.get((method, path), Policy.NEVER)
+    return policies.get((method, path), Policy.NEVER)
 
 
-def is_allowed(method: str, path: str, *, allow_writes: bool) -> bool:
+def is_allowed(policies: Policies, method: str, path: str, *, allow_writes: bool) -> bool:
     """Whether an operation may be selected at all in this mode (read-only: GET and HEAD only)."""
     if not allow_writes:
         return method.upper() in SAFE_METHODS
-    return policy_of(method, path) is not Policy.NEVER
+    return policy_of(policies, method, path) is not Policy.NEVER
 
 
 @dataclass(frozen=True)
 class Created:
-    """One resource the run created: its kind (``projects``, ``tasks``, ``teams``, ``annotations``) and keys."""
+    """One resource the run created: its kind (a pack's word: ``projects``, ``tasks`` …) and keys."""
 
     kind: str
     id: str
     name: str | None = None
     typ: str | None = None
-
-
-# Creating operation → kind of what its response body describes.
-_CREATED_KIND = {
-    "/projects": "projects",
-    "/tasks": "tasks",
-    "/tasks/createFromFiles": "tasks",
-    "/teams": "teams",
-    "/annotations/upload": "annotations",
-    "/datasets/{organizationName}/{dataSetName}/createExplorational": "annotations",
-    "/annotations/{typ}/{id}/duplicate": "annotations",
-    "/annotations/{typ}/{id}/merge/{mergedTyp}/{mergedId}": "annotations",
-}
-
-
-def created_by(path: str, body: Any) -> list[Created]:
-    """The resources described by the 2xx response ``body`` of the creating operation ``path``."""
-    kind = _CREATED_KIND.get(path)
-    if kind is None or not isinstance(body, dict):
-        return []
-    if kind == "tasks":
-        items = [item.get("success") for item in body.get("tasks", []) if isinstance(item, dict)]
-        return [Created("tasks", str(task["id"])) for task in items if isinstance(task, dict) and "id" in task]
-    if "id" not in body:
-        return []
-    return [Created(kind, str(body["id"]), name=body.get("name"), typ=body.get("typ"))]
 
 
 class Sandbox:
@@ -152,7 +94,7 @@ class Sandbox:
             return len(self._items)
 
 
-def targets_owned(path_parameters: Mapping[str, Any], sandbox: Sandbox) -> bool:
-    """Whether every resource named by ``path_parameters`` was created by this run."""
-    targets = [str(path_parameters[name]) for name in TARGET_PARAMETERS if name in path_parameters]
+def targets_owned(path_parameters: Mapping[str, Any], sandbox: Sandbox, names: Sequence[str]) -> bool:
+    """Whether every resource named by ``path_parameters`` (those in ``names``) was created by this run."""
+    targets = [str(path_parameters[name]) for name in names if name in path_parameters]
     return bool(targets) and all(sandbox.owns(target) for target in targets)

@@ -1,9 +1,10 @@
-"""``run_contract``: one schemathesis run of a version's spec against a deployment, made safe.
+"""``run_contract``: one schemathesis run of a pack version's spec against a deployment, made safe.
 
 The run is schemathesis' own ``run`` command, invoked in-process with a configuration built here
 (checks, phases, per-operation settings, reports) and with hooks that route every request through
-the ``Guard``. Afterwards the resources the run created are deleted and the token is scrubbed from
-every report file.
+the ``Guard``. What is safe to send, what real data to use, the domain checks and how to clean up
+come from the pack's ``ContractProfile``. Afterwards the resources the run created are removed and
+the token is scrubbed from every report file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import contextlib
 import dataclasses
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,26 +24,36 @@ from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from mockserver.contract import checks, findings
-from mockserver.contract.discovery import Facts, Fixups, discover, open_sandbox
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
-from mockserver.contract.policy import Created, Policy, created_by, is_allowed, policy_of
+from mockserver.contract.policy import Policy, is_allowed, policy_of
+from mockserver.contract.profile import Cleaned, ContractProfile, Discovery, NoDiscovery
 from mockserver.contract.settings import schemathesis_config
-from mockserver.specs import SpecLoader, spec_path
+from mockserver.errors import ConfigurationError
+from mockserver.pack import Pack
+from mockserver.specs import SpecLoader
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def operations_of(version: str) -> list[str]:
+def profile_of(pack: Pack) -> ContractProfile:
+    """The pack's contract profile (``ConfigurationError`` if it has none)."""
+    profile = pack.contract() if pack.contract is not None else None
+    if not isinstance(profile, ContractProfile):
+        raise ConfigurationError(f"the {pack.name} pack has no contract checks")
+    return profile
+
+
+def operations_of(pack: Pack, version: str) -> list[str]:
     """Every operation label (``"GET /tasks/{id}"``) of ``version``'s spec."""
-    document = SpecLoader().load(spec_path(version))
+    document = SpecLoader().load(pack.version(version).spec_path)
     return [f"{method.upper()} {path}" for path, item in document["paths"].items()
             for method in item if method in {"get", "head", "put", "post", "patch", "delete"}]
 
 
-def linked(version: str, labels: list[str]) -> bool:
+def linked(pack: Pack, version: str, labels: list[str]) -> bool:
     """Whether a response of one of ``labels`` links to another of them (else there is no stateful phase)."""
-    document = SpecLoader().load(spec_path(version))
+    document = SpecLoader().load(pack.version(version).spec_path)
     operations = {op.get("operationId"): f"{method.upper()} {path}" for path, item in document["paths"].items()
                   for method, op in item.items() if isinstance(op, dict) and "responses" in op}
     selected = set(labels)
@@ -55,8 +65,9 @@ def linked(version: str, labels: list[str]) -> bool:
 
 def selected_operations(options: ContractOptions) -> list[str]:
     """The operations this run tests: allowed in its mode, narrowed to ``options.operations``."""
-    labels = [label for label in operations_of(options.version)
-              if is_allowed(*label.split(" ", 1), allow_writes=options.allow_writes)]
+    policies = profile_of(options.pack).policies
+    labels = [label for label in operations_of(options.pack, options.version_name)
+              if is_allowed(policies, *label.split(" ", 1), allow_writes=options.allow_writes)]
     if options.operations:
         labels = [label for label in labels if label in options.operations]
     return labels
@@ -66,35 +77,33 @@ class RunHooks:
     """Schemathesis hooks of one run: drop forbidden cases, fill real references into positive
     cases, admit each request, record what was created or deleted."""
 
-    def __init__(self, guard: Guard, fixups: Fixups) -> None:
-        self.guard, self.fixups = guard, fixups
+    def __init__(self, guard: Guard, profile: ContractProfile, facts: Discovery) -> None:
+        self.guard, self.profile, self.facts = guard, profile, facts
 
     def filter_case(self, context: HookContext, case: Any) -> bool:
         return self.guard.refusal(case.method, case.path, case.path_parameters or {}) is None
 
     def before_call(self, context: HookContext, case: Any, kwargs: dict[str, Any]) -> None:
         if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
-            self.fixups.apply(case)  # every phase passes here (the examples phase skips case hooks)
+            self.facts.fixup(case)  # every phase passes here (the examples phase skips case hooks)
         self.guard.admit(case.method, case.path, case.path_parameters or {})
 
     def after_call(self, context: HookContext, case: Any, response: Any) -> None:
         if not 200 <= response.status_code < 300:
             return
-        policy = policy_of(case.method, case.path)
         parameters = case.path_parameters or {}
-        if policy is Policy.CREATE or case.path.endswith(("/duplicate", "/merge/{mergedTyp}/{mergedId}")):
+        if policy_of(self.profile.policies, case.method, case.path) is Policy.CREATE:
             with contextlib.suppress(ValueError):
-                for created in created_by(case.path, response.json()):
+                for created in self.profile.created_by(case.path, response.json()):
                     self.guard.sandbox.add(created)
-        elif case.path == "/tasks/{id}/annotations" and self.guard.sandbox.owns(str(parameters.get("id"))):
-            with contextlib.suppress(ValueError):  # the annotations of the run's own tasks are the run's too
-                for annotation in response.json():
-                    self.guard.sandbox.add(Created("annotations", str(annotation["id"]), typ="Task"))
         elif case.method.upper() == "DELETE":
             kind = case.path.strip("/").split("/")[0]
-            target = (case.path_parameters or {}).get("id") or (case.path_parameters or {}).get("name")
-            if target:
-                self.guard.sandbox.discard(kind, str(target))
+            for name in self.profile.target_parameters:
+                if parameters.get(name):
+                    self.guard.sandbox.discard(kind, str(parameters[name]))
+                    break
+        if self.profile.record is not None:
+            self.profile.record(self.guard, case, response)
 
     @contextlib.contextmanager
     def registered(self) -> Iterator[None]:
@@ -111,26 +120,28 @@ class RunHooks:
 
 def run_contract(options: ContractOptions) -> int:
     """Run the contract suite; 0 only when every check passed (and every created resource was removed)."""
+    profile = profile_of(options.pack)
     guard = Guard(allow_writes=options.allow_writes, rate=parse_rate(options.rate_limit),
-                  max_requests=options.max_requests)
+                  max_requests=options.max_requests, policies=profile.policies,
+                  target_parameters=profile.target_parameters)
     redactor = Redactor([options.token or ""])
     labels = selected_operations(options)
     if not labels:
         click.echo("no operation selected", err=True)
         return EXIT_ERROR
-    if "stateful" in options.phases and not linked(options.version, labels):
+    if "stateful" in options.phases and not linked(options.pack, options.version_name, labels):
         options = dataclasses.replace(options, phases=tuple(p for p in options.phases if p != "stateful"))
-    args = [str(spec_path(options.version)), *_selection_args(labels)]
+    args = [str(options.pack.version(options.version).spec_path), *_selection_args(labels)]
     with _redacted_process(redactor), tempfile.TemporaryDirectory(prefix="contract-") as scratch:
         _echo_plan(options, labels)
-        facts = _facts(options, guard)
+        facts = _facts(options, profile, guard)
         junit = (options.report_dir if "junit" in options.reports else Path(scratch)) / "junit.xml"
-        config = SchemathesisConfig.from_dict(schemathesis_config(options, labels, facts, junit))
+        config = SchemathesisConfig.from_dict(schemathesis_config(options, profile, labels, facts, junit))
         try:
-            with RunHooks(guard, Fixups(facts, guard.sandbox.owns)).registered(), checks.registered():
+            with RunHooks(guard, profile, facts).registered(), checks.registered(profile.checks):
                 code = _schemathesis_run(args, config)
         finally:
-            cleaned = cleanup(options, guard)
+            cleaned = cleanup(options, profile, guard)
         found, _ = findings.read_junit(junit)
         _echo_summary(guard, cleaned, found)
         if guard.budget_exhausted and code == EXIT_INTERRUPTED:
@@ -142,19 +153,18 @@ def run_contract(options: ContractOptions) -> int:
     return code if code in (EXIT_OK, EXIT_FAILED) else EXIT_ERROR
 
 
-def _facts(options: ContractOptions, guard: Guard) -> Facts:
-    """What the deployment holds (and the sandbox project with --allow-writes); empty if it cannot be read."""
+def _facts(options: ContractOptions, profile: ContractProfile, guard: Guard) -> Discovery:
+    """What the deployment holds (and the run's sandbox with --allow-writes); nothing if it cannot be read."""
     try:
         with _client(options) as client:
-            facts = discover(client, guard)
-            return open_sandbox(client, guard, facts) if options.allow_writes else facts
+            return profile.discover(client, guard, options.allow_writes)
     except httpx.HTTPError as exc:
         click.echo(f"could not read the deployment before the run ({exc}); generated data only", err=True)
-        return Facts()
+        return NoDiscovery()
 
 
 def _client(options: ContractOptions) -> httpx.Client:
-    headers = {"X-Auth-Token": options.token} if options.token else {}
+    headers = {options.pack.auth_header: options.token} if options.token else {}
     return httpx.Client(base_url=options.api_url, headers=headers, timeout=30)
 
 
@@ -189,7 +199,7 @@ def _redacted_process(redactor: Redactor) -> Iterator[None]:
 
 def _echo_plan(options: ContractOptions, labels: list[str]) -> None:
     mode = "writes allowed (own resources only)" if options.allow_writes else "read-only (GET/HEAD)"
-    click.echo(f"contract {options.version} against {options.api_url}: {len(labels)} operations, {mode}, "
+    click.echo(f"contract {options.api} {options.version} against {options.api_url}: {len(labels)} operations, {mode}, "
                f"phases {','.join(options.phases)}, rate limit {options.rate_limit or 'off'}, "
                f"at most {options.max_requests or '∞'} requests and {options.max_time or '∞'} s")
 
@@ -206,47 +216,18 @@ def _echo_summary(guard: Guard, cleaned: bool, found: list[findings.Finding]) ->
         click.echo("cleanup FAILED: some resources created by this run could not be deleted", err=True)
 
 
-_CLEANUP_ORDER = {"annotations": 0, "tasks": 1, "projects": 2, "teams": 3}
-
-
-def cleanup(options: ContractOptions, guard: Guard) -> bool:
-    """Remove what the run created; True when nothing is left behind.
-
-    Tasks, projects and teams are deleted (a task's annotations go with it). The API cannot delete
-    explorational annotations (DELETE leaves them as they are), so they are finished ("archived").
-    """
-    items = sorted(guard.sandbox, key=lambda item: _CLEANUP_ORDER.get(item.kind, 9))
-    items = [item for item in items if not (item.kind == "annotations" and item.typ == "Task")]
-    if not items:
+def cleanup(options: ContractOptions, profile: ContractProfile, guard: Guard) -> bool:
+    """Remove what the run created (the pack's way); True when nothing is left behind."""
+    if not len(guard.sandbox):
         return True
-    left, archived = [], 0
     with _client(options) as client:
-        for item in items:
-            guard.limiter.wait()
-            try:
-                ok = _remove(client, item, options.version, guard)
-            except httpx.HTTPError:
-                ok = False
-            archived += ok and item.kind == "annotations"
-            if not ok:
-                left.append(item)
-    click.echo(f"cleanup: {len(items) - archived - len(left)} resources deleted, {archived} explorational annotations "
-               f"archived, {len(left)} left behind")
-    return not left
-
-
-def _remove(client: httpx.Client, item: Created, version: str, guard: Guard) -> bool:
-    if item.kind == "annotations":
-        guard.sent["PATCH"] += 1
-        response = client.patch(f"/annotations/{item.typ or 'Explorational'}/{item.id}/finish",
-                                params={"timestamp": int(time.time() * 1000)})
-        return response.status_code < 300 or response.status_code in (400, 404)  # 400: already finished
-    guard.sent["DELETE"] += 1
-    response = client.delete(_cleanup_path(item, version))
-    return response.status_code < 300 or response.status_code == 404  # 404: gone with its project
-
-
-def _cleanup_path(item: Created, version: str) -> str:
-    if item.kind == "projects" and version in ("v1", "v2", "v3"):
-        return f"/projects/{item.name}"
-    return f"/{item.kind}/{item.id}"
+        try:
+            result = profile.cleanup(client, guard, options.version_name)
+        except httpx.HTTPError as exc:
+            click.echo(f"cleanup FAILED: {exc}", err=True)
+            return False
+    if result == Cleaned():
+        return True
+    click.echo(f"cleanup: {result.deleted} resources deleted, {result.archived} archived (the API cannot delete "
+               f"them), {len(result.left)} left behind")
+    return not result.left

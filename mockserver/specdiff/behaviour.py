@@ -20,7 +20,7 @@ import httpx
 import yaml
 
 from mockserver.errors import ConfigurationError
-from mockserver.resources import fixtures_dir
+from mockserver.pack import Pack
 from mockserver.specdiff.compare import PARAMETER, Operation, operations
 from mockserver.specdiff.model import Aspect, BehaviourReport, Change, Difference, Kind, Section, Severity, StepResult
 
@@ -52,11 +52,11 @@ class Replay:
     steps: tuple[Step, ...]
 
     @classmethod
-    def load(cls, name_or_path: str = "version-tour") -> Replay:
-        """A replay by name (``fixtures/replays/<name>.yaml``) or from a YAML file."""
+    def load(cls, pack: Pack, name_or_path: str) -> Replay:
+        """A replay of ``pack`` by name (``fixtures/<pack>/replays/<name>.yaml``) or from a YAML file."""
         path = Path(name_or_path)
         if not path.suffix:
-            path = fixtures_dir() / "replays" / f"{name_or_path}.yaml"
+            path = pack.fixtures / "replays" / f"{name_or_path}.yaml"
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             steps = tuple(
@@ -141,9 +141,10 @@ def replay(
     new: Side,
     changes: Sequence[Change],
     token: str | None = None,
+    auth_header: str = "Authorization",
 ) -> BehaviourReport:
-    """Run every step against ``old`` then ``new`` and compare what they answered."""
-    headers = {"X-Auth-Token": token} if token else {}
+    """Run every step against ``old`` then ``new`` (``token`` in ``auth_header``) and compare what they answered."""
+    headers = {auth_header: token} if token else {}
     values: dict[str, dict[str, Any]] = {"old": {}, "new": {}}
     steps: list[StepResult] = []
     differences: list[Difference] = []

@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 
 from mockserver.errors import ConfigurationError
+from mockserver.pack import DEFAULT_PACK
 from mockserver.specdiff.model import DiffReport, Severity
 from mockserver.specdiff.render import RENDERERS, print_terminal
 from mockserver.specdiff.reports import LiveServer, build
@@ -24,6 +25,8 @@ FORMATS = ["terminal", *sorted(RENDERERS)]
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
+@click.option("--api", envvar="MOCKSERVER_API", default=DEFAULT_PACK, show_default=True,
+              help="The API pack whose versions OLD and NEW name. [MOCKSERVER_API]")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="terminal", show_default=True,
               help="Report format (terminal = coloured table; text = the same without colours).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -36,13 +39,15 @@ FORMATS = ["terminal", *sorted(RENDERERS)]
 @click.option("--base-url", envvar="MOCKSERVER_DIFF_BASE_URL", default=None,
               help="Server root to replay against (default: the mock, in process). [MOCKSERVER_DIFF_BASE_URL]")
 @click.option("--token", envvar="MOCKSERVER_DIFF_TOKEN", default=None,
-              help="X-Auth-Token for the replay (default: the mock's admin). [MOCKSERVER_DIFF_TOKEN]")
-@click.option("--recipe", default="tiny", show_default=True, help="World recipe of the in-process mock.")
+              help="Token for the replay, sent in the pack's auth header (default: the mock's first known user, "
+                   "WEBKNOSSOS: the admin). [MOCKSERVER_DIFF_TOKEN]")
+@click.option("--recipe", default=None, help="World recipe of the in-process mock (default: the pack's; tiny).")
 @click.option("--seed", type=int, default=1, show_default=True, help="World seed of the in-process mock.")
-@click.option("--replay", default="version-tour", show_default=True,
-              help="The requests to replay: a name in fixtures/replays/ or a YAML file.")
+@click.option("--replay", default=None,
+              help="The requests to replay: a name in fixtures/<pack>/replays/ or a YAML file "
+                   "(default: the pack's; version-tour).")
 def diff(**options: Any) -> None:
-    """Report what changed from OLD to NEW (versions such as v4, or OpenAPI files).
+    """Report what changed from OLD to NEW (versions of the pack such as v4, or OpenAPI files).
 
     \b
       mockserver diff v4 v5
@@ -56,6 +61,7 @@ def diff(**options: Any) -> None:
 def run(
     old: str,
     new: str,
+    api: str,
     output_format: str,
     output: Path | None,
     fail_on: str | None,
@@ -64,14 +70,14 @@ def run(
     behaviour: bool,
     base_url: str | None,
     token: str | None,
-    recipe: str,
+    recipe: str | None,
     seed: int,
-    replay: str,
+    replay: str | None,
 ) -> int:
     """Build, write and judge the reports; returns the exit code."""
     live = LiveServer(base_url, token, recipe, seed, replay) if behaviour else None
     try:
-        reports = build(old, new, stepwise=stepwise, live=live)
+        reports = build(old, new, stepwise=stepwise, live=live, api=api)
     except ConfigurationError as exc:
         raise click.UsageError(str(exc)) from exc
     write(reports, output_format, output)

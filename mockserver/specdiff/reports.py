@@ -1,7 +1,8 @@
 """Building reports from command-line arguments: which documents, which pairs, which server.
 
-``v4`` names ``spec/webknossos/v4/openapi.yaml``; anything else is a path to an OpenAPI file
-(relative ``$ref``s and YAML anchors allowed). Both are loaded with ``SpecLoader``.
+A version name of the pack (``v4`` of WEBKNOSSOS, ``0.8`` of Label Studio) names its spec; anything
+else is a path to an OpenAPI file (relative ``$ref``s and YAML anchors allowed). Both are loaded with
+``SpecLoader``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,104 +18,111 @@ from typing import Any
 import httpx
 
 from mockserver.errors import ConfigurationError
-from mockserver.resources import spec_dir
+from mockserver.pack import DEFAULT_PACK, Pack, load_pack
 from mockserver.specdiff.behaviour import Replay, Side, replay
 from mockserver.specdiff.compare import compare
 from mockserver.specdiff.model import DiffReport
 from mockserver.specs import SpecLoader
 
-VERSION = re.compile(r"v(\d+)")
-
 
 @dataclasses.dataclass(frozen=True)
 class LiveServer:
-    """Where to replay requests: a base URL and token, or (default) an in-process mock."""
+    """Where to replay requests: a base URL and token, or (default) an in-process mock of the pack."""
 
     base_url: str | None = None
     token: str | None = None
-    recipe: str = "tiny"
+    recipe: str | None = None
+    """The in-process mock's recipe (None: the pack's ``DiffProfile.recipe``)."""
     seed: int = 1
-    replay: str = "version-tour"
+    replay: str | None = None
+    """A replay name or file (None: the pack's ``DiffProfile.replay``)."""
 
 
-def versions(api: str = "webknossos") -> list[str]:
-    """The version folders of ``spec/<api>/`` in order (``v1`` … ``v5``)."""
-    folders = (spec_dir() / api).iterdir()
-    found = [p.name for p in folders if VERSION.fullmatch(p.name) and (p / "openapi.yaml").exists()]
-    return sorted(found, key=lambda name: int(name[1:]))
+def versions(api: str = DEFAULT_PACK) -> list[str]:
+    """The versions of the pack, oldest first (``v1`` … ``v5``)."""
+    return list(load_pack(api).version_names)
 
 
-def document_path(argument: str) -> Path:
-    """The file a ``diff`` argument names: a version (``v4``) or a path."""
-    if VERSION.fullmatch(argument):
-        path = spec_dir() / "webknossos" / argument / "openapi.yaml"
-        if not path.exists():
-            raise ConfigurationError(f"no spec for version {argument} (known: {', '.join(versions())})")
-        return path
+def document_path(argument: str, api: str = DEFAULT_PACK) -> Path:
+    """The file a ``diff`` argument names: a version of the pack (``v4``) or a path."""
+    pack = load_pack(api)
+    if argument in pack.version_names:
+        return pack.version(argument).spec_path
     path = Path(argument)
     if not path.is_file():
-        raise ConfigurationError(f"{argument} is neither a version (v1 … v5) nor a file")
+        raise ConfigurationError(f"{argument} is neither a version of {pack.name} ({', '.join(pack.version_names)}) "
+                                 "nor a file")
     return path
 
 
-def pairs(old: str, new: str, stepwise: bool = False) -> list[tuple[str, str]]:
+def pairs(old: str, new: str, stepwise: bool = False, api: str = DEFAULT_PACK) -> list[tuple[str, str]]:
     """``[(old, new)]``, or with ``stepwise`` every consecutive pair of versions from ``old`` to ``new``."""
     if not stepwise:
         return [(old, new)]
-    known = versions()
+    known = versions(api)
     if old not in known or new not in known or known.index(old) >= known.index(new):
         raise ConfigurationError(f"--stepwise needs two versions in order out of {', '.join(known)}")
     chain = known[known.index(old) : known.index(new) + 1]
     return list(itertools.pairwise(chain))
 
 
-def label(argument: str) -> str:
-    return argument if VERSION.fullmatch(argument) else Path(argument).name
+def label(argument: str, api: str = DEFAULT_PACK) -> str:
+    return argument if argument in load_pack(api).version_names else Path(argument).name
 
 
-def build(old: str, new: str, *, stepwise: bool = False, live: LiveServer | None = None) -> list[DiffReport]:
+def build(old: str, new: str, *, stepwise: bool = False, live: LiveServer | None = None,
+          api: str = DEFAULT_PACK) -> list[DiffReport]:
     """The reports for ``old`` → ``new``: structural, plus behaviour when ``live`` is given."""
     loader = SpecLoader()
     documents: dict[str, dict[str, Any]] = {}
-    for argument in (old, new) if not stepwise else [a for pair in pairs(old, new, True) for a in pair]:
-        documents.setdefault(argument, loader.load(document_path(argument)))
+    chosen = pairs(old, new, stepwise, api)
+    for argument in [a for pair in chosen for a in pair]:
+        documents.setdefault(argument, loader.load(document_path(argument, api)))
     reports = [
-        DiffReport(label(a), label(b), tuple(compare(documents[a], documents[b]))) for a, b in pairs(old, new, stepwise)
+        DiffReport(label(a, api), label(b, api), tuple(compare(documents[a], documents[b]))) for a, b in chosen
     ]
     if live is None:
         return reports
-    plan = Replay.load(live.replay)
-    with connect(live) as (client, token):
+    pack = load_pack(api)
+    plan = Replay.load(pack, live.replay or _default_replay(pack))
+    with connect(live, pack) as (client, token):
         return [
             dataclasses.replace(report, behaviour=replay(
                 plan, client,
                 Side.from_document(report.old_label, documents[a]), Side.from_document(report.new_label, documents[b]),
-                report.changes, token,
+                report.changes, token, pack.auth_header,
             ))
-            for report, (a, b) in zip(reports, pairs(old, new, stepwise), strict=True)
+            for report, (a, b) in zip(reports, chosen, strict=True)
         ]
 
 
+def _default_replay(pack: Pack) -> str:
+    if pack.diff.replay is None:
+        raise ConfigurationError(f"the {pack.name} pack has no replay for --behaviour; name one with --replay")
+    return pack.diff.replay
+
+
 @contextlib.contextmanager
-def connect(live: LiveServer) -> Iterator[tuple[httpx.Client, str | None]]:
+def connect(live: LiveServer, pack: Pack) -> Iterator[tuple[httpx.Client, str | None]]:
     """An HTTP client for the server to replay against, and the token to send."""
     if live.base_url:
         with httpx.Client(base_url=live.base_url, timeout=60) as client:
             yield client, live.token
         return
-    with in_process(live.recipe, live.seed) as (client, token):
+    with in_process(pack, live.recipe or pack.diff.recipe, live.seed) as (client, token):
         yield client, live.token or token
 
 
 @contextlib.contextmanager
-def in_process(recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str]]:
-    """The mock itself, in this process (no socket), and its admin token."""
+def in_process(pack: Pack, recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str | None]]:
+    """The mock of ``pack`` itself, in this process (no socket), and the token of its first known user."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from mockserver.app import create_app
         from mockserver.settings import Settings
 
-        app = create_app(Settings(recipe=recipe, seed=seed))
+        app = create_app(Settings(api=pack.name, recipe=recipe, seed=seed), pack=pack)
+        users = app.backend.world.known_users
         with app.test_client() as client:
-            yield client, app.backend.world.token("admin")
+            yield client, users[0].token if users else None
 

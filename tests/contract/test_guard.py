@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 from mockserver.contract.guard import Guard, RateLimiter, Redactor, Refused, parse_rate
-from mockserver.contract.policy import Created
+from mockserver.contract.policy import Created, Policy
 from mockserver.errors import ConfigurationError
+
+POLICIES = {("POST", "/projects"): Policy.CREATE, ("POST", "/tasks/list"): Policy.READ,
+            ("DELETE", "/tasks/{id}"): Policy.ON_CREATED}
+"""A pack's table of safe writes (every write not in it is never sent)."""
 
 
 @pytest.mark.parametrize(("text", "rate"), [("10/s", 10.0), ("600/m", 10.0), ("3600/h", 1.0), ("5", 5.0),
@@ -32,7 +36,7 @@ def test_rate_limiter_spaces_requests() -> None:
 
 
 def test_read_only_guard_refuses_every_write() -> None:
-    guard = Guard(allow_writes=False, rate=None, max_requests=None)
+    guard = Guard(allow_writes=False, rate=None, max_requests=None, policies=POLICIES)
     guard.admit("GET", "/tasks/{id}", {"id": "a" * 24})
     for method, path in [("POST", "/projects"), ("POST", "/tasks/list"), ("TRACE", "/buildinfo")]:
         with pytest.raises(Refused):
@@ -41,7 +45,7 @@ def test_read_only_guard_refuses_every_write() -> None:
 
 
 def test_writes_only_touch_the_runs_own_resources() -> None:
-    guard = Guard(allow_writes=True, rate=None, max_requests=None)
+    guard = Guard(allow_writes=True, rate=None, max_requests=None, policies=POLICIES)
     assert guard.refusal("POST", "/projects", {}) is None
     assert guard.refusal("DELETE", "/tasks/{id}", {"id": "a" * 24}) == "targets a resource this run did not create"
     guard.sandbox.add(Created("tasks", "a" * 24))
@@ -53,7 +57,7 @@ def test_writes_only_touch_the_runs_own_resources() -> None:
 def test_request_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     interrupted = []
     monkeypatch.setattr("_thread.interrupt_main", lambda: interrupted.append(True))
-    guard = Guard(allow_writes=False, rate=None, max_requests=2)
+    guard = Guard(allow_writes=False, rate=None, max_requests=2, policies=POLICIES)
     guard.admit("GET", "/health", {})
     guard.admit("GET", "/health", {})
     with pytest.raises(Refused):

@@ -31,12 +31,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import records as r
 from mockserver.app import MockApp
-from mockserver.errors import UNAUTHORIZED_TEXT
+from mockserver.packs.webknossos import records as r
+from mockserver.packs.webknossos.errors import UNAUTHORIZED_TEXT
+from mockserver.packs.webknossos.world.arrange import Arranger
 from mockserver.resources import fixtures_dir
 from mockserver.specs import SpecLoader, spec_path
-from mockserver.world.arrange import Arranger
 from tests.helpers import VersionRefs
 
 VERSIONS = ("v1", "v2", "v3", "v4", "v5")
@@ -158,7 +158,7 @@ class World(VersionRefs):
                 "owner": self.users["manager"].id, "isBlacklistedFromReport": False}
 
     def nml(self, name: str) -> dict[str, Any]:
-        return {name: (name, (fixtures_dir() / "nml" / name).read_bytes())}
+        return {name: (name, (fixtures_dir() / "webknossos" / "nml" / name).read_bytes())}
 
 
 def arrange(arranger: Arranger) -> dict[str, Any]:
@@ -359,7 +359,7 @@ for _key in ("id", "name"):
 
 @functools.cache
 def spec(version: str) -> dict[str, Any]:
-    return SpecLoader().load(spec_path(version))
+    return SpecLoader().load(spec_path("webknossos", version))
 
 
 @functools.cache

@@ -8,7 +8,7 @@ import random
 
 import httpx
 
-from mockserver import records as r
+from mockserver.packs.webknossos import records as r
 from mockserver.store import Store
 from tests.reliability.conftest import Live
 

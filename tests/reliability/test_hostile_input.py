@@ -9,8 +9,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver import records as r
 from mockserver.app import MockApp
+from mockserver.packs.webknossos import records as r
 from tests.reliability.conftest import Live
 
 SQL = "x' OR '1'='1'; DROP TABLE users; --"

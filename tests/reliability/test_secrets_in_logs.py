@@ -23,7 +23,7 @@ import httpx
 import pytest
 import yaml
 
-from mockserver.errors import UNAUTHORIZED_TEXT
+from mockserver.admin import AdminErrors
 from mockserver.resources import spec_dir
 from tests.test_serve import Served
 
@@ -139,7 +139,7 @@ def test_every_admin_operation_needs_the_admin_key(server: tuple[Served, str]) -
         concrete = path.replace("{name}", "snap").replace("{id}", "1")
         for headers in ({}, {"X-Admin-Key": "wrong"}, {"X-Auth-Token": user_token}, {"X-Auth-Token": admin_key}):
             response = httpx.request(method, f"{served.url}/__admin{concrete}", headers=headers, json={})
-            if response.status_code != 401 or response.text != UNAUTHORIZED_TEXT:
+            if response.status_code != 401 or response.text != AdminErrors.UNAUTHORIZED:
                 wrong[f"{method} {path} {sorted(headers)}"] = (response.status_code, response.text[:100])
     assert wrong == {}
     assert httpx.get(f"{served.url}/__admin/world", headers={"X-Admin-Key": admin_key}).json() == before

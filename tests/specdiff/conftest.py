@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from mockserver.app import MockApp, create_app
+from mockserver.pack import Pack
 from mockserver.settings import Settings
 from mockserver.specdiff import reports
 from mockserver.specdiff.model import Change
@@ -23,7 +24,7 @@ PAIRS = Path(__file__).parent / "pairs"
 def documents() -> dict[str, dict[str, Any]]:
     """The resolved v1 … v5 documents."""
     loader = SpecLoader()
-    return {version: loader.load(spec_path(version)) for version in ("v1", "v2", "v3", "v4", "v5")}
+    return {version: loader.load(spec_path("webknossos", version)) for version in ("v1", "v2", "v3", "v4", "v5")}
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +40,8 @@ def live_mock(tiny_app: MockApp, monkeypatch: pytest.MonkeyPatch) -> Iterator[ht
     with tiny_app.test_client() as client:
 
         @contextlib.contextmanager
-        def in_process(recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str]]:
-            assert (recipe, seed) == ("tiny", 1)
+        def in_process(pack: Pack, recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str]]:
+            assert (pack.name, recipe, seed) == ("webknossos", "tiny", 1)
             tiny_app.backend.store.reset()
             yield client, tiny_app.backend.world.token("admin")
 

@@ -7,9 +7,12 @@ import httpx
 import pytest
 
 from mockserver.errors import ConfigurationError
+from mockserver.pack import load_pack
 from mockserver.specdiff import Aspect, Replay, Side, compare, replay
 from mockserver.specdiff.behaviour import Step, Variant, json_path, shape
 from mockserver.specdiff.model import BehaviourReport, Change
+
+WEBKNOSSOS = load_pack("webknossos")
 
 
 def run(
@@ -17,8 +20,8 @@ def run(
 ) -> tuple[BehaviourReport, dict[str, Change]]:
     changes = compare(documents[old], documents[new])
     token = client.app.backend.world.token("admin")  # the TestClient of the tiny mock
-    report = replay(Replay.load(), client, Side.from_document(old, documents[old]),
-                    Side.from_document(new, documents[new]), changes, token)
+    report = replay(Replay.load(WEBKNOSSOS, "version-tour"), client, Side.from_document(old, documents[old]),
+                    Side.from_document(new, documents[new]), changes, token, "X-Auth-Token")
     return report, {c.id: c for c in changes}
 
 
@@ -30,7 +33,7 @@ def test_v3_to_v4_project_lookups_change_status_and_are_explained(
     documents: dict[str, dict[str, Any]], live_mock: httpx.Client
 ) -> None:
     report, changes = run(documents, live_mock, "v3", "v4")
-    assert report.old_base == "/api/v3" and len(report.steps) == len(Replay.load().steps)
+    assert report.old_base == "/api/v3" and len(report.steps) == len(Replay.load(WEBKNOSSOS, "version-tour").steps)
     found = {d.step: d for d in report.differences}
     read = found["read project by id"]
     assert (read.aspect, read.old, read.new) == (Aspect.STATUS, "404", "200")
@@ -117,8 +120,8 @@ def test_shapes_ignore_values_and_unknown_parts() -> None:
 
 
 def test_replays_load_by_name_or_path(tmp_path: Path) -> None:
-    assert Replay.load().name == "version-tour"
+    assert Replay.load(WEBKNOSSOS, "version-tour").name == "version-tour"
     broken = tmp_path / "broken.yaml"
     broken.write_text("steps: [{name: x}]\n")
     with pytest.raises(ConfigurationError, match="cannot read replay"):
-        Replay.load(str(broken))
+        Replay.load(WEBKNOSSOS, str(broken))

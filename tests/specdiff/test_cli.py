@@ -61,7 +61,7 @@ def test_every_format_writes_to_a_file(fmt: str, start: str, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["v9", "v5"], "no spec for version v9"),
+        (["v9", "v5"], "v9 is neither a version of webknossos"),
         (["missing.yaml", "v5"], "neither a version"),
         ([str(PAIRS / "renames" / "old.yaml"), "v5", "--stepwise"], "--stepwise needs two versions"),
         (["v5", "v1", "--stepwise"], "--stepwise needs two versions"),

@@ -1,0 +1,67 @@
+"""``ContractProfile``: what a pack gives the contract runner (safety policy, discovery, checks, cleanup)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from mockserver.contract.checks import CheckFunction
+from mockserver.contract.policy import Created, Policies
+
+if TYPE_CHECKING:
+    import httpx
+
+    from mockserver.contract.guard import Guard
+
+
+class Discovery(Protocol):
+    """What a run learnt about the deployment before it started (real values to send)."""
+
+    def parameters(self) -> dict[str, str]:
+        """Path and query values for schemathesis' ``parameters`` setting."""
+        ...
+
+    def fixup(self, case: Any) -> None:
+        """Put real references, and rules the spec cannot express, into a positive case before it is sent."""
+        ...
+
+
+class NoDiscovery:
+    """A run that knows nothing of the deployment (generated data only)."""
+
+    def parameters(self) -> dict[str, str]:
+        return {}
+
+    def fixup(self, case: Any) -> None:
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Cleaned:
+    """What the cleanup did: resources deleted, resources only archived (the API cannot delete them), left."""
+
+    deleted: int = 0
+    archived: int = 0
+    left: tuple[Created, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ContractProfile:
+    """A pack's contract checks: which writes are safe, how to find real data, its checks, how to clean up."""
+
+    policies: Policies
+    target_parameters: tuple[str, ...] = ("id",)
+    """Path parameters that name the resource an ``ON_CREATED`` operation changes."""
+    created_by: Callable[[str, Any], list[Created]] = lambda path, body: []
+    """(path template, 2xx body of a creating operation) → what it created."""
+    record: Callable[[Guard, Any, Any], None] | None = None
+    """(guard, case, 2xx response) → further bookkeeping of what a run owns (beyond ``created_by``)."""
+    discover: Callable[[httpx.Client, Guard, bool], Discovery] = lambda client, guard, writes: NoDiscovery()
+    """(client on the version's URL, guard, writes allowed) → what the run learnt (GET only, or its sandbox)."""
+    cleanup: Callable[[httpx.Client, Guard, str], Cleaned] = lambda client, guard, version: Cleaned()
+    """(client, guard, version) → remove what the run created."""
+    operation_config: Callable[[str], Mapping[str, Any]] = lambda label: {}
+    """``"METHOD /path"`` → schemathesis operation settings (documented semantic 400s, disabled checks …)."""
+    checks: tuple[CheckFunction, ...] = ()
+    """The pack's domain checks, registered with schemathesis for the run."""

@@ -1,5 +1,0 @@
-"""Request handlers, one module per resource; each ``operationId`` names ``<module>.<function>``.
-
-Handlers are version-agnostic: they receive the ``Api`` of the called version as first argument,
-build latest-shaped JSON through ``mockserver.views`` and let ``api.adapter`` rewrite it.
-"""

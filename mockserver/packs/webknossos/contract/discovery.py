@@ -1,0 +1,165 @@
+"""What a run learns about the deployment before it starts, and the sandbox project it works in.
+
+Generated requests rarely name things that exist (a dataset, a task type, a team one manages), so
+schemathesis would only ever see "not found". ``discover`` reads a few real values (GET only);
+``open_sandbox`` creates one project of the run's own when writes are allowed (deleted with the
+rest of the run's resources). ``Fixups`` puts these values into positive cases of the operations
+that need them (just before they are sent), the way schemathesis' own ``parameters`` setting does
+for path and query values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from mockserver.contract.guard import Guard
+from mockserver.contract.policy import Created
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """Real values of the deployment, as seen by the token's user; None where unknown."""
+
+    user_id: str | None = None
+    organization: str | None = None
+    team_id: str | None = None
+    dataset: str | None = None
+    task_type_id: str | None = None
+    project_name: str | None = None
+    """The run's sandbox project (write mode), or None."""
+
+    def parameters(self) -> dict[str, str]:
+        """Path and query values for schemathesis' ``parameters`` setting."""
+        values = {"organizationName": self.organization, "dataSetName": self.dataset}
+        return {name: value for name, value in values.items() if value}
+
+
+def discover(client: httpx.Client, guard: Guard) -> Facts:
+    """Read the user, a team they manage, a dataset and a task type of their organization."""
+    me = _get(client, guard, "/user")
+    if not isinstance(me, dict):
+        return Facts()
+    teams = [t for t in me.get("teams", []) if isinstance(t, dict) and (t.get("isTeamManager") or me.get("isAdmin"))]
+    team_ids = {t.get("id") for t in teams}
+    datasets = _get(client, guard, "/datasets", {"isActive": "true"})
+    task_types = _get(client, guard, "/taskTypes")
+    dataset = next((d.get("name") for d in datasets or [] if isinstance(d, dict)
+                    and d.get("owningOrganization") == me.get("organization")), None)
+    task_type = next((t.get("id") for t in task_types or [] if isinstance(t, dict) and t.get("teamId") in team_ids),
+                     None)
+    return Facts(user_id=me.get("id"), organization=me.get("organization"),
+                 team_id=teams[0].get("id") if teams else None, dataset=dataset, task_type_id=task_type)
+
+
+def open_sandbox(client: httpx.Client, guard: Guard, facts: Facts) -> Facts:
+    """Create the run's own project (write mode) so that generated tasks have somewhere to go."""
+    if not (facts.team_id and facts.user_id):
+        return facts
+    body = {"name": f"contract_{secrets.token_hex(6)}", "team": facts.team_id, "owner": facts.user_id,
+            "priority": 0, "paused": False, "expectedTime": None, "isBlacklistedFromReport": True}
+    guard.admit("POST", "/projects", {})
+    response = client.post("/projects", json=body)
+    if response.status_code != 200:
+        return facts
+    project = response.json()
+    guard.sandbox.add(Created("projects", str(project["id"]), name=project["name"]))
+    return dataclasses.replace(facts, project_name=project["name"])
+
+
+def _get(client: httpx.Client, guard: Guard, path: str, params: dict[str, str] | None = None) -> Any:
+    guard.admit("GET", path, {})
+    try:
+        response = client.get(path, params=params)
+    except httpx.HTTPError:
+        return None
+    return response.json() if response.status_code == 200 else None
+
+
+def _unique(prefix: str = "contract") -> str:
+    return f"{prefix}_{secrets.token_hex(6)}"
+
+
+class Fixups:
+    """Fills references to existing things, and rules the spec cannot express (at most one skeleton
+    layer, no negative instance count), into positive cases (from the run's ``before_call`` hook)."""
+
+    def __init__(self, facts: Facts, owns: Callable[[str], bool] = lambda key: False) -> None:
+        self.facts, self.owns = facts, owns
+        self.by_operation: dict[str, Callable[[Any], None]] = {
+            "POST /tasks": self._tasks,
+            "PUT /tasks/{id}": self._task,
+            "POST /projects": self._project,
+            "PUT /projects/{id}": self._project,
+            "PUT /projects/{name}": self._project,
+            "POST /teams": self._team,
+            "POST /tasks/{id}/assign": self._assign,
+            "POST /datasets/{organizationName}/{dataSetName}/createExplorational": self._layers,
+        }
+
+    def apply(self, case: Any) -> None:
+        fixup = self.by_operation.get(f"{case.method.upper()} {case.path}")
+        if fixup is not None:
+            fixup(case)
+
+    def _task_item(self, item: Any) -> None:
+        if not isinstance(item, dict):
+            return
+        values = {"taskTypeId": self.facts.task_type_id, "dataSet": self.facts.dataset,
+                  # a project of the run's own (from a link) stays; anything else becomes the sandbox
+                  "projectName": None if self.owns(str(item.get("projectName"))) else self.facts.project_name}
+        item.update({key: value for key, value in values.items() if value})
+        item.pop("baseAnnotation", None)
+        item["scriptId"] = None
+        for key in ("pendingInstances", "openInstances"):  # the spec admits any int32; the server no negative
+            if isinstance(item.get(key), int) and item[key] < 0:
+                item[key] = 1
+
+    def _tasks(self, case: Any) -> None:
+        for item in case.body if isinstance(case.body, list) else []:
+            self._task_item(item)
+
+    def _task(self, case: Any) -> None:
+        self._task_item(case.body)
+
+    def _project(self, case: Any) -> None:
+        if isinstance(case.body, dict):
+            case.body.update({"name": _unique(), "team": self.facts.team_id or case.body.get("team"),
+                              "owner": self.facts.user_id or case.body.get("owner")})
+
+    def _team(self, case: Any) -> None:
+        if isinstance(case.body, dict):
+            case.body["name"] = _unique()
+
+    def _layers(self, case: Any) -> None:
+        if isinstance(case.body, dict):  # v1–v4: one object
+            case.body.pop("fallbackLayerName", None)
+        if not isinstance(case.body, list):
+            return
+        skeletons = [i for i, item in enumerate(case.body) if isinstance(item, dict) and item.get("typ") == "Skeleton"]
+        for index in reversed(skeletons[1:]):  # at most one skeleton layer (not expressible in OpenAPI 3.0)
+            del case.body[index]
+        for layer in case.body:
+            if isinstance(layer, dict):
+                layer.pop("fallbackLayerName", None)  # names a layer of the dataset; generated ones do not exist
+
+    def _assign(self, case: Any) -> None:
+        if self.facts.user_id and isinstance(case.query, dict):
+            case.query["userId"] = self.facts.user_id
+
+
+class Discovered:
+    """``Facts`` and their ``Fixups``, as the core's ``Discovery``."""
+
+    def __init__(self, facts: Facts, owns: Callable[[str], bool] = lambda key: False) -> None:
+        self.facts, self.fixups = facts, Fixups(facts, owns)
+
+    def parameters(self) -> dict[str, str]:
+        return self.facts.parameters()
+
+    def fixup(self, case: Any) -> None:
+        self.fixups.apply(case)

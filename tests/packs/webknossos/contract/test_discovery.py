@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from mockserver.packs.webknossos.contract.discovery import Facts, Fixups
+
+FACTS = Facts(user_id="u" * 24, organization="org", team_id="t" * 24, dataset="ds", task_type_id="y" * 24,
+              project_name="contract_p")
+
+
+def case(label: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
+    method, path = label.split(" ", 1)
+    return types.SimpleNamespace(method=method, path=path, body=body, query=query if query is not None else {})
+
+
+def test_task_bodies_reference_the_sandbox_and_real_things() -> None:
+    created = case("POST /tasks", [{"taskTypeId": "", "projectName": "x", "dataSet": "", "pendingInstances": -5,
+                                    "baseAnnotation": {"baseId": "b" * 24}, "scriptId": "s"}])
+    Fixups(FACTS).apply(created)
+    assert created.body == [{"taskTypeId": "y" * 24, "projectName": "contract_p", "dataSet": "ds",
+                             "pendingInstances": 1, "scriptId": None}]
+
+
+def test_projects_and_teams_get_unique_names_and_real_references() -> None:
+    fixups = Fixups(FACTS)
+    first, second = case("POST /projects", {"name": "abc"}), case("POST /projects", {"name": "abc"})
+    fixups.apply(first)
+    fixups.apply(second)
+    assert first.body["name"] != second.body["name"] and first.body["name"].startswith("contract_")
+    assert first.body["team"] == "t" * 24 and first.body["owner"] == "u" * 24
+    team = case("POST /teams", {"name": "scott_lab"})
+    fixups.apply(team)
+    assert team.body["name"].startswith("contract_")
+
+
+def test_explorational_layers_satisfy_what_the_spec_cannot_say() -> None:
+    layers = case("POST /datasets/{organizationName}/{dataSetName}/createExplorational",
+                  [{"typ": "Skeleton"}, {"typ": "Volume", "fallbackLayerName": "nope"}, {"typ": "Skeleton"}])
+    Fixups(FACTS).apply(layers)
+    assert layers.body == [{"typ": "Skeleton"}, {"typ": "Volume"}]
+    legacy = case("POST /datasets/{organizationName}/{dataSetName}/createExplorational",
+                  {"typ": "volume", "fallbackLayerName": "nope"})
+    Fixups(FACTS).apply(legacy)
+    assert legacy.body == {"typ": "volume"}
+
+
+def test_assignment_goes_to_the_current_user_and_other_operations_are_untouched() -> None:
+    assign = case("POST /tasks/{id}/assign", query={"userId": "0" * 24})
+    Fixups(FACTS).apply(assign)
+    assert assign.query == {"userId": "u" * 24}
+    untouched = case("GET /users", None, {"isAdmin": True})
+    Fixups(FACTS).apply(untouched)
+    assert untouched.query == {"isAdmin": True}
+
+
+def test_facts_become_schemathesis_parameters() -> None:
+    assert FACTS.parameters() == {"organizationName": "org", "dataSetName": "ds"}
+    assert Facts().parameters() == {}
