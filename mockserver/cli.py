@@ -48,7 +48,9 @@ def packs() -> None:
 
 @main.command()
 @click.option("--api", default=None, help="The API pack to serve (default webknossos; `mockserver packs` lists "
-                                          "them). [MOCKSERVER_API]")
+                                          "them; all: every pack, one port each). [MOCKSERVER_API]")
+@click.option("--ports", default=None, help="With --api all: NAME=PORT,… (default: --port for webknossos, the next "
+                                            "ports for the others in name order). [MOCKSERVER_PORTS]")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1). [MOCKSERVER_HOST]")
 @click.option("--port", type=int, default=None, help="Port (default 9000; 0 picks a free one). [MOCKSERVER_PORT]")
 @click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.errors import ConfigurationError
 from mockserver.resources import fixtures_dir, spec_dir
+from mockserver.store import Schema, Store
 
 if TYPE_CHECKING:
     from mockserver.backend import Backend
-    from mockserver.store import Store
     from mockserver.world import WorldInfo
 
 ENTRY_POINT_GROUP = "mockserver.packs"
@@ -35,7 +35,7 @@ class Version:
     name: str
     """``v5``, ``0.8``, ``dataset-v1``, ``core``: what ``--api-version`` and ``diff`` take."""
     spec: str
-    """The document, relative to ``spec/`` (``webknossos/v5/openapi.yaml``)."""
+    """The document, relative to ``spec/`` (``webknossos/v5/openapi.yaml``), or an absolute path."""
     base_path: str
     """Where its paths are mounted (``/api/v5``; ``""`` for an API whose paths carry their own prefix)."""
     context: Any = None
@@ -43,7 +43,7 @@ class Version:
 
     @property
     def spec_path(self) -> Path:
-        return spec_dir() / self.spec
+        return spec_dir() / self.spec  # an absolute ``spec`` stays as it is
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,16 +57,6 @@ class Mount:
     """The version whose context its handlers get."""
     security: Callable[[Store], Mapping[str, type]] | None = None
     """Its own ``security_map`` (None: the pack's)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Schema:
-    """The store tables of a pack: record dataclasses (in dependency order) and their indexes."""
-
-    records: tuple[type[Any], ...]
-    indexes: tuple[str, ...] = ()
-    retired_indexes: tuple[str, ...] = ()
-    """Indexes of earlier releases, dropped from ``--state`` files."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +122,8 @@ class Pack:
     """Builds the pack's contract profile (``mockserver.contract.ContractProfile``; imported only by a contract
     run); None: no contract checks."""
     diff: DiffProfile = DiffProfile()
+    fixtures_path: Path | None = None
+    """Where the pack's fixtures are, if not ``fixtures/<name>/`` (a pack shipped in another distribution)."""
 
     # derived -------------------------------------------------------------------------------------
 
@@ -156,7 +148,7 @@ class Pack:
     @property
     def fixtures(self) -> Path:
         """``fixtures/<pack>/``: recipes, scenarios, replays and sample files."""
-        return fixtures_dir() / self.name
+        return self.fixtures_path or fixtures_dir() / self.name
 
     def api_url(self, base_url: str, version: str | None = None) -> str:
         """Where the paths of ``version`` are on a server at ``base_url``; None or ``latest``: the latest

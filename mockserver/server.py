@@ -21,6 +21,7 @@ from rich.console import Console
 from uvicorn.logging import DefaultFormatter
 
 from mockserver.app import MockApp, create_app, describe
+from mockserver.combined import ALL, planned, wait_for_signal
 from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.requestlog import RequestLog
@@ -72,6 +73,9 @@ def flush_request_log(app: MockApp) -> None:
 
 
 def run(settings: Settings) -> None:
+    if settings.api == ALL:
+        run_all(settings)
+        return
     if settings.port == 0:
         settings = dataclasses.replace(settings, port=free_port(settings.host))
     configure_logging(settings.log_level)
@@ -88,6 +92,43 @@ def run(settings: Settings) -> None:
     finally:
         flush_request_log(app)
         app.backend.store.close()
+
+
+def run_all(settings: Settings) -> None:
+    """Every installed pack on its own port (``combined.py``), until SIGINT/SIGTERM."""
+    configure_logging(settings.log_level)
+    plans = planned(settings)
+    sockets = [bind(plan.host, plan.port) for plan in plans]
+    servers: list[BackgroundServer] = []
+    try:
+        for plan, sock in zip(plans, sockets, strict=True):
+            app = create_app(dataclasses.replace(plan, port=sock.getsockname()[1]))
+            banner(app, Console(soft_wrap=True))
+            servers.append(BackgroundServer(app, sock, log_level=settings.log_level, grace=GRACE_SECONDS))
+        settle()
+        for server in servers:
+            server.start()
+        wait_for_signal()
+    finally:
+        for server in servers:
+            server.stop()
+            flush_request_log(server.app)
+            server.app.backend.store.close()
+        for sock in sockets[len(servers):]:
+            sock.close()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (0: a free port); a clear error if it is taken."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigurationError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port/--ports "
+                                 "or stop what uses it") from None
+    return sock
 
 
 def run_workers(settings: Settings) -> None:
@@ -131,11 +172,12 @@ def settle() -> None:
 class BackgroundServer:
     """The app served by uvicorn in a daemon thread on an already bound socket (``url`` is final)."""
 
-    def __init__(self, app: MockApp, sock: socket.socket) -> None:
+    def __init__(self, app: MockApp, sock: socket.socket, *, log_level: str | None = None, grace: int = 1) -> None:
         self.app, self.sock = app, sock
         host, port = sock.getsockname()[:2]
         self.url = f"http://{host}:{port}"
-        config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=1)
+        logging_options = {"log_config": None} if log_level is None else {"log_level": log_level}
+        config = uvicorn.Config(app, access_log=False, timeout_graceful_shutdown=grace, **logging_options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                        name=f"mockserver {self.url}", daemon=True)

@@ -16,7 +16,9 @@ class Settings:
     """Everything ``create_app`` needs. Each field has a ``MOCKSERVER_<FIELD>`` environment variable."""
 
     api: str = "webknossos"
-    """The API pack to serve (``mockserver packs`` lists the installed ones)."""
+    """The API pack to serve (``mockserver packs`` lists the installed ones); ``all``: every pack, one port each."""
+    ports: str | None = None
+    """With ``api="all"``: ``name=port,…`` for packs that should not get ``port`` + their rank."""
     host: str = "127.0.0.1"
     port: int = 9000
     seed: int = 1

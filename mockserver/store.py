@@ -20,12 +20,20 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 import orjson
 
-from mockserver.pack import Schema
-
 R = TypeVar("R")
 Params = Sequence[Any]
 
 _SQL_TYPES = {int: "INTEGER", bool: "INTEGER", str: "TEXT", float: "REAL"}
+
+@dataclasses.dataclass(frozen=True)
+class Schema:
+    """The store tables of a pack: record dataclasses (in dependency order) and their indexes."""
+
+    records: tuple[type[Any], ...]
+    indexes: tuple[str, ...] = ()
+    retired_indexes: tuple[str, ...] = ()
+    """Indexes of earlier releases, dropped from ``--state`` files."""
+
 
 @dataclasses.dataclass(frozen=True)
 class _Table:

@@ -46,6 +46,21 @@ class Cleaned:
     left: tuple[Created, ...] = ()
 
 
+def delete_each(client: httpx.Client, guard: Guard, version: str) -> Cleaned:
+    """The default cleanup: ``DELETE /<kind>/<id>`` for everything the run created (404: already gone)."""
+    left = []
+    deleted = 0
+    for item in guard.sandbox:
+        guard.limiter.wait()
+        guard.sent["DELETE"] += 1
+        response = client.delete(f"/{item.kind}/{item.id}")
+        if response.status_code < 300 or response.status_code == 404:
+            deleted += 1
+        else:
+            left.append(item)
+    return Cleaned(deleted, 0, tuple(left))
+
+
 @dataclasses.dataclass(frozen=True)
 class ContractProfile:
     """A pack's contract checks: which writes are safe, how to find real data, its checks, how to clean up."""
@@ -59,8 +74,8 @@ class ContractProfile:
     """(guard, case, 2xx response) → further bookkeeping of what a run owns (beyond ``created_by``)."""
     discover: Callable[[httpx.Client, Guard, bool], Discovery] = lambda client, guard, writes: NoDiscovery()
     """(client on the version's URL, guard, writes allowed) → what the run learnt (GET only, or its sandbox)."""
-    cleanup: Callable[[httpx.Client, Guard, str], Cleaned] = lambda client, guard, version: Cleaned()
-    """(client, guard, version) → remove what the run created."""
+    cleanup: Callable[[httpx.Client, Guard, str], Cleaned] = delete_each
+    """(client, guard, version) → remove what the run created (default: ``DELETE /<kind>/<id>`` each)."""
     operation_config: Callable[[str], Mapping[str, Any]] = lambda label: {}
     """``"METHOD /path"`` → schemathesis operation settings (documented semantic 400s, disabled checks …)."""
     checks: tuple[CheckFunction, ...] = ()

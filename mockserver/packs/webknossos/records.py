@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from mockserver.pack import Schema
+from mockserver.store import Schema
 
 JSON = dict[str, Any]
 

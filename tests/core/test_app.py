@@ -1,0 +1,91 @@
+"""create_app over a pack: its versions, auth, error format and context, the admin API in its own format."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.testclient import TestClient
+
+from mockserver.app import MockApp, describe
+from mockserver.store import Store
+
+
+def error(response: object) -> dict[str, object]:
+    body = json.loads(response.content)  # type: ignore[attr-defined]
+    assert set(body) == {"error"}, body
+    return dict(body["error"])
+
+
+def test_every_version_is_mounted_under_its_base_path_with_its_context(echo_client: TestClient,
+                                                                        key: dict[str, str]) -> None:
+    v1 = echo_client.get("/echo/v1/notes", headers=key).json()
+    v2 = echo_client.get("/echo/v2/notes", headers=key).json()
+    assert v1 and [n["text"].upper() for n in v1] == [n["text"] for n in v2]  # the read cache keeps versions apart
+
+
+def test_the_packs_auth_header_and_error_format(echo_client: TestClient, key: dict[str, str]) -> None:
+    assert echo_client.get("/echo/v1/me", headers=key).json()["role"] == "user"
+    assert error(echo_client.get("/echo/v1/me")) == {"status": 401, "detail": "no or unknown X-Echo-Key"}
+    assert echo_client.get("/echo/v1/me", headers={"X-Auth-Token": key["X-Echo-Key"]}).status_code == 401
+    assert error(echo_client.get("/echo/v1/nowhere", headers=key)) == {"status": 404, "detail": "no such route"}
+    assert error(echo_client.get("/echo/v1/notes/999", headers=key)) == {"status": 404, "detail": "note 999 not found"}
+
+
+def test_validation_and_unreadable_bodies_in_the_packs_format(echo_client: TestClient, key: dict[str, str]) -> None:
+    assert error(echo_client.get("/echo/v1/notes?limit=-1", headers=key))["status"] == 400
+    assert error(echo_client.post("/echo/v1/notes", headers=key, json={}))["status"] == 400
+    broken = echo_client.post("/echo/v1/notes", headers={**key, "Content-Type": "application/json"}, content=b"\xff{")
+    assert error(broken)["status"] == 400
+
+
+def test_405_lists_the_methods_of_the_path(echo_client: TestClient, key: dict[str, str]) -> None:
+    response = echo_client.put("/echo/v1/notes/1", headers=key, json={})
+    assert response.status_code == 405 and response.headers["Allow"] == "DELETE, GET, HEAD"
+    assert error(response) == {"status": 405, "detail": "method not allowed"}
+
+
+def test_body_limit_answers_413_in_the_packs_format(echo_app: MockApp, echo_client: TestClient,
+                                                      key: dict[str, str]) -> None:
+    limit = echo_app.backend.settings.max_body_bytes
+    response = echo_client.post("/echo/v1/notes", headers={**key, "Content-Length": str(limit + 1)}, content=b"{}")
+    assert response.status_code == 413 and error(response)["status"] == 413
+
+
+def test_writes_are_stateful_and_reset_restores_the_start(echo_app: MockApp, echo_client: TestClient,
+                                                          key: dict[str, str]) -> None:
+    created = echo_client.post("/echo/v2/notes", headers=key, json={"text": "hello"})
+    assert created.status_code == 201 and created.json()["text"] == "HELLO"
+    assert echo_client.get(f"/echo/v1/notes/{created.json()['id']}", headers=key).json()["text"] == "hello"
+    echo_app.backend.store.reset()
+    assert echo_client.get(f"/echo/v1/notes/{created.json()['id']}", headers=key).status_code == 404
+
+
+def test_injected_faults_use_the_packs_error_format(echo_client: TestClient, echo_app: MockApp,
+                                                    key: dict[str, str]) -> None:
+    admin = {"X-Admin-Key": echo_app.backend.settings.effective_admin_key}
+    rule = {"kind": "status", "path": "/echo/**", "status": 503}
+    assert echo_client.post("/__admin/rules", headers=admin, json=rule).status_code == 201
+    response = echo_client.get("/echo/v1/notes", headers=key)
+    assert response.status_code == 503 and error(response) == {"status": 503, "detail": "Injected fault (mockserver)"}
+
+
+def test_the_admin_api_keeps_its_own_format(echo_client: TestClient, echo_app: MockApp) -> None:
+    admin = {"X-Admin-Key": echo_app.backend.settings.effective_admin_key}
+    info = echo_client.get("/__admin/", headers=admin).json()
+    assert [u["role"] for u in info["users"]] == ["owner", "user"]
+    missing = echo_client.post("/__admin/snapshots/nope/restore", headers=admin)
+    assert missing.status_code == 404 and missing.json() == {"messages": [{"error": "No snapshot named 'nope'"}]}
+    wrong = echo_client.get("/__admin/", headers={"X-Admin-Key": "wrong"})
+    assert wrong.status_code == 401 and wrong.text.startswith("Missing or wrong X-Admin-Key")
+
+
+def test_describe_names_the_packs_urls_and_header(echo_app: MockApp) -> None:
+    info = describe(echo_app)
+    assert info["api_url"] == f"{info['url']}/echo/v2" and info["docs"] == f"{info['url']}/echo/v2/ui/"
+    assert info["auth_header"] == "X-Echo-Key" and [role for role, _, _ in info["users"]] == ["owner", "user"]
+
+
+def test_the_store_has_the_packs_tables_only(echo_app: MockApp) -> None:
+    store: Store = echo_app.backend.store
+    tables = set(store.scalars("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    assert tables == {"accounts", "notes"}

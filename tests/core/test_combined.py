@@ -1,0 +1,65 @@
+"""``serve --api all``: one port per pack, chosen ports, one state file per pack; a real run with signals."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from mockserver.combined import planned
+from mockserver.errors import ConfigurationError
+from mockserver.pack import Pack
+from mockserver.settings import Settings
+
+
+def test_each_pack_gets_the_next_port_and_its_own_state_file(echo: Pack) -> None:
+    plans = planned(Settings(api="all", port=9000, state="/tmp/w/world.sqlite"))
+    assert [(p.api, p.port, p.state) for p in plans][:2] == [
+        ("webknossos", 9000, "/tmp/w/world-webknossos.sqlite"), ("echo", 9001, "/tmp/w/world-echo.sqlite")]
+    chosen = planned(Settings(api="all", port=9000, ports="echo=8080"))
+    assert {p.api: p.port for p in chosen}["echo"] == 8080
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    (Settings(api="all", ports="nope=1"), "--ports takes NAME=PORT items of installed packs"),
+    (Settings(api="all", ports="echo=x"), "--ports takes NAME=PORT"),
+    (Settings(api="all", workers=2, state="w.sqlite"), "--workers needs a single --api"),
+    (Settings(api="all", port=65535), "outside 1–65535"),
+])
+def test_bad_plans_are_configuration_errors(echo: Pack, settings: Settings, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        planned(settings)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_all_answers_on_each_port_and_stops_cleanly_on_sigterm() -> None:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "all", "--port", str(port),
+                                "--recipe", "tiny", "--log-level", "warning"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v5/buildinfo", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("no answer from serve --api all")
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, output
+    assert "WEBKNOSSOS REST API" in output and f"server    http://127.0.0.1:{port}" in output

@@ -1,0 +1,56 @@
+"""``mockserver contract`` over a pack that is not WEBKNOSSOS: its policies, auth header and cleanup."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mockserver import Settings, create_app
+from mockserver.contract import ContractOptions, run_contract
+from mockserver.contract.runner import selected_operations
+from mockserver.pack import Pack
+from mockserver.server import BackgroundServer
+from tests.packs.echo import Note
+
+
+@pytest.fixture
+def served(echo: Pack) -> Iterator[BackgroundServer]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    app = create_app(Settings(api="echo", seed=3, port=sock.getsockname()[1], request_log_limit=0))
+    server = BackgroundServer(app, sock).start()
+    yield server
+    server.stop()
+    app.backend.store.close()
+
+
+def options(server: BackgroundServer, tmp_path: Path, **changes: object) -> ContractOptions:
+    base = ContractOptions(server.url, api="echo", token=server.app.backend.world.token("user"), allow_writes=True,
+                           rate_limit="off", max_time=20, max_requests=400, max_examples=5,
+                           phases=("examples", "coverage", "fuzzing"), report_dir=tmp_path, seed=1)
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_the_packs_policy_selects_operations(echo: Pack) -> None:
+    read_only = selected_operations(ContractOptions("http://h", api="echo"))
+    writes = selected_operations(ContractOptions("http://h", api="echo", version="1", allow_writes=True))
+    assert read_only == ["GET /me", "GET /notes", "GET /notes/{id}"]
+    assert set(writes) == {*read_only, "POST /notes", "DELETE /notes/{id}"}
+    assert ContractOptions("http://h:1/echo/v1", api="echo", version="1").api_url == "http://h:1/echo/v1"
+
+
+def test_a_conforming_deployment_passes_and_what_the_run_created_is_removed(served: BackgroundServer,
+                                                                            tmp_path: Path) -> None:
+    before = served.app.backend.store.count(Note)
+    assert run_contract(options(served, tmp_path)) == 0
+    assert served.app.backend.store.count(Note) == before
+
+
+def test_a_deviation_fails_the_run(served: BackgroundServer, tmp_path: Path) -> None:
+    served.app.control.rules.add({"kind": "status", "path": "/echo/v2/notes", "method": "GET", "status": 200,
+                                  "body": {"not": "a list"}})
+    assert run_contract(options(served, tmp_path, allow_writes=False)) == 1

@@ -1,0 +1,50 @@
+"""The pack registry: entry points, registration, clear errors; ``mockserver packs``."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from mockserver.cli import main
+from mockserver.errors import ConfigurationError
+from mockserver.pack import Pack, load_pack, pack_names
+
+
+def test_installed_packs_come_from_the_entry_points_and_registration(echo: Pack) -> None:
+    assert {"webknossos", "echo"} <= set(pack_names())
+    assert load_pack("echo") is echo and echo.version_names == ("1", "2") and echo.latest.name == "2"
+
+
+def test_an_unknown_pack_or_version_names_the_choices(echo: Pack) -> None:
+    with pytest.raises(ConfigurationError, match=r"unknown API pack 'nope'; installed: .*echo.*webknossos"):
+        load_pack("nope")
+    with pytest.raises(ConfigurationError, match="the echo pack has no version '3'; choose one of 1, 2"):
+        echo.version("3")
+
+
+def test_urls_of_a_version(echo: Pack) -> None:
+    assert echo.api_url("http://h:1/") == "http://h:1/echo/v2"
+    assert echo.api_url("http://h:1", "1") == "http://h:1/echo/v1" == echo.api_url("http://h:1", "1")
+    assert echo.docs_url("http://h:1", "1") == "http://h:1/echo/v1/ui/"
+
+
+def test_packs_command_lists_versions_and_specs(echo: Pack) -> None:
+    result = CliRunner().invoke(main, ["packs"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("echo") and "Echo notes" in line for line in lines)
+    assert any(line.split()[:2] == ["2", "/echo/v2"] for line in lines)
+    assert any(line.split()[:3] == ["v5", "/api/v5", "spec/webknossos/v5/openapi.yaml"] for line in lines)
+
+
+def test_serve_with_an_unknown_pack_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["serve", "--api", "nope", "--port", "0"])
+    assert result.exit_code == 2 and "unknown API pack 'nope'" in result.output
+
+
+def test_routes_and_seed_of_another_pack(echo: Pack) -> None:
+    routes = CliRunner().invoke(main, ["routes", "--api", "echo", "--version", "1"])
+    assert routes.exit_code == 0, routes.output
+    assert "GET    /echo/v1/notes" in routes.output and "/api/" not in routes.output
+    seed = CliRunner().invoke(main, ["seed", "--api", "echo", "--seed", "3"])
+    assert seed.exit_code == 0 and "notes" in seed.output and "accounts" in seed.output

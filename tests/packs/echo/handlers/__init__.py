@@ -1,0 +1,1 @@
+"""Handlers of the echo pack (operationIds ``notes.<function>``)."""
