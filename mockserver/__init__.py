@@ -1,4 +1,4 @@
-"""mockserver: a spec-first, stateful mock and contract checker for the WEBKNOSSOS REST API."""
+"""mockserver: spec-first, stateful mocks and contract checks for annotation-platform APIs, one pack per API."""
 
 from __future__ import annotations
 

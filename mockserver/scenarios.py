@@ -1,4 +1,4 @@
-"""Scenarios: declarative states loaded on top of a world (``fixtures/scenarios/*.yaml``).
+"""Scenarios: declarative states loaded on top of a world (``fixtures/<pack>/scenarios/*.yaml``).
 
 A scenario file::
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,6 +12,8 @@ import httpx
 import orjson
 
 from mockserver.commands import settings_from
+from mockserver.errors import ConfigurationError
+from mockserver.settings import Settings
 
 
 class AdminClient:
@@ -52,11 +55,30 @@ def show(data: Any) -> None:
               help="X-Admin-Key (default: derived from --seed, as `serve` does). [MOCKSERVER_ADMIN_KEY]")
 @click.option("--seed", type=int, default=None, help="Seed the server started with (for the default key). "
                                                      "[MOCKSERVER_SEED]")
+@click.option("--api", default=None, help="With `serve --api all`: the pack whose server to control (its port "
+                                          "follows --port/--ports as serve counts them).")
+@click.option("--ports", default=None, help="The --ports of `serve --api all`. [MOCKSERVER_PORTS]")
 @click.pass_context
-def admin(context: click.Context, url: str | None, admin_key: str | None, seed: int | None) -> None:
+def admin(context: click.Context, url: str | None, admin_key: str | None, seed: int | None, api: str | None,
+          ports: str | None) -> None:
     """Control a running mock: reset, snapshots, world export/import, journal, latency, faults, scenarios."""
-    settings = settings_from(admin_key=admin_key, seed=seed)
+    settings = settings_from(admin_key=admin_key, seed=seed, ports=ports)
+    if api is not None and url is None:
+        settings = server_of(settings, api)
     context.obj = AdminClient(url or settings.base_url, settings.effective_admin_key)
+
+
+def server_of(settings: Settings, api: str) -> Settings:
+    """The settings of ``api``'s server among those of ``serve --api all`` (its port)."""
+    from mockserver.combined import planned
+
+    try:
+        plans = {plan.api: plan for plan in planned(dataclasses.replace(settings, api="all"))}
+    except ConfigurationError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if api not in plans:
+        raise click.UsageError(f"unknown API pack {api!r}; installed: {', '.join(plans)}")
+    return plans[api]
 
 
 pass_client = click.make_pass_decorator(AdminClient)

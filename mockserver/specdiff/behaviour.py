@@ -1,7 +1,7 @@
 """Behavioural diff: replay fixed requests against two versions of a live server and explain the
 differences with the structural changes (or flag them as unexplained).
 
-A ``Replay`` (``fixtures/replays/*.yaml``) is a fixed list of request steps. Each step runs against
+A ``Replay`` (``fixtures/<pack>/replays/*.yaml``) is a fixed list of request steps. Each step runs against
 version A, then version B, so both see the same world. A step may offer request ``variants``
 (query and body); each version gets the first one its spec accepts. Compared per step: the chosen
 variant, the status, the response headers (names, media type) and the shape of the JSON body

@@ -63,3 +63,10 @@ def test_serve_all_answers_on_each_port_and_stops_cleanly_on_sigterm() -> None:
         process.kill()
     assert process.returncode == 0, output
     assert "WEBKNOSSOS REST API" in output and f"server    http://127.0.0.1:{port}" in output
+
+
+def test_admin_finds_a_packs_server_among_those_of_serve_all(echo: Pack) -> None:
+    from mockserver.commands.admin import server_of
+
+    assert server_of(Settings(port=9000), "echo").base_url == "http://127.0.0.1:9001"
+    assert server_of(Settings(port=9000, ports="echo=7000"), "echo").base_url == "http://127.0.0.1:7000"

@@ -1,4 +1,4 @@
-"""World recipes: how many of each thing a seeded world has (``fixtures/recipes/*.yaml``)."""
+"""World recipes: how many of each thing a seeded world has (``fixtures/webknossos/recipes/*.yaml``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from mockserver.resources import recipe_path
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
-    """Counts of a world. See ``fixtures/recipes/default.yaml`` for the meaning of each key."""
+    """Counts of a world. See ``fixtures/webknossos/recipes/default.yaml`` for the meaning of each key."""
 
     organizations: int = 1
     teams: int = 4
