@@ -21,6 +21,8 @@ from mockserver.admin import Control, mount_admin
 from mockserver.api import Api, Backend
 from mockserver.auth import passthrough_security_handler_class, security_handler_class
 from mockserver.errors import NOT_FOUND_TEXT, UNAUTHORIZED_TEXT, ApiError
+from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
+from mockserver.journal import ADMIN_PREFIX
 from mockserver.middleware import ApiVersionMiddleware, BodyLimitMiddleware
 from mockserver.resolver import VersionResolver
 from mockserver.scenarios import apply_all
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             resolver_error=501,
             security_map={"apiKey": passthrough_security_handler_class()},
         )
+    app.add_middleware(IndexPageMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, page=lambda: index_page(app))
     app.add_middleware(ApiVersionMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, versions=ADAPTERS, latest=LATEST)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes)
     app.add_error_handler(ApiError, render_api_error)
@@ -184,3 +187,12 @@ def describe(app: MockApp) -> dict[str, Any]:
         "docs": f"{base}/api/{LATEST}/ui/",
         "users": [(u.role, u.email, u.token) for u in app.backend.world.known_users],
     }
+
+
+def index_page(app: MockApp) -> IndexPage:
+    """The page a browser gets at the server, API and version URLs: versions, admin UI, the known users' roles."""
+    versions = tuple(ApiVersion(version, f"/api/{version}", "the latest, also at /api" if version == LATEST else "")
+                     for version in reversed(ADAPTERS))
+    return IndexPage(title="mockserver: WEBKNOSSOS API v1–v5", api_path="/api", versions=versions,
+                     admin_path=f"{ADMIN_PREFIX}/ui/",
+                     users=tuple((u.role, u.email) for u in app.backend.world.known_users))
