@@ -180,11 +180,17 @@ def render_unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionRe
 
 
 def describe(app: MockApp) -> dict[str, Any]:
-    """What ``mockserver serve`` prints: URLs and the known tokens."""
-    base = app.backend.settings.base_url
+    """What ``mockserver serve`` prints: the server URL (the root), the API URL (``/api``: the latest
+    version; each version's URL under it), docs, admin UI and the known users with their tokens."""
+    server = app.backend.settings.base_url
+    api = f"{server}/api"
     return {
-        "url": f"{base}/api",
-        "docs": f"{base}/api/{LATEST}/ui/",
+        "server_url": server,
+        "api_url": api,
+        "latest": LATEST,
+        "versions": {version: f"{api}/{version}" for version in ADAPTERS},
+        "docs": f"{api}/{LATEST}/ui/",
+        "admin": f"{server}{ADMIN_PREFIX}/ui/",
         "users": [(u.role, u.email, u.token) for u in app.backend.world.known_users],
     }
 

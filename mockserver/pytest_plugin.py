@@ -3,7 +3,8 @@
 Fixtures::
 
     mockserver              (function) a real server on 127.0.0.1 (uvicorn in a thread), world reset
-                            for the test: ``url``, ``url_for(version)``, ``token(role)``, ``client(role)``,
+                            for the test: ``url`` (server URL), ``api_url`` (API URL of the test's version),
+                            ``url_for(version)``, ``token(role)``, ``client(role)``,
                             ``world`` (arrangement), ``journal``, ``assert_called(…)``, ``fault(…)``
     mockserver_inprocess    (function) the same without a socket, for httpx/starlette test clients
     mockserver_factory      (session)  ``mockserver_factory(settings)``: more servers (or apps) by settings
@@ -153,12 +154,14 @@ class MockServer:
         return self.running.control
 
     def url_for(self, version: str | None = None) -> str:
-        """``…/api/v3`` for ``"v3"``; the test's ``mockserver_version`` by default; ``"latest"``: ``…/api``."""
+        """The API URL of ``version``: ``…/api/v3`` for ``"v3"``; the test's ``mockserver_version`` by default;
+        ``"latest"``: ``…/api``. ``url`` is the server URL (the root, what the webknossos client wants)."""
         version = version or self.version
         return f"{self.url}/api" if version == "latest" else f"{self.url}/api/{version}"
 
     @property
     def api_url(self) -> str:
+        """The API URL of the test's version (``url_for()``; ``…/api/v5`` unless ``mockserver_version`` says)."""
         return self.url_for()
 
     @property

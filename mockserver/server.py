@@ -22,7 +22,6 @@ from uvicorn.logging import DefaultFormatter
 
 from mockserver.app import MockApp, create_app, describe
 from mockserver.errors import ConfigurationError
-from mockserver.journal import ADMIN_PREFIX
 from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings, to_env
 
@@ -40,10 +39,13 @@ def banner(app: MockApp, console: Console) -> None:
     info = describe(app)
     world = app.backend.world
     console.print(f"[bold]mockserver[/bold] WEBKNOSSOS API v1–v5, seed {world.seed}, recipe {world.recipe}")
-    console.print(f"  base URL  {info['url']}   (versions: {info['url']}/v1 … /v5)")
-    console.print(f"  docs      {info['docs']}")
-    console.print(f"  __admin   {app.backend.settings.base_url}{ADMIN_PREFIX}/ui/   X-Admin-Key: "
-                  f"{app.backend.settings.effective_admin_key}", highlight=False)
+    first, *_, last = (url.removeprefix(info["server_url"]) for url in info["versions"].values())
+    console.print(f"  server URL  {info['server_url']}   (in a browser: versions, docs, users)")
+    console.print(f"  API URL     {info['api_url']}   (the latest, {info['latest']}; each version under it: "
+                  f"{first} … {last})")
+    console.print(f"  docs        {info['docs']}")
+    console.print(f"  __admin     {info['admin']}   X-Admin-Key: {app.backend.settings.effective_admin_key}",
+                  highlight=False)
     width = max(len(email) for _, email, _ in info["users"])
     console.print(f"  [bold]{'role':<8} {'user':<{width}} X-Auth-Token[/bold]")
     for role, email, token in info["users"]:
