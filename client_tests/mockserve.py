@@ -107,7 +107,7 @@ class Mock:
 
 def parse_banner(lines: list[str]) -> tuple[str, dict[str, str], dict[str, str]] | None:
     """Server URL and the ``<role> <email> <token>`` lines of the start-up banner, once all are printed."""
-    url = next((line.split()[1] for line in lines if line.split()[:1] == ["server"]), None)
+    url = next((line.split()[2] for line in lines if line.split()[:2] == ["server", "URL"]), None)
     users = {parts[0]: parts for parts in (line.split() for line in lines) if len(parts) == 3 and parts[0] in ROLES}
     if url is None or set(users) != set(ROLES):
         return None

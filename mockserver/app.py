@@ -19,6 +19,7 @@ from starlette.formparsers import MultiPartException
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
 from mockserver.errors import HttpError
+from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.middleware import BodyLimitMiddleware
 from mockserver.pack import ErrorFormat, Pack, load_pack
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             app.add_api(loader.bundle(spec_dir() / mount.spec),
                         base_path=mount.base_path, name=mount.name,
                         resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)
+    app.add_middleware(IndexPageMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, page=lambda: index_page(app))
     for middleware, options in pack.middleware(pack):
         app.add_middleware(middleware, MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes,
@@ -181,12 +183,28 @@ class ErrorRenderer:
 
 
 def describe(app: MockApp) -> dict[str, Any]:
-    """What ``mockserver serve`` prints: URLs and the known tokens."""
-    base, pack = app.backend.settings.base_url, app.pack
+    """What ``mockserver serve`` prints: the server URL (the root), the API URL (the latest version; WEBKNOSSOS:
+    ``/api``), each version's URL, docs, admin UI and the known users with their tokens."""
+    server, pack = app.backend.settings.base_url, app.pack
     return {
-        "url": base,
-        "api_url": pack.api_url(base),
-        "docs": pack.docs_url(base),
+        "server_url": server,
+        "api_url": pack.api_url(server),
+        "latest": pack.latest.name,
+        "versions": {version.name: pack.api_url(server, version.name) for version in pack.versions},
+        "docs": pack.docs_url(server),
+        "admin": f"{server}{ADMIN_PREFIX}/ui/",
         "auth_header": pack.auth_header,
         "users": [(u.role, u.email, u.token) for u in app.backend.world.known_users],
     }
+
+
+def index_page(app: MockApp) -> IndexPage:
+    """The page a browser gets at the server, API and version URLs: versions, admin UI, the known users' roles."""
+    pack = app.pack
+    latest_note = f"the latest, also at {pack.latest_path}" if pack.latest_path else "the latest"
+    versions = tuple(ApiVersion(v.name, v.base_path, latest_note if v is pack.latest else "")
+                     for v in reversed(pack.versions))
+    return IndexPage(title=f"mockserver: {pack.title} {', '.join(pack.version_names)}",
+                     api_path=pack.latest_path or pack.latest.base_path, versions=versions,
+                     admin_path=f"{ADMIN_PREFIX}/ui/", auth_header=pack.auth_header,
+                     users=tuple((u.role, u.email) for u in app.backend.world.known_users))

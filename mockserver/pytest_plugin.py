@@ -3,7 +3,8 @@
 Fixtures::
 
     mockserver              (function) a real server on 127.0.0.1 (uvicorn in a thread), world reset
-                            for the test: ``url``, ``url_for(version)``, ``token(role)``, ``client(role)``,
+                            for the test: ``url`` (server URL), ``api_url`` (API URL of the test's version),
+                            ``url_for(version)``, ``token(role)``, ``client(role)``,
                             ``world`` (arrangement), ``journal``, ``assert_called(…)``, ``fault(…)``
     mockserver_inprocess    (function) the same without a socket, for httpx/starlette test clients
     mockserver_factory      (session)  ``mockserver_factory(settings)``: more servers (or apps) by settings
@@ -158,12 +159,13 @@ class MockServer:
         return self.app.pack
 
     def url_for(self, version: str | None = None) -> str:
-        """Where ``version``'s paths are (``…/api/v3`` for WEBKNOSSOS ``"v3"``); the test's ``mockserver_version``
-        by default; ``"latest"``: the latest version (WEBKNOSSOS: ``…/api``)."""
+        """The API URL of ``version`` (WEBKNOSSOS ``"v3"``: ``…/api/v3``); the test's ``mockserver_version`` by
+        default; ``"latest"``: the latest version (WEBKNOSSOS: ``…/api``). ``url`` is the server URL (the root)."""
         return self.pack.api_url(self.url, version or self.version)
 
     @property
     def api_url(self) -> str:
+        """The API URL of the test's version (``url_for()``; ``…/api/v5`` unless ``mockserver_version`` says)."""
         return self.url_for()
 
     @property

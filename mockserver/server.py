@@ -23,7 +23,6 @@ from uvicorn.logging import DefaultFormatter
 from mockserver.app import MockApp, create_app, describe
 from mockserver.combined import ALL, planned, wait_for_signal
 from mockserver.errors import ConfigurationError
-from mockserver.journal import ADMIN_PREFIX
 from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings, to_env
 
@@ -42,11 +41,14 @@ def banner(app: MockApp, console: Console) -> None:
     world, pack = app.backend.world, app.pack
     console.print(f"[bold]mockserver[/bold] {pack.title} {', '.join(pack.version_names)}, seed {world.seed}, "
                   f"recipe {world.recipe}")
-    console.print(f"  server    {info['url']}")
-    console.print(f"  API       {info['api_url']}   (the latest version, {pack.latest.name})", highlight=False)
-    console.print(f"  docs      {info['docs']}")
-    console.print(f"  __admin   {app.backend.settings.base_url}{ADMIN_PREFIX}/ui/   X-Admin-Key: "
-                  f"{app.backend.settings.effective_admin_key}", highlight=False)
+    paths = [url.removeprefix(info["server_url"]) or "/" for url in info["versions"].values()]
+    versions = paths[0] if len(paths) == 1 else f"{paths[0]} … {paths[-1]}"
+    console.print(f"  server URL  {info['server_url']}   (in a browser: versions, docs, users)")
+    console.print(f"  API URL     {info['api_url']}   (the latest, {info['latest']}; each version: {versions})",
+                  highlight=False)
+    console.print(f"  docs        {info['docs']}")
+    console.print(f"  __admin     {info['admin']}   X-Admin-Key: {app.backend.settings.effective_admin_key}",
+                  highlight=False)
     if info["users"]:
         width = max(len(email) for _, email, _ in info["users"])
         console.print(f"  [bold]{'role':<8} {'user':<{width}} {info['auth_header']}[/bold]")

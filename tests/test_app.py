@@ -76,10 +76,10 @@ def test_same_seed_gives_byte_identical_responses() -> None:
 
 def test_describe_lists_url_docs_and_three_roles(app: MockApp) -> None:
     info = describe(app)
-    assert info["url"] == "http://127.0.0.1:9000"
-    assert info["api_url"] == "http://127.0.0.1:9000/api"
+    assert info["server_url"] == "http://127.0.0.1:9000" and info["api_url"] == "http://127.0.0.1:9000/api"
+    assert info["versions"]["v3"] == "http://127.0.0.1:9000/api/v3" and info["latest"] == "v5"
+    assert info["docs"].endswith("/api/v5/ui/") and info["admin"] == "http://127.0.0.1:9000/__admin/ui/"
     assert info["auth_header"] == "X-Auth-Token"
-    assert info["docs"].endswith("/api/v5/ui/")
     assert [role for role, _, _ in info["users"]] == ["admin", "manager", "user"]
 
 

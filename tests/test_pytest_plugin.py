@@ -6,16 +6,11 @@ starting their own (one app per process, see ``mockserver.pytest_plugin``).
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from mockserver.pytest_plugin import LOCAL_URL, MockServer
 
 pytest_plugins = ["pytester"]
-
-README = Path(__file__).resolve().parent.parent / "README.md"
 
 BASICS = '''
 import httpx
@@ -179,12 +174,3 @@ def test_markers_are_registered(inner: pytest.Pytester) -> None:
 def test_the_factory_shares_one_server_per_settings(mockserver: MockServer, mockserver_factory: object,
                                                     mockserver_settings: object) -> None:
     assert mockserver_factory(mockserver_settings) is mockserver.running  # type: ignore[operator]
-
-
-def test_readme_example(inner: pytest.Pytester) -> None:
-    """The pytest example of the README runs as it is printed there."""
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    example = next(block for block in blocks if "def test_" in block and "mockserver" in block)
-    inner.makepyfile(test_readme=example)
-    result = inner.runpytest("--strict-markers", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=example.count("\ndef test_"))

@@ -55,15 +55,16 @@ def show(data: Any) -> None:
               help="X-Admin-Key (default: derived from --seed, as `serve` does). [MOCKSERVER_ADMIN_KEY]")
 @click.option("--seed", type=int, default=None, help="Seed the server started with (for the default key). "
                                                      "[MOCKSERVER_SEED]")
-@click.option("--api", default=None, help="With `serve --api all`: the pack whose server to control (its port "
-                                          "follows --port/--ports as serve counts them).")
+@click.option("--api", default=None, envvar="MOCKSERVER_API", help="With `serve --api all`: the pack whose server to control (its port "
+                                          "follows MOCKSERVER_PORT and --ports as serve counts them). "
+                                          "[MOCKSERVER_API]")
 @click.option("--ports", default=None, help="The --ports of `serve --api all`. [MOCKSERVER_PORTS]")
 @click.pass_context
 def admin(context: click.Context, url: str | None, admin_key: str | None, seed: int | None, api: str | None,
           ports: str | None) -> None:
     """Control a running mock: reset, snapshots, world export/import, journal, latency, faults, scenarios."""
     settings = settings_from(admin_key=admin_key, seed=seed, ports=ports)
-    if api is not None and url is None:
+    if api not in (None, "all") and url is None:
         settings = server_of(settings, api)
     context.obj = AdminClient(url or settings.base_url, settings.effective_admin_key)
 

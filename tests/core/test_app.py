@@ -81,7 +81,7 @@ def test_the_admin_api_keeps_its_own_format(echo_client: TestClient, echo_app: M
 
 def test_describe_names_the_packs_urls_and_header(echo_app: MockApp) -> None:
     info = describe(echo_app)
-    assert info["api_url"] == f"{info['url']}/echo/v2" and info["docs"] == f"{info['url']}/echo/v2/ui/"
+    assert info["api_url"] == f"{info['server_url']}/echo/v2" and info["docs"] == f"{info['server_url']}/echo/v2/ui/"
     assert info["auth_header"] == "X-Echo-Key" and [role for role, _, _ in info["users"]] == ["owner", "user"]
 
 
@@ -89,3 +89,11 @@ def test_the_store_has_the_packs_tables_only(echo_app: MockApp) -> None:
     store: Store = echo_app.backend.store
     tables = set(store.scalars("SELECT name FROM sqlite_master WHERE type = 'table'"))
     assert tables == {"accounts", "notes"}
+
+
+def test_browsers_get_the_packs_index_page(echo_client: TestClient) -> None:
+    for path in ("/", "/echo/v1", "/echo/v2/"):
+        page = echo_client.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Echo notes" in page.text and "/echo/v1/ui/" in page.text, path
+        assert "X-Echo-Key" in page.text and "key-" not in page.text  # roles, never the tokens
+    assert error(echo_client.get("/echo/v1", headers={"Accept": "application/json"}))["status"] == 404

@@ -62,7 +62,7 @@ def test_serve_all_answers_on_each_port_and_stops_cleanly_on_sigterm() -> None:
     finally:
         process.kill()
     assert process.returncode == 0, output
-    assert "WEBKNOSSOS REST API" in output and f"server    http://127.0.0.1:{port}" in output
+    assert "WEBKNOSSOS REST API" in output and f"server URL  http://127.0.0.1:{port}" in output
 
 
 def test_admin_finds_a_packs_server_among_those_of_serve_all(echo: Pack) -> None:

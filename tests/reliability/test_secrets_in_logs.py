@@ -111,7 +111,7 @@ def test_tokens_and_the_admin_key_never_reach_the_logs_or_the_journal(server: tu
     assert statuses == [200, 401, 401, 404, 400, 400, 500, 200, 403, 200, 200, 404, 401]
     served.stop()  # flushes the request log
 
-    banner_line = f"__admin   {served.url}/__admin/ui/   X-Admin-Key: {admin_key}"
+    banner_line = f"__admin     {served.url}/__admin/ui/   X-Admin-Key: {admin_key}"
     log = "".join(line for line in served.lines if line.strip() != banner_line)
     assert sum(line.strip() == banner_line for line in served.lines) == 1
     assert found.found_in(log) == []

@@ -32,6 +32,9 @@ TASK_TYPE_SUMMARIES = (
     ("myelin segmentation", "volume"), ("glia annotation", "skeleton"),
 )
 ROLE_ORDER = ("admin", "manager", "user")
+KNOWN_USER_OPEN_TASKS = 2
+"""Seeded Active task annotations a known user keeps at most (more become Finished): the real server hands
+no task to a user with 5 open ones (``webKnossos.tasks.maxOpenPerUser``), and the printed users must get one."""
 BATCH_ROWS = 5_000
 """Records the builder collects before writing them with one statement per table."""
 
@@ -72,6 +75,8 @@ class _Builder:
         self.pending: dict[type[Any], list[Any]] = {}
         self.pending_rows = 0
         self.team_users: dict[tuple[str, ...], list[r.User]] = {}
+        self.open_tasks: dict[str, int] = {}
+        """Seeded Active task annotations per known user (the first three of each organization)."""
 
     # helpers ----------------------------------------------------------------------------------
 
@@ -173,6 +178,8 @@ class _Builder:
             )
             users.append(user)
             self.add(user)
+            if index < 3:
+                self.open_tasks[user.id] = 0
             self.memberships(index, user, teams)
         return users
 
@@ -212,7 +219,10 @@ class _Builder:
             )
             datasets.append(dataset)
             self.add(dataset)
-            for team in self.rng.sample(teams, k=self.rng.randint(1, len(teams))):
+            allowed = self.rng.sample(teams, k=self.rng.randint(1, len(teams)))
+            if index == 0 and teams[0] not in allowed:  # l4_sample is open to the known users' first team
+                allowed.append(teams[0])
+            for team in allowed:
                 self.add(r.DatasetTeam(dataset.id, team.id))
         return datasets
 
@@ -303,6 +313,7 @@ class _Builder:
         pending = total
         for user in assignees:
             state = self.rng.choices(["Finished", "Active", "Cancelled"], weights=[5, 3, 1])[0]
+            state = self.known_user_state(user, state)
             self.annotation(user, dataset, task_type.tracing_type, state=state, task_id=task_id)
             if state != "Cancelled":
                 pending -= 1
@@ -312,6 +323,15 @@ class _Builder:
             total_instances=total, pending_instances=pending, edit_position=position, edit_rotation=[0.0, 0.0, 0.0],
             created=created, script_id=script_id, bounding_box=task_bbox, creation_info=None, description=None,
         ))
+
+    def known_user_state(self, user: r.User, state: str) -> str:
+        """``state`` of a seeded task annotation of ``user``; Finished past a known user's open tasks."""
+        if state != "Active" or user.id not in self.open_tasks:
+            return state
+        if self.open_tasks[user.id] >= KNOWN_USER_OPEN_TASKS:
+            return "Finished"
+        self.open_tasks[user.id] += 1
+        return state
 
     def annotation(self, user: r.User, dataset: r.Dataset, tracing_type: str, *, state: str,
                    task_id: str | None = None) -> None:

@@ -106,6 +106,21 @@ def test_download_upload_download_round_trip(app: MockApp, client: TestClient, a
     assert after.meta["annotationId"] == copy.id and before.meta["annotationId"] == record.id
 
 
+def test_a_fresh_explorational_does_not_round_trip_as_on_the_v5_server(client: TestClient, auth: Any) -> None:
+    """A new explorational's skeleton has no tree: its download is a valid NML without ``<thing>``, user
+    bounding box or volume, which the v5-era server refuses on upload (``AnnotationIOController.upload``,
+    ``assertNonEmpty`` → ``nml.file.noFile``; reference §10.3). Servers from 2025 on accept it."""
+    headers = auth("user")
+    created = client.post("/api/v5/datasets/sample_organization/l4_sample/createExplorational", headers=headers,
+                          json=[{"typ": "Skeleton"}]).json()
+    download = client.get(f"/api/v5/annotations/Explorational/{created['id']}/download", headers=headers)
+    assert download.status_code == 200 and download.content.startswith(b"<things>")
+    assert not parse_nml(download.content, "fresh.nml").has_content
+    before = records(store_of(client))
+    response = upload(client, headers, [("fresh.nml", download.content)])
+    assert assert_rejected(client, auth, response, before) == "No file or file with empty content uploaded"
+
+
 def test_uploaded_fixture_keeps_its_content(client: TestClient, auth: Any) -> None:
     data = fixture("l4_sample_axon.nml")
     record = uploaded(client, upload(client, auth("user"), [("l4_sample_axon.nml", data)]))
