@@ -37,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.specdiff import Change, Severity, compare
 from mockserver.specdiff.compare import PARAMETER
 from mockserver.specs import SpecLoader, spec_path
@@ -73,7 +74,7 @@ def install() -> Path:
 
 def pairs() -> list[tuple[str, Path, Path]]:
     """(name, old file, new file) for every pair to compare."""
-    versions = [spec_path("webknossos", v) for v in ("v1", "v2", "v3", "v4", "v5")]
+    versions = [spec_path("webknossos", v) for v in ADAPTERS]
     found = [(f"{a.parent.name} → {b.parent.name}", a, b) for a, b in itertools.pairwise(versions)]
     for folder in sorted(p for p in PAIRS.iterdir() if p.is_dir()):
         found.append((f"pairs/{folder.name}", folder / "old.yaml", folder / "new.yaml"))

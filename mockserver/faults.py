@@ -26,6 +26,7 @@ from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX, current_request
 from mockserver.pack import ErrorFormat
 from mockserver.patterns import RoutePattern
+from mockserver.responses import send_response
 
 FAULT_TEXT = "Injected fault (mockserver)"
 """The error text of a ``status`` rule without a body (written in the API's own error format)."""
@@ -183,11 +184,7 @@ class StatusFault:
         return {"status": self.status, "body": self.body}
 
     async def apply(self, call: Call) -> bool:
-        payload, media, extra = self.rendered(call.errors)
-        headers = [(b"content-type", media.encode()), (b"content-length", str(len(payload)).encode()),
-                   *((name.lower().encode(), value.encode()) for name, value in extra.items())]
-        await call.send({"type": "http.response.start", "status": self.status, "headers": headers})
-        await call.send({"type": "http.response.body", "body": payload})
+        await send_response(call.send, self.status, *self.rendered(call.errors))
         return True
 
 

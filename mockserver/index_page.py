@@ -15,6 +15,8 @@ from html import escape
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mockserver.responses import send_response
+
 
 @dataclasses.dataclass(frozen=True)
 class ApiVersion:
@@ -98,10 +100,7 @@ class IndexPageMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and self._is_index(scope):
-            body = render(self.page()).encode()
-            headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            await send_response(send, 200, render(self.page()).encode(), "text/html; charset=utf-8")
             return
         await self.app(scope, receive, send)
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.pack import ErrorFormat
+from mockserver.responses import send_response
 
 
 async def send_error(send: Send, errors: ErrorFormat, status: int, detail: str | None) -> None:
     """An error response in ``errors``' format, sent before Connexion saw the request."""
-    body, media_type, extra = errors.render(status, detail)
-    headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode()),
-               *((name.lower().encode(), value.encode()) for name, value in extra.items())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, status, *errors.render(status, detail))
 
 
 class BodyTooLarge(Exception):

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 from starlette.responses import Response
+from starlette.types import Send
 
 JSON_HEADERS = {"Cache-Control": "no-cache"}
 
@@ -39,3 +40,12 @@ def paged_response(items: Sequence[Any], total: int | None) -> Response:
     """A list; ``total`` (when asked for with ``includeTotalCount``) goes into ``X-Total-Count``."""
     headers = {"X-Total-Count": str(total)} if total is not None else None
     return json_response(list(items), headers=headers)
+
+
+async def send_response(send: Send, status: int, body: bytes, media_type: str,
+                        headers: dict[str, str] | None = None) -> None:
+    """A whole response sent at the ASGI level (middleware answering before Connexion)."""
+    raw = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode()),
+           *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items())]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})

@@ -10,8 +10,10 @@ from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.app import MockApp
+from mockserver.packs.webknossos.versions import ADAPTERS
 
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
+VERSIONS = tuple(ADAPTERS)
+"""The WEBKNOSSOS versions, oldest first (the pack's one list)."""
 
 
 @pytest.fixture(scope="session")

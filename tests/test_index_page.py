@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 
 from mockserver.app import MockApp
 from mockserver.index_page import ApiVersion, IndexPage, render, wants_html
+from mockserver.packs.webknossos.versions import ADAPTERS
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 NOT_FOUND = {"messages": [{"error": "Couldn't find the requested resource."}]}
@@ -17,7 +18,7 @@ def test_browsers_get_the_index_page(client: TestClient, app: MockApp, path: str
     response = client.get(path, headers={"Accept": BROWSER})
     assert response.status_code == 200 and response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    for version in ("v1", "v2", "v3", "v4", "v5"):
+    for version in ADAPTERS:
         assert f'href="/api/{version}/ui/"' in page and f'href="/api/{version}/openapi.json"' in page
     assert 'href="/__admin/ui/"' in page
     for user in app.backend.world.known_users:

@@ -55,9 +55,9 @@ def show(data: Any) -> None:
               help="X-Admin-Key (default: derived from --seed, as `serve` does). [MOCKSERVER_ADMIN_KEY]")
 @click.option("--seed", type=int, default=None, help="Seed the server started with (for the default key). "
                                                      "[MOCKSERVER_SEED]")
-@click.option("--api", default=None, envvar="MOCKSERVER_API", help="With `serve --api all`: the pack whose server to control (its port "
-                                          "follows MOCKSERVER_PORT and --ports as serve counts them). "
-                                          "[MOCKSERVER_API]")
+@click.option("--api", default=None, envvar="MOCKSERVER_API",
+              help="With `serve --api all`: the pack whose server to control (its port follows MOCKSERVER_PORT and "
+                   "--ports as serve counts them). [MOCKSERVER_API]")
 @click.option("--ports", default=None, help="The --ports of `serve --api all`. [MOCKSERVER_PORTS]")
 @click.pass_context
 def admin(context: click.Context, url: str | None, admin_key: str | None, seed: int | None, api: str | None,

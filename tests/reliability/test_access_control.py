@@ -34,12 +34,14 @@ from starlette.testclient import TestClient
 from mockserver.app import MockApp
 from mockserver.packs.webknossos import records as r
 from mockserver.packs.webknossos.errors import UNAUTHORIZED_TEXT
+from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.packs.webknossos.world.arrange import Arranger
 from mockserver.resources import fixtures_dir
 from mockserver.specs import SpecLoader, spec_path
 from tests.helpers import VersionRefs
 
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
+VERSIONS = tuple(ADAPTERS)
+"""The WEBKNOSSOS versions, oldest first (the pack's one list)."""
 METHODS = ("get", "put", "post", "patch", "delete", "head")
 PRINCIPALS = ("anonymous", "bad_token", "user", "owner", "other_manager", "manager", "admin")
 BAD_TOKEN = "acl-nobody-has-this-token"

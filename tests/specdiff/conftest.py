@@ -12,6 +12,7 @@ import pytest
 
 from mockserver.app import MockApp, create_app
 from mockserver.pack import Pack
+from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.settings import Settings
 from mockserver.specdiff import reports
 from mockserver.specdiff.model import Change
@@ -24,7 +25,7 @@ PAIRS = Path(__file__).parent / "pairs"
 def documents() -> dict[str, dict[str, Any]]:
     """The resolved v1 … v5 documents."""
     loader = SpecLoader()
-    return {version: loader.load(spec_path("webknossos", version)) for version in ("v1", "v2", "v3", "v4", "v5")}
+    return {version: loader.load(spec_path("webknossos", version)) for version in ADAPTERS}
 
 
 @pytest.fixture(scope="session")

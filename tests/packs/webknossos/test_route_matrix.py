@@ -20,10 +20,12 @@ from starlette.testclient import TestClient
 
 from mockserver.app import MockApp
 from mockserver.packs.webknossos import records as r
+from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.resources import fixtures_dir, spec_dir
 from tests.helpers import VersionRefs
 
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
+VERSIONS = tuple(ADAPTERS)
+"""The WEBKNOSSOS versions, oldest first (the pack's one list)."""
 METHODS = ("get", "put", "post", "patch", "delete")
 UNKNOWN = "0" * 24
 

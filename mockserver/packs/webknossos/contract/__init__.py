@@ -15,6 +15,7 @@ from mockserver.packs.webknossos.contract.checks import DOMAIN_CHECKS
 from mockserver.packs.webknossos.contract.discovery import Discovered, discover, open_sandbox
 from mockserver.packs.webknossos.contract.operations import operation_config
 from mockserver.packs.webknossos.contract.policies import POLICIES, TARGET_PARAMETERS, created_by
+from mockserver.packs.webknossos.versions import ADAPTERS
 
 COPIES = ("/duplicate", "/merge/{mergedTyp}/{mergedId}")
 """Operations that change one annotation and create another (the run owns the copy)."""
@@ -79,6 +80,6 @@ def _remove(client: httpx.Client, item: Created, version: str, guard: Guard) -> 
 
 
 def _cleanup_path(item: Created, version: str) -> str:
-    if item.kind == "projects" and version in ("v1", "v2", "v3"):
+    if item.kind == "projects" and ADAPTERS[version].project_key == "name":  # v1–v3 address projects by name
         return f"/projects/{item.name}"
     return f"/{item.kind}/{item.id}"

@@ -17,11 +17,13 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from mockserver.packs.webknossos import HANDLERS
+from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.resolver import handler_for
 from mockserver.resources import spec_dir
 from mockserver.specs import SpecLoader, connexion_validate
 
-VERSIONS = ("v1", "v2", "v3", "v4", "v5")
+VERSIONS = tuple(ADAPTERS)
+"""The WEBKNOSSOS versions, oldest first (the pack's one list)."""
 ROOT = spec_dir() / "webknossos"
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 
