@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from mockserver import Settings, create_app
+from mockserver import Settings, create_app  # first: imports Connexion with its foreign warnings silenced
 from mockserver.app import MockApp
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 VERSIONS = ("v1", "v2", "v3", "v4", "v5")
 

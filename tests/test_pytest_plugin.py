@@ -7,10 +7,13 @@ starting their own (one app per process, see ``mockserver.pytest_plugin``).
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
 
+from mockserver import Settings, pytest_plugin
+from mockserver.errors import ConfigurationError
 from mockserver.pytest_plugin import LOCAL_URL, MockServer
 
 pytest_plugins = ["pytester"]
@@ -188,3 +191,18 @@ def test_readme_example(inner: pytest.Pytester) -> None:
     inner.makepyfile(test_readme=example)
     result = inner.runpytest("--strict-markers", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=example.count("\ndef test_"))
+
+
+def test_a_server_that_fails_to_start_closes_its_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Else the socket's ResourceWarning lands in the user's run (an error there under ``-W error``)."""
+    opened: list[socket.socket] = []
+
+    class Recorded(socket.socket):
+        def __init__(self) -> None:
+            super().__init__()
+            opened.append(self)
+
+    monkeypatch.setattr(pytest_plugin.socket, "socket", Recorded)
+    with pytest.raises(ConfigurationError, match="not found"):
+        pytest_plugin.Running(Settings(recipe="no_such_recipe"))
+    assert len(opened) == 1 and opened[0].fileno() == -1

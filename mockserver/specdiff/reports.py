@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import itertools
 import re
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 
 from mockserver.errors import ConfigurationError
+from mockserver.foreign_warnings import silenced
 from mockserver.resources import spec_dir
 from mockserver.specdiff.behaviour import Replay, Side, replay
 from mockserver.specdiff.compare import compare
@@ -110,12 +110,11 @@ def connect(live: LiveServer) -> Iterator[tuple[httpx.Client, str | None]]:
 @contextlib.contextmanager
 def in_process(recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str]]:
     """The mock itself, in this process (no socket), and its admin token."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    with silenced():
         from mockserver.app import create_app
-        from mockserver.settings import Settings
+    from mockserver.settings import Settings
 
-        app = create_app(Settings(recipe=recipe, seed=seed))
-        with app.test_client() as client:
-            yield client, app.backend.world.token("admin")
+    app = create_app(Settings(recipe=recipe, seed=seed))
+    with app.test_client() as client:
+        yield client, app.backend.world.token("admin")
 
