@@ -17,6 +17,7 @@ from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
+from mockserver import validation_messages
 from mockserver.admin import Control, mount_admin
 from mockserver.api import Api, Backend
 from mockserver.auth import passthrough_security_handler_class, security_handler_class
@@ -128,11 +129,13 @@ def render_api_error(_request: ConnexionRequest, exc: Exception) -> ConnexionRes
     return error_response(exc.status, body=exc.body)
 
 
-def render_problem(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+def render_problem(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Connexion's problems (validation, security, routing) in the WEBKNOSSOS formats."""
     assert isinstance(exc, ProblemException)
     if exc.status >= 500:
         logger.error("%s: %s", exc.title, exc.detail)
+    if (answer := validation_messages.api_error(exc, request.scope)) is not None:
+        return error_response(answer.status, body=answer.body)
     return error_response(exc.status, str(exc.detail or exc.title))
 
 
@@ -156,7 +159,8 @@ def http_exception_renderer(documents: dict[str, Any], mounts: list[tuple[str, s
 
 
 def render_undecodable(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return error_response(400, f"Invalid Json: the body is not valid UTF-8 ({exc})")
+    assert isinstance(exc, UnicodeDecodeError)
+    return error_response(400, validation_messages.undecodable_text(exc))
 
 
 def render_too_deep(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
