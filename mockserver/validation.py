@@ -151,9 +151,9 @@ INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)
 
 
 class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
-    """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus path id formats.
+    """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus id formats.
 
-    The specs declare path ids as ObjectIds; the handlers answer a malformed one as the real server
+    The specs declare path (and some query) ids as ObjectIds; the handlers answer a malformed one as the real server
     does on that route (400 with the route's own text and the ``The passed resource id ‘x’ is
     invalid`` chain, or 404 where the server looks the id up unchecked). Integers beyond their
     format's range are rejected, as the real server's ``Int``/``Long`` parsing does (Connexion does
@@ -180,11 +180,20 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
     def validate_path_parameter(self, param: dict[str, Any], request: Any) -> str | None:
-        schema = param.get("schema", {})
-        if schema.get("pattern") == OBJECT_ID_PATTERN:
-            param = {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
-        error: str | None = super().validate_path_parameter(param, request)
+        error: str | None = super().validate_path_parameter(without_id_pattern(param), request)
         return error
+
+    def validate_query_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        error: str | None = super().validate_query_parameter(without_id_pattern(param), request)
+        return error
+
+
+def without_id_pattern(param: dict[str, Any]) -> dict[str, Any]:
+    """``param`` without the ObjectId ``pattern`` of its schema (the handler checks ids, with real texts)."""
+    schema = param.get("schema", {})
+    if schema.get("pattern") == OBJECT_ID_PATTERN:
+        return {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
+    return param
 
 
 def canonical_json(schema: Any) -> bytes:
