@@ -19,7 +19,7 @@ _EXPORTS = {"create_app": "mockserver.app", "Settings": "mockserver.settings", "
 def __getattr__(name: str) -> Any:
     """Import the public names on first use (so ``mockserver --help`` does not load Connexion)."""
     if name in _EXPORTS:
-        import importlib
+        from mockserver.foreign_warnings import import_quietly
 
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
+        return getattr(import_quietly(_EXPORTS[name]), name)
     raise AttributeError(f"module 'mockserver' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import connexion
@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
 
 def add_error_handlers(app: MockApp, pack: Pack, mounts: list[tuple[str, dict[str, Any]]]) -> None:
     """Every failure of a request in the error format of the API it was for (the pack's, or the admin API's)."""
-    renderer = ErrorRenderer(pack.errors, mounts)
+    renderer = ErrorRenderer(pack.errors, mounts, pack.translate)
     app.add_error_handler(HttpError, renderer.http_error)
     app.add_error_handler(ProblemException, renderer.problem)
     app.add_error_handler(HTTPException, renderer.http_exception)
@@ -118,8 +118,8 @@ def add_error_handlers(app: MockApp, pack: Pack, mounts: list[tuple[str, dict[st
 
 
 FAILURE_TEXTS: dict[type[Exception], Callable[[Exception], str]] = {
-    UnicodeDecodeError: lambda exc: f"Invalid Json: the body is not valid UTF-8 ({exc})",
-    RecursionError: lambda exc: "Invalid Json: the body is nested too deeply",
+    UnicodeDecodeError: lambda exc: f"the body is not valid UTF-8 ({exc})",
+    RecursionError: lambda exc: "the body is nested too deeply",
     OverflowError: lambda exc: f"Number out of range: {exc}",
     MultiPartException: lambda exc: f"Malformed multipart body: {exc}",
 }
@@ -129,8 +129,9 @@ FAILURE_TEXTS: dict[type[Exception], Callable[[Exception], str]] = {
 class ErrorRenderer:
     """Renders errors in ``errors``' format (``/__admin``: the admin API's); 405s list every method of the path."""
 
-    def __init__(self, errors: ErrorFormat, mounts: list[tuple[str, dict[str, Any]]]) -> None:
-        self.errors = errors
+    def __init__(self, errors: ErrorFormat, mounts: list[tuple[str, dict[str, Any]]],
+                 translate: Callable[[Exception, Mapping[str, Any]], HttpError | None] | None = None) -> None:
+        self.errors, self.translate = errors, translate
         self.routes = [(re.compile(base + re.sub(r"\{[^/}]+\}", "[^/]+", path)),
                         {m.upper() for m in item if m in {"get", "put", "post", "patch", "delete"}})
                        for base, document in mounts for path, item in document["paths"].items()]
@@ -146,6 +147,12 @@ class ErrorRenderer:
         body, media_type, headers = rendered
         return ConnexionResponse(status_code=status, body=body, mimetype=media_type, headers=headers)
 
+    def translated(self, request: ConnexionRequest, exc: Exception) -> HttpError | None:
+        """The pack's own answer to a framework failure (not under ``/__admin``), or None."""
+        if self.translate is None or request.url.path.startswith(ADMIN_PREFIX):
+            return None
+        return self.translate(exc, request.scope)
+
     def http_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HttpError)
         rendered = exc.rendered()
@@ -158,6 +165,8 @@ class ErrorRenderer:
         assert isinstance(exc, ProblemException)
         if exc.status >= 500:
             logger.error("%s: %s", exc.title, exc.detail)
+        if (answer := self.translated(request, exc)) is not None:
+            return self.http_error(request, answer)
         return self.response(request, exc.status, str(exc.detail or exc.title))
 
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -173,6 +182,8 @@ class ErrorRenderer:
 
     def failure(self, text: Callable[[Exception], str]) -> ErrorHandler:
         def render(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+            if (answer := self.translated(request, exc)) is not None:
+                return self.http_error(request, answer)
             return self.response(request, 400, text(exc))
 
         return render

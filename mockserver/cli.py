@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from typing import Any
 
 import click
@@ -13,6 +12,7 @@ from mockserver.commands.contract import contract
 from mockserver.commands.routes import routes
 from mockserver.commands.seed import seed
 from mockserver.errors import ConfigurationError
+from mockserver.foreign_warnings import silenced
 from mockserver.settings import Settings
 from mockserver.specdiff.cli import diff
 
@@ -79,8 +79,8 @@ def packs() -> None:
                                                                    "[MOCKSERVER_REQUEST_LOG_LIMIT]")
 def serve(**options: Any) -> None:
     """Start the mock of one API pack: every version on one seeded world; prints URL, tokens and docs link."""
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from mockserver.server import run
+    with silenced():
+        from mockserver.server import run
 
     try:
         run(_settings(**options))

@@ -16,7 +16,8 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mockserver.errors import ConfigurationError
+from mockserver.errors import ConfigurationError, HttpError
+from mockserver.foreign_warnings import silenced
 from mockserver.resources import fixtures_dir, spec_dir
 from mockserver.store import Schema, Store
 
@@ -107,6 +108,9 @@ class Pack:
     """The header that carries a known user's token (``X-Auth-Token``)."""
     latest_path: str | None = None
     """A base path that serves the latest version without naming it (WEBKNOSSOS: ``/api``)."""
+    translate: Callable[[Exception, Mapping[str, Any]], HttpError | None] | None = None
+    """(a framework failure: Connexion's problem, an undecodable body …, the ASGI scope) → the API's own answer
+    (validation failures carry ``mockserver.violations``); None: the neutral text in the pack's format."""
     id_pattern: str | None = None
     """An id ``pattern`` of the specs that validation leaves to the handlers (they answer with the API's text)."""
     mounts: tuple[Mount, ...] = ()
@@ -186,8 +190,9 @@ def _factories() -> dict[str, Callable[[], Pack]]:
 
 
 def _load_entry(entry: EntryPoint) -> Pack:
-    factory = entry.load()
-    pack: Pack = factory()
+    with silenced():  # a pack's modules may import Connexion, whose import warns about its own dependencies
+        factory = entry.load()
+        pack: Pack = factory()
     return pack
 
 

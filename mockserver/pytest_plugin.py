@@ -28,7 +28,6 @@ import dataclasses
 import functools
 import socket
 import threading
-import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,7 @@ import httpx
 import pytest
 
 from mockserver.errors import ServerError
+from mockserver.foreign_warnings import silenced
 
 if TYPE_CHECKING:
     from mockserver.admin import Control
@@ -60,13 +60,16 @@ class Running:
 
     def __init__(self, settings: Settings) -> None:
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        port = self.sock.getsockname()[1]
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-            from mockserver.app import create_app
+        try:
+            self.sock.bind(("127.0.0.1", 0))
+            port = self.sock.getsockname()[1]
+            with silenced():
+                from mockserver.app import create_app
 
             self.app: MockApp = create_app(dataclasses.replace(settings, host="127.0.0.1", port=port))
+        except BaseException:
+            self.sock.close()  # a failed start must not leak the socket (ResourceWarning in the user's run)
+            raise
         self.url = f"http://127.0.0.1:{port}"
         self.server: BackgroundServer | None = None
         self._lock = threading.Lock()
@@ -201,7 +204,8 @@ class MockServer:
     def _client(self, base_url: str, headers: dict[str, str], kwargs: dict[str, Any]) -> httpx.Client:
         options: dict[str, Any] = {"base_url": base_url, "headers": headers, **kwargs}
         if self.in_process:
-            from starlette.testclient import TestClient
+            with silenced():
+                from starlette.testclient import TestClient
 
             client: httpx.Client = TestClient(self.asgi, **options)
         else:

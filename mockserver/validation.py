@@ -9,6 +9,7 @@ A body that does not fit still fails the request with 500, exactly like the stoc
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import Generator, MutableMapping
@@ -16,11 +17,13 @@ from typing import Any
 
 import jsonschema_rs
 import orjson
-from connexion.exceptions import NonConformingResponseBody
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
-from jsonschema import Draft4Validator, ValidationError  # type: ignore[import-untyped]
+from jsonschema import Draft4Validator  # type: ignore[import-untyped]
+
+from mockserver.violations import body_invalid, malformed_json, parameter_invalid
 
 logger = logging.getLogger("mockserver.validation")
 
@@ -147,10 +150,10 @@ INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)
 class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
     """Connexion's parameter validation, plus the ranges of ``int32``/``int64``, minus the pack's id pattern.
 
-    A pack may declare its path ids with a ``pattern`` (``Pack.id_pattern``, WEBKNOSSOS: ObjectIds) and
-    leave malformed ids to its handlers, which answer them as the real server does on that route.
-    Integers beyond their format's range are rejected, as a real server's ``Int``/``Long`` parsing
-    does (Connexion does not check formats).
+    A pack may declare its path and query ids with a ``pattern`` (``Pack.id_pattern``, WEBKNOSSOS:
+    ObjectIds) and leave malformed ids to its handlers, which answer them as the real server does on
+    that route. Integers beyond their format's range are rejected, as a real server's ``Int``/``Long``
+    parsing does (Connexion does not check formats). Failures raise ``RequestInvalid`` (``violations``).
     """
 
     id_pattern: str | None = None
@@ -158,29 +161,36 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],
                            param_name: str | None = None) -> str | None:
-        """Connexion's check (same messages) with one compiled validator per parameter schema."""
+        """Connexion's check with one compiled validator per parameter schema; raises ``RequestInvalid``
+        (rendered in the API's words by ``validation_messages``)."""
         schema = param.get("schema", param)
-        error: str | None = None
         if is_nullable(param) and is_null(value):
             return None
         if value is not None:
-            try:
-                parameter_validator(canonical_json(schema)).validate(value)
-            except ValidationError as exception:
-                error = str(exception)
+            error = next(iter(parameter_validator(canonical_json(schema)).iter_errors(value)), None)
+            if error is not None:
+                raise parameter_invalid(parameter_type, param, value, error)
         elif param.get("required"):
-            return f"Missing {parameter_type} parameter '{param['name']}'"
+            raise parameter_invalid(parameter_type, param, None, None, "missing")
         bounds = INTEGER_RANGES.get(schema.get("format", ""))
-        if error is None and bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
-            return f"{value} is out of the {schema['format']} range of {parameter_type} parameter '{param['name']}'"
-        return error
+        if bounds and isinstance(value, int) and not bounds[0] <= value <= bounds[1]:
+            raise parameter_invalid(parameter_type, param, value, None, "range")
+        return None
 
     def validate_path_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        error: str | None = super().validate_path_parameter(self.without_id_pattern(param), request)
+        return error
+
+    def validate_query_parameter(self, param: dict[str, Any], request: Any) -> str | None:
+        error: str | None = super().validate_query_parameter(self.without_id_pattern(param), request)
+        return error
+
+    def without_id_pattern(self, param: dict[str, Any]) -> dict[str, Any]:
+        """``param`` without the pack's id ``pattern`` in its schema (the handler checks ids, with real texts)."""
         schema = param.get("schema", {})
         if self.id_pattern is not None and schema.get("pattern") == self.id_pattern:
-            param = {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
-        error: str | None = super().validate_path_parameter(param, request)
-        return error
+            return {**param, "schema": {key: value for key, value in schema.items() if key != "pattern"}}
+        return param
 
 
 def canonical_json(schema: Any) -> bytes:
@@ -238,5 +248,21 @@ def request_body_validator_class(id_pattern: str | None) -> type[JSONRequestBody
         def _validator(self) -> Any:
             """Connexion builds a validator per request; the schema's own one is reused here."""
             return self._compiled
+
+        async def _parse(self, stream: Any, scope: Any) -> Any:
+            try:
+                return await super()._parse(stream, scope)
+            except BadRequestProblem as problem:
+                if isinstance(problem.__context__, json.JSONDecodeError):
+                    raise malformed_json(problem.__context__) from None
+                raise
+
+        def _validate(self, body: Any) -> None:
+            """Every violation of the body at once (as Play reports them), in the API's words."""
+            if body is None and not self._nullable:
+                super()._validate(body)
+            problem = body_invalid(self._compiled.iter_errors(body))
+            if problem is not None:
+                raise problem
 
     return IdTolerantJSONRequestBodyValidator

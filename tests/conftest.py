@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from mockserver import Settings, create_app
+from mockserver import Settings, create_app  # first: imports Connexion with its foreign warnings silenced
 from mockserver.app import MockApp
 from mockserver.packs.webknossos.versions import ADAPTERS
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 VERSIONS = tuple(ADAPTERS)
 """The WEBKNOSSOS versions, oldest first (the pack's one list)."""

@@ -6,8 +6,12 @@ starting their own (one app per process, see ``mockserver.pytest_plugin``).
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from mockserver import Settings, pytest_plugin
+from mockserver.errors import ConfigurationError
 from mockserver.pytest_plugin import LOCAL_URL, MockServer
 
 pytest_plugins = ["pytester"]
@@ -174,3 +178,18 @@ def test_markers_are_registered(inner: pytest.Pytester) -> None:
 def test_the_factory_shares_one_server_per_settings(mockserver: MockServer, mockserver_factory: object,
                                                     mockserver_settings: object) -> None:
     assert mockserver_factory(mockserver_settings) is mockserver.running  # type: ignore[operator]
+
+
+def test_a_server_that_fails_to_start_closes_its_socket(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Else the socket's ResourceWarning lands in the user's run (an error there under ``-W error``)."""
+    opened: list[socket.socket] = []
+
+    class Recorded(socket.socket):
+        def __init__(self) -> None:
+            super().__init__()
+            opened.append(self)
+
+    monkeypatch.setattr(pytest_plugin.socket, "socket", Recorded)
+    with pytest.raises(ConfigurationError, match="not found"):
+        pytest_plugin.Running(Settings(recipe="no_such_recipe"))
+    assert len(opened) == 1 and opened[0].fileno() == -1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import orjson
 
 from mockserver.commands import API_HELP, pack_from, settings_from
 from mockserver.errors import ConfigurationError
+from mockserver.foreign_warnings import silenced
 
 
 @click.command()
@@ -24,9 +24,9 @@ from mockserver.errors import ConfigurationError
               help="Write the world as JSON to this file ('-': standard output), as GET /__admin/world does.")
 def seed(dump: str | None, **options: Any) -> None:
     """Build the seeded world of --seed/--recipe (and --scenario); print its size, or --dump it as JSON."""
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from mockserver.app import open_world
-    from mockserver.dump import export_world
+    with silenced():
+        from mockserver.app import open_world
+        from mockserver.dump import export_world
 
     settings = settings_from(**options)
     pack = pack_from(settings.api)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import itertools
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import httpx
 
 from mockserver.errors import ConfigurationError
+from mockserver.foreign_warnings import silenced
 from mockserver.pack import DEFAULT_PACK, Pack, load_pack
 from mockserver.specdiff.behaviour import Replay, Side, replay
 from mockserver.specdiff.compare import compare
@@ -116,13 +116,12 @@ def connect(live: LiveServer, pack: Pack) -> Iterator[tuple[httpx.Client, str | 
 @contextlib.contextmanager
 def in_process(pack: Pack, recipe: str, seed: int) -> Iterator[tuple[httpx.Client, str | None]]:
     """The mock of ``pack`` itself, in this process (no socket), and the token of its first known user."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    with silenced():
         from mockserver.app import create_app
-        from mockserver.settings import Settings
+    from mockserver.settings import Settings
 
-        app = create_app(Settings(api=pack.name, recipe=recipe, seed=seed), pack=pack)
-        users = app.backend.world.known_users
-        with app.test_client() as client:
-            yield client, users[0].token if users else None
+    app = create_app(Settings(api=pack.name, recipe=recipe, seed=seed), pack=pack)
+    users = app.backend.world.known_users
+    with app.test_client() as client:
+        yield client, users[0].token if users else None
 

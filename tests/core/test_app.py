@@ -32,8 +32,12 @@ def test_the_packs_auth_header_and_error_format(echo_client: TestClient, key: di
 
 
 def test_validation_and_unreadable_bodies_in_the_packs_format(echo_client: TestClient, key: dict[str, str]) -> None:
-    assert error(echo_client.get("/echo/v1/notes?limit=-1", headers=key))["status"] == 400
-    assert error(echo_client.post("/echo/v1/notes", headers=key, json={}))["status"] == 400
+    assert error(echo_client.get("/echo/v1/notes?limit=-1", headers=key)) == {
+        "status": 400, "detail": "query parameter limit must be at least 0"}
+    assert error(echo_client.get("/echo/v1/notes?limit=x", headers=key)) == {
+        "status": 400, "detail": "query parameter limit must be of type integer"}
+    assert error(echo_client.post("/echo/v1/notes", headers=key, json={})) == {
+        "status": 400, "detail": "field text is missing"}
     broken = echo_client.post("/echo/v1/notes", headers={**key, "Content-Type": "application/json"}, content=b"\xff{")
     assert error(broken)["status"] == 400
 

@@ -24,6 +24,7 @@ def pack() -> Pack:
     from mockserver.packs.webknossos.errors import ERROR_FORMAT
     from mockserver.packs.webknossos.middleware import ApiVersionMiddleware
     from mockserver.packs.webknossos.records import SCHEMA
+    from mockserver.packs.webknossos.validation_messages import translate
     from mockserver.packs.webknossos.versions import ADAPTERS
     from mockserver.packs.webknossos.world.arrange import ACTIONS, Arranger
 
@@ -40,6 +41,7 @@ def pack() -> Pack:
         context=lambda backend, version: Api(backend, version.context),
         security=lambda store: {"apiKey": security_handler_class(store)},
         errors=ERROR_FORMAT,
+        translate=translate,
         auth_header="X-Auth-Token",
         latest_path="/api",
         id_pattern="^[0-9a-f]{24}$",

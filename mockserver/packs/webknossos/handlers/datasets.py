@@ -11,6 +11,7 @@ from mockserver.packs.webknossos import records as r
 from mockserver.packs.webknossos.api import Api
 from mockserver.packs.webknossos.auth import Principal, may_edit_dataset
 from mockserver.packs.webknossos.errors import BadRequest, Forbidden, NotFound
+from mockserver.packs.webknossos.handlers.common import OBJECT_ID
 from mockserver.packs.webknossos.handlers.explorationals import create_explorational_annotation
 from mockserver.packs.webknossos.views import datasets as views
 from mockserver.packs.webknossos.views.annotations import annotation as annotation_view
@@ -69,6 +70,9 @@ async def list_datasets(
 ) -> Response:
     """Readable datasets, filtered; ``isEditable`` is ignored in every version (seed changelog)."""
     me = api.principal(user)
+    for value in (folder_id, uploader_id):  # the real server parses both as ObjectIds first
+        if value is not None and not OBJECT_ID.match(value):
+            raise BadRequest(f"The passed resource id ‘{value}’ is invalid")
     where, params = ["1 = 1"], []
     if organization_name is not None:
         organization = find_organization(api, organization_name)

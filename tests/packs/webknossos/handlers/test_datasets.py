@@ -126,3 +126,11 @@ def test_create_explorational_errors(client: TestClient, auth: Any) -> None:
     assert client.post(f"{L4}/createExplorational", json={"typ": "skeleton"}, headers=auth("user")).status_code == 400
     assert client.post("/api/v5/datasets/sample_organization/nope/createExplorational", json=[{"typ": "Skeleton"}],
                        headers=auth("user")).status_code == 404
+
+
+def test_invalid_folder_or_uploader_id_is_a_bad_request(client: TestClient) -> None:
+    """As the route's description says (the real server parses both as ObjectIds)."""
+    for name in ("folderId", "uploaderId"):
+        response = client.get("/api/v5/datasets", params={name: "nothex"})
+        assert response.status_code == 400
+        assert response.json() == {"messages": [{"error": "The passed resource id ‘nothex’ is invalid"}]}
