@@ -3,7 +3,7 @@
 ``run`` prints what a user needs to start (URL, tokens, docs, admin key), logs one line per request
 (rate-limited, see ``requestlog``) and shuts down gracefully on SIGINT/SIGTERM: no new connections,
 requests in flight get ``GRACE_SECONDS`` to finish, then the request log is flushed and the store
-closed.
+closed (a ``--state`` file checkpointed), and the process exits with status 0 (``shutdown``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings, to_env
+from mockserver.shutdown import signals_stop_the_server
+from mockserver.store import Store
 
 GRACE_SECONDS = 5
 logger = logging.getLogger("mockserver")
@@ -81,7 +83,8 @@ def run(settings: Settings) -> None:
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                             access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
     try:
-        uvicorn.Server(config).run()
+        with signals_stop_the_server():
+            uvicorn.Server(config).run()
     finally:
         flush_request_log(app)
         app.backend.store.close()
@@ -104,9 +107,12 @@ def run_workers(settings: Settings) -> None:
     # the workers import Connexion afresh: keep its notice about Starlette's test client out of the output
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"),
                                                            "ignore:Using `httpx` with"]))
-    uvicorn.run("mockserver.server:worker_app", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=settings.log_level, access_log=False,
-                timeout_graceful_shutdown=GRACE_SECONDS)
+    try:
+        uvicorn.run("mockserver.server:worker_app", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level=settings.log_level, access_log=False,
+                    timeout_graceful_shutdown=GRACE_SECONDS)
+    finally:  # the workers end without closing their stores: checkpoint the file once they are gone
+        Store.open(settings.state).close()
 
 
 def worker_app() -> MockApp:

@@ -165,6 +165,9 @@ class Store:
             self._db.execute(statement)
 
     def close(self) -> None:
+        """Close the database; a file is checkpointed first, so that it holds the whole world without its ``-wal``."""
+        if self.shared:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
     # transactions -------------------------------------------------------------------------------
