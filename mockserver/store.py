@@ -127,6 +127,14 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
     return decode
 
 
+def _without_wal(image: bytes) -> bytes:
+    """A database image as one in rollback-journal mode: the image of a WAL file (a ``--state`` store's snapshot)
+    cannot be read in memory, where there is no WAL ("unable to open database file")."""
+    if image[18:20] != b"\x02\x02":
+        return image
+    return image[:18] + b"\x01\x01" + image[20:]
+
+
 class Store:
     """Records in one SQLite database; see the module docstring."""
 
@@ -344,7 +352,7 @@ class Store:
         """Replace the whole database by an earlier ``snapshot()`` (also for file-backed stores)."""
         with self._lock:
             source = sqlite3.connect(":memory:")
-            source.deserialize(snapshot)
+            source.deserialize(_without_wal(snapshot))
             source.backup(self._db)
             source.close()
             self._memo.clear()

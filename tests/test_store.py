@@ -131,3 +131,16 @@ def test_reads_inside_a_rolled_back_transaction_are_forgotten() -> None:
         assert store.get(r.Team, "a" * 24) == team("undone")
         raise RuntimeError("boom")
     assert store.get(r.Team, "a" * 24) == team("first")
+
+
+def test_a_file_store_returns_to_a_snapshot(tmp_path: Path) -> None:
+    """A file store's snapshot is the image of a WAL database; restoring it (``/__admin`` reset, snapshots) works."""
+    store = Store.open(str(tmp_path / "world.sqlite"))
+    store.insert(team("kept"))
+    store.mark_initial()
+    store.insert(r.Team("b" * 24, "dropped", "o" * 24))
+    store.reset()
+    assert [t.name for t in store.select(r.Team)] == ["kept"]
+    assert store.scalars("PRAGMA journal_mode") == ["wal"]
+    store.close()
+    assert [t.name for t in Store.open(str(tmp_path / "world.sqlite")).select(r.Team)] == ["kept"]
