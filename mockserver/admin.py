@@ -21,7 +21,7 @@ from connexion.security import ApiKeySecurityHandler
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
-from mockserver import scenarios
+from mockserver import scenarios, statefile
 from mockserver.api import Backend
 from mockserver.errors import BadRequest, ConfigurationError, NotFound
 from mockserver.faults import FaultMiddleware, RuleSet
@@ -107,12 +107,19 @@ class Control:
         scratch = Store.open()
         try:
             world = build_world(scratch, seed, Recipe.load(recipe), self.backend.settings.base_url)
+            statefile.stamp(scratch, seed, recipe)
             return scratch.snapshot(), world
         finally:
             scratch.close()
 
+    @property
+    def revision(self) -> int:
+        """Committed writes to the world since it was built (kept in a ``--state`` file across restarts)."""
+        found = statefile.identity(self.store)
+        return found.revision if found else self.store.revision
+
     def take_snapshot(self, name: str) -> Snapshot:
-        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.store.revision, self.store.snapshot())
+        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.revision, self.store.snapshot())
         self.snapshots[name] = snapshot
         return snapshot
 
@@ -185,7 +192,7 @@ def mount_admin(app: MockApp, backend: Backend) -> Control:
 def _state(control: Control) -> dict[str, Any]:
     world = control.world
     users = [{"role": u.role, "id": u.id, "email": u.email, "token": u.token} for u in world.known_users]
-    return {"seed": world.seed, "recipe": world.recipe, "revision": control.store.revision, "users": users}
+    return {"seed": world.seed, "recipe": world.recipe, "revision": control.revision, "users": users}
 
 
 def _bad_request(exc: ConfigurationError) -> BadRequest:
@@ -234,7 +241,9 @@ async def export_world_json(control: Control) -> Response:
 
 async def import_world_json(control: Control, body: dict[str, Any]) -> Response:
     try:
-        control.backend.world = import_world(control.store, body)
+        with control.store.transaction():  # the imported world and its identity land together
+            control.backend.world = world = import_world(control.store, body)
+            statefile.stamp(control.store, world.seed, world.recipe)
     except ConfigurationError as exc:
         raise _bad_request(exc) from None
     return json_response(_state(control))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
+from mockserver import statefile
 from mockserver.admin import Control, mount_admin
 from mockserver.api import Api, Backend
 from mockserver.auth import passthrough_security_handler_class, security_handler_class
@@ -51,20 +53,27 @@ class MockApp(connexion.AsyncApp):  # type: ignore[misc]
 
 def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, WorldInfo]:
     """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
+    resumed = statefile.check(settings) if store is None else None
     store = store or Store.open(settings.state)
     if store.is_empty():
-        world = build_world(store, settings.seed, Recipe.load(settings.recipe), settings.base_url)
-        apply_all(settings.scenario, store, world)
+        with store.transaction():  # the world, its scenarios and its identity land together
+            world = build_world(store, settings.seed, Recipe.load(settings.recipe), settings.base_url)
+            apply_all(settings.scenario, store, world)
+            statefile.stamp(store, world.seed, world.recipe)
     else:
-        world = WorldInfo(settings.seed, settings.recipe, known_users(store))
+        found = statefile.identity(store) or statefile.Identity(settings.seed, settings.recipe)
+        world = WorldInfo(found.seed, found.recipe, known_users(store))
+        if resumed:
+            logger.info("resumed %s (%s)", settings.state, found)
     store.mark_initial()
     return store, world
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> MockApp:
     """Build the app: ``/api/v1`` … ``/api/v5``, ``/api`` (latest) and the datastore's ``/data``; validation on."""
-    settings = settings or Settings()
-    store, world = open_world(settings, store)
+    store, world = open_world(settings or Settings(), store)
+    # a resumed --state world keeps its own seed and recipe (the default admin key follows them too)
+    settings = dataclasses.replace(settings or Settings(), seed=world.seed, recipe=world.recipe, reset_state=False)
     backend = Backend(store=store, settings=settings, world=world)
     validator = response_validator_class(ValidatorCache())
     app = MockApp(

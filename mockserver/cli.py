@@ -35,7 +35,11 @@ def main() -> None:
 @click.option("--port", type=int, default=None, help="Port (default 9000; 0 picks a free one). [MOCKSERVER_PORT]")
 @click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
-@click.option("--state", default=None, help="SQLite file that keeps the world across restarts. [MOCKSERVER_STATE]")
+@click.option("--state", default=None, help="SQLite file that keeps the world across restarts; an existing one is "
+                                            "resumed with its own seed and recipe. [MOCKSERVER_STATE]")
+@click.option("--reset-state", "reset_state", flag_value=True, default=None,
+              help="Build the world of --seed and --recipe anew in the --state file instead of resuming the one it "
+                   "holds. [MOCKSERVER_RESET_STATE=true]")
 @click.option("--public-url", default=None, help="Base URL if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
 @click.option("--log-level", default=None, help="uvicorn log level (default info). [MOCKSERVER_LOG_LEVEL]")
 @click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,

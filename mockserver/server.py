@@ -103,7 +103,7 @@ def run_workers(settings: Settings) -> None:
     banner(app, Console(soft_wrap=True))
     logger.info("%d workers share %s", settings.workers, settings.state)
     app.backend.store.close()
-    os.environ.update(to_env(settings))
+    os.environ.update(to_env(app.backend.settings))  # the world's own seed and recipe, reset_state done
     # the workers import Connexion afresh: keep its notice about Starlette's test client out of the output
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"),
                                                            "ignore:Using `httpx` with"]))

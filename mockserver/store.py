@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 import orjson
 
+from mockserver import statefile
 from mockserver.records import RECORD_TYPES
 
 R = TypeVar("R")
@@ -165,6 +166,7 @@ class Store:
         return store
 
     def create_schema(self) -> None:
+        self._db.execute(statefile.SCHEMA)
         for record_type in RECORD_TYPES:
             self._db.execute(_ddl(record_type))
         for name in RETIRED_INDEXES:
@@ -187,6 +189,7 @@ class Store:
             savepoint = f"sp{self._depth}"
             self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
             self._depth += 1
+            changes = self._db.total_changes
             try:
                 yield self
             except BaseException:
@@ -197,6 +200,8 @@ class Store:
                     self._db.execute(f"RELEASE {savepoint}")
                 raise
             self._depth -= 1
+            if self._depth == 0 and self._db.total_changes != changes:
+                self._db.execute(statefile.COUNT_WRITE)  # the world's revision, kept in the database
             self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
             self.revision += 1
 
