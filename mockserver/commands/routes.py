@@ -9,16 +9,17 @@ from typing import Any
 import click
 import orjson
 
-from mockserver.journal import ADMIN_PREFIX
 from mockserver.resources import spec_dir
-from mockserver.specs import SpecLoader, spec_path
-from mockserver.versions import ADAPTERS
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def mounted() -> list[tuple[str, str, Path]]:
     """(name, base path, document) of every API the app mounts (``/api`` repeats the latest version)."""
+    from mockserver.journal import ADMIN_PREFIX  # Starlette, Connexion: only when routes are listed
+    from mockserver.specs import spec_path
+    from mockserver.versions import ADAPTERS
+
     apis = [(version, f"/api/{version}", spec_path(version)) for version in ADAPTERS]
     datastore = spec_path("datastore")
     if datastore.exists():
@@ -28,6 +29,8 @@ def mounted() -> list[tuple[str, str, Path]]:
 
 
 def operations(names: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    from mockserver.specs import SpecLoader
+
     loader = SpecLoader()
     for name, base, path in mounted():
         if names and name not in names:

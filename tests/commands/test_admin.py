@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -97,3 +99,20 @@ def test_default_url_and_key_come_from_the_environment(mockserver: MockServer) -
     env = {"MOCKSERVER_HOST": host, "MOCKSERVER_PORT": port, "MOCKSERVER_SEED": "1"}
     result = CliRunner().invoke(main, ["admin", "info"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_admin_commands_do_not_load_the_server_stack() -> None:
+    """``mockserver admin`` only talks HTTP: neither ``--help`` nor a call imports Connexion, Starlette or uvicorn."""
+    code = "\n".join([
+        "import sys",
+        "from mockserver.cli import main",
+        "for args in (['admin', '--help'], ['admin', '--url', 'http://127.0.0.1:9', 'info']):",
+        "    try:",
+        "        main(args)",
+        "    except SystemExit:",
+        "        pass",
+        "print(sorted(name for name in ('connexion', 'starlette', 'uvicorn') if name in sys.modules))",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "cannot reach mockserver" in result.stderr
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr
