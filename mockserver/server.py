@@ -8,7 +8,6 @@ closed (a ``--state`` file checkpointed), and the process exits with status 0 (`
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import logging
 import os
@@ -20,6 +19,7 @@ import uvicorn
 from rich.console import Console
 from uvicorn.logging import DefaultFormatter
 
+from mockserver import preflight
 from mockserver.app import MockApp, create_app, describe
 from mockserver.errors import ConfigurationError
 from mockserver.journal import ADMIN_PREFIX
@@ -30,12 +30,6 @@ from mockserver.store import Store
 
 GRACE_SECONDS = 5
 logger = logging.getLogger("mockserver")
-
-
-def free_port(host: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def banner(app: MockApp, console: Console) -> None:
@@ -71,8 +65,7 @@ def flush_request_log(app: MockApp) -> None:
 
 
 def run(settings: Settings) -> None:
-    if settings.port == 0:
-        settings = dataclasses.replace(settings, port=free_port(settings.host))
+    settings = preflight.checked(settings)  # bad options, a port in use: a clear error before the banner
     configure_logging(settings.log_level)
     if settings.workers > 1:
         run_workers(settings)

@@ -16,6 +16,7 @@ from mockserver.app import MockApp
 from mockserver.errors import ConfigurationError
 from mockserver.settings import derived_admin_key, to_env
 from mockserver.statefile import Identity, identity
+from tests.test_preflight import refused
 
 TEAM = r.Team("c" * 24, "kept_lab", "o" * 24)
 
@@ -144,3 +145,26 @@ def test_revision_counts_committed_write_transactions_only() -> None:
     assert app.control.take_snapshot("one").revision == 1
     app.control.reset()
     assert app.control.revision == 0
+
+
+def test_serve_refuses_a_state_path_it_cannot_use(tmp_path: Path, state: Path) -> None:
+    """Each problem: one ``error:`` line naming it and the fix, status 2, before the banner (``refused``)."""
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_text("not a database at all, just some text that is long enough\n" * 4)
+    truncated = tmp_path / "truncated.sqlite"
+    truncated.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    foreign = tmp_path / "notes.sqlite"
+    with closing(sqlite3.connect(foreign)) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
+    expected = {
+        str(tmp_path / "missing" / "world.sqlite"): f"the directory {tmp_path / 'missing'} does not exist; create it",
+        str(tmp_path): f"--state {tmp_path} is a directory; give a file in it, such as --state {tmp_path}/world.sqlite",
+        str(garbage): f"--state {garbage} is not a SQLite database",
+        str(truncated): f"--state {truncated} is damaged (database disk image is malformed); remove it",
+        str(foreign): f"--state {foreign} is not a mockserver world (it has the tables notes, no mockserver_world)",
+    }
+    for path, wanted in expected.items():
+        assert wanted in refused("--port", "0", "--state", path), path
+    assert wanted in refused("--port", "0", env={"MOCKSERVER_STATE": str(foreign)})
+    conflict = refused("--port", "0", "--state", str(state), "--seed", "6")
+    assert "holds the world of seed 5, recipe tiny, revision 1, not seed 6: leave out --seed" in conflict
