@@ -30,6 +30,7 @@ from mockserver.requestlog import RequestLog
 from mockserver.resources import spec_dir
 from mockserver.responses import empty_response, json_response
 from mockserver.scenarios import Applied, ScenarioNotFound
+from mockserver.settings import check_seed
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
 from mockserver.world import Recipe, WorldInfo, build_world
@@ -77,7 +78,7 @@ class Control:
               rules: bool = True) -> WorldInfo:
         """Back to the start of the current world, or to the seeded world of ``seed``/``recipe``."""
         if seed is not None or recipe is not None:
-            self.use_world(self.world.seed if seed is None else seed, recipe or self.world.recipe)
+            self.use_world(self.world.seed if seed is None else check_seed(seed), recipe or self.world.recipe)
         else:
             self.store.reset()
         if journal:

@@ -34,7 +34,7 @@ def main() -> None:
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1). [MOCKSERVER_HOST]")
 @click.option("--port", type=int, default=None, help="Port, 1–65535 (default 9000; 0 picks a free one). "
                                                     "[MOCKSERVER_PORT]")
-@click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
+@click.option("--seed", type=int, default=None, help="World seed, 0 or more (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
 @click.option("--state", default=None, help="SQLite file that keeps the world across restarts; an existing one is "
                                             "resumed with its own seed and recipe. [MOCKSERVER_STATE]")

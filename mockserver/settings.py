@@ -47,6 +47,9 @@ class Settings:
     """Fields ``from_env`` found set (options, ``MOCKSERVER_*`` variables): a ``state`` file's own seed and recipe
     count unless others are given."""
 
+    def __post_init__(self) -> None:
+        check_seed(self.seed)
+
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
@@ -82,6 +85,14 @@ def to_env(settings: Settings) -> dict[str, str]:
 def _variables(settings: Settings | type[Settings]) -> list[dataclasses.Field[Any]]:
     """The fields that have a ``MOCKSERVER_*`` variable."""
     return [field for field in dataclasses.fields(settings) if field.metadata.get("variable", True)]
+
+
+def check_seed(seed: int) -> int:
+    """``seed``, if a world can be built from it: ``random.Random`` seeds with the absolute value, so -1 would
+    build the world of 1 (while the default admin key of -1 differs from that of 1)."""
+    if seed < 0:
+        raise ConfigurationError(f"seed must be 0 or more, got {seed} (it would build the world of seed {-seed})")
+    return seed
 
 
 def derived_admin_key(seed: int) -> str:

@@ -70,7 +70,7 @@ def info(client: AdminClient) -> None:
 
 
 @admin.command()
-@click.option("--seed", type=int, default=None, help="Switch to the world of this seed.")
+@click.option("--seed", type=int, default=None, help="Switch to the world of this seed (0 or more).")
 @click.option("--recipe", default=None, help="Switch to the world of this recipe.")
 @click.option("--keep-journal", is_flag=True, help="Do not clear the request journal.")
 @click.option("--keep-rules", is_flag=True, help="Do not remove latency and fault rules.")
