@@ -134,7 +134,8 @@ class Control:
     def load_scenario(self, name_or_path: str | None = None, *, source: str | None = None) -> Applied:
         """Apply a bundled scenario (or a YAML ``source``) to the current world."""
         if source is not None:
-            scenario = scenarios.parse(source, name=name_or_path or "inline")
+            name = name_or_path or "inline"
+            scenario = scenarios.parse(source, origin=name, name=name)
         else:
             scenario = scenarios.load(name_or_path or "")
         return scenarios.apply(scenario, self.store, self.world)
