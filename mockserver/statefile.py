@@ -30,6 +30,7 @@ FORMAT = 1
 SCHEMA = (f"CREATE TABLE IF NOT EXISTS {TABLE} (format INTEGER NOT NULL, seed INTEGER NOT NULL, "
           "recipe TEXT NOT NULL, revision INTEGER NOT NULL)")
 COUNT_WRITE = f"UPDATE {TABLE} SET revision = revision + 1"
+READ = f"SELECT seed, recipe, revision, format FROM {TABLE}"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -48,7 +49,7 @@ class Identity:
 
 def identity(store: Store) -> Identity | None:
     """The identity recorded in ``store`` (None: nothing recorded, e.g. records inserted by hand)."""
-    rows = store.rows(f"SELECT seed, recipe, revision, format FROM {TABLE}")
+    rows = store.rows(READ)
     return Identity(*rows[0]) if rows else None
 
 
@@ -126,7 +127,7 @@ def _read(path: Path) -> Identity | None:
             raise ConfigurationError(f"--state {path} is not a mockserver world (it has the tables {shown}, no "
                                      f"{TABLE}); mockserver does not write into other databases: give a new file "
                                      "name (or delete this one if it is a state file of an older mockserver)")
-        rows = db.execute(f"SELECT seed, recipe, revision, format FROM {TABLE}").fetchall()
+        rows = db.execute(READ).fetchall()
     found = Identity(*rows[0]) if rows else None
     if found is not None and found.format > FORMAT:
         raise ConfigurationError(f"--state {path} was written by a newer mockserver (file format {found.format}, "

@@ -54,9 +54,10 @@ def test_an_unknown_log_level(args: list[str], env: dict[str, str]) -> None:
                                            ([], {"MOCKSERVER_HOST": "nowhere.invalid"})],
                          ids=["--host", "MOCKSERVER_HOST"])
 def test_a_host_that_does_not_resolve(args: list[str], env: dict[str, str]) -> None:
-    assert "--host 'nowhere.invalid' cannot be resolved" in refused("--port", "0", *args, env=env)
+    line = refused("--port", "0", *args, env=env)
+    assert "host 'nowhere.invalid' cannot be resolved" in line and "--host, MOCKSERVER_HOST): use" in line
 
 
 def test_an_address_of_another_machine() -> None:
     line = refused("--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: never an address of this machine
-    assert "--host 192.0.2.1 is not an address of this machine: use 127.0.0.1" in line
+    assert "192.0.2.1 is not an address of this machine (--host, MOCKSERVER_HOST): use 127.0.0.1" in line
