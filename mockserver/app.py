@@ -71,9 +71,10 @@ def open_world(settings: Settings, store: Store | None = None) -> tuple[Store, W
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> MockApp:
     """Build the app: ``/api/v1`` … ``/api/v5``, ``/api`` (latest) and the datastore's ``/data``; validation on."""
-    store, world = open_world(settings or Settings(), store)
+    settings = settings or Settings()
+    store, world = open_world(settings, store)
     # a resumed --state world keeps its own seed and recipe (the default admin key follows them too)
-    settings = dataclasses.replace(settings or Settings(), seed=world.seed, recipe=world.recipe, reset_state=False)
+    settings = dataclasses.replace(settings, seed=world.seed, recipe=world.recipe, reset_state=False)
     backend = Backend(store=store, settings=settings, world=world)
     validator = response_validator_class(ValidatorCache())
     app = MockApp(
