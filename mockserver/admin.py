@@ -22,7 +22,7 @@ from connexion.security import ApiKeySecurityHandler
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
-from mockserver import scenarios
+from mockserver import scenarios, statefile
 from mockserver.backend import Backend
 from mockserver.dump import export_world, import_world
 from mockserver.errors import ConfigurationError, HttpError
@@ -32,6 +32,7 @@ from mockserver.requestlog import RequestLog
 from mockserver.resources import spec_dir
 from mockserver.responses import empty_response, json_response
 from mockserver.scenarios import Applied, ScenarioNotFound
+from mockserver.settings import check_seed
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
 from mockserver.world import WorldInfo
@@ -93,7 +94,7 @@ class Control:
               rules: bool = True) -> WorldInfo:
         """Back to the start of the current world, or to the seeded world of ``seed``/``recipe``."""
         if seed is not None or recipe is not None:
-            self.use_world(self.world.seed if seed is None else seed, recipe or self.world.recipe)
+            self.use_world(self.world.seed if seed is None else check_seed(seed), recipe or self.world.recipe)
         else:
             self.store.reset()
         if journal:
@@ -124,12 +125,19 @@ class Control:
         scratch = Store.open(pack.schema)
         try:
             world = pack.build_world(scratch, seed, recipe, self.backend.settings.base_url)
+            statefile.stamp(scratch, seed, recipe)
             return scratch.snapshot(), world
         finally:
             scratch.close()
 
+    @property
+    def revision(self) -> int:
+        """Committed writes to the world since it was built (kept in a ``--state`` file across restarts)."""
+        found = statefile.identity(self.store)
+        return found.revision if found else self.store.revision
+
     def take_snapshot(self, name: str) -> Snapshot:
-        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.store.revision, self.store.snapshot())
+        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.revision, self.store.snapshot())
         self.snapshots[name] = snapshot
         return snapshot
 
@@ -144,7 +152,8 @@ class Control:
         """Apply a bundled scenario (or a YAML ``source``) to the current world."""
         pack = self.backend.pack
         if source is not None:
-            scenario = scenarios.parse(pack, source, name=name_or_path or "inline")
+            name = name_or_path or "inline"
+            scenario = scenarios.parse(pack, source, origin=name, name=name)
         else:
             scenario = scenarios.load(pack, name_or_path or "")
         return scenarios.apply(pack, scenario, self.store, self.world)
@@ -207,7 +216,7 @@ def mount_admin(app: MockApp, backend: Backend) -> Control:
 def _state(control: Control) -> dict[str, Any]:
     world = control.world
     users = [{"role": u.role, "id": u.id, "email": u.email, "token": u.token} for u in world.known_users]
-    return {"seed": world.seed, "recipe": world.recipe, "revision": control.store.revision, "users": users}
+    return {"seed": world.seed, "recipe": world.recipe, "revision": control.revision, "users": users}
 
 
 def _bad_request(exc: ConfigurationError) -> HttpError:
@@ -256,7 +265,9 @@ async def export_world_json(control: Control) -> Response:
 
 async def import_world_json(control: Control, body: dict[str, Any]) -> Response:
     try:
-        control.backend.world = import_world(control.backend.pack, control.store, body)
+        with control.store.transaction():  # the imported world and its identity land together
+            control.backend.world = world = import_world(control.backend.pack, control.store, body)
+            statefile.stamp(control.store, world.seed, world.recipe)
     except ConfigurationError as exc:
         raise _bad_request(exc) from None
     return json_response(_state(control))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
+from mockserver import statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
 from mockserver.errors import HttpError
@@ -56,12 +58,19 @@ class MockApp(connexion.AsyncApp):  # type: ignore[misc]
 
 def open_world(settings: Settings, pack: Pack, store: Store | None = None) -> tuple[Store, WorldInfo]:
     """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
+    tables = frozenset(cls.table for cls in pack.schema.records)
+    resumed = statefile.check(settings, tables) if store is None else None
     store = store or Store.open(pack.schema, settings.state)
     if store.is_empty():
-        world = pack.build_world(store, settings.seed, settings.recipe, settings.base_url)
-        apply_all(pack, settings.scenario, store, world)
+        with store.transaction():  # the world, its scenarios and its identity land together
+            world = pack.build_world(store, settings.seed, settings.recipe, settings.base_url)
+            apply_all(pack, settings.scenario, store, world)
+            statefile.stamp(store, world.seed, world.recipe)
     else:
-        world = pack.open_world(store, settings.seed, settings.recipe)
+        found = statefile.identity(store) or statefile.Identity(settings.seed, settings.recipe)
+        world = pack.open_world(store, found.seed, found.recipe)
+        if resumed:
+            logger.info("resumed %s (%s)", settings.state, found)
     store.mark_initial()
     return store, world
 
@@ -71,6 +80,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     settings = settings or Settings()
     pack = pack or load_pack(settings.api)
     store, world = open_world(settings, pack, store)
+    # a resumed --state world keeps its own seed and recipe (the default admin key follows them too)
+    settings = dataclasses.replace(settings, seed=world.seed, recipe=world.recipe, reset_state=False)
     backend = Backend(store=store, settings=settings, world=world, pack=pack)
     validator = response_validator_class(ValidatorCache())
     app = MockApp(

@@ -52,12 +52,18 @@ def packs() -> None:
 @click.option("--ports", default=None, help="With --api all: NAME=PORT,… (default: --port for webknossos, the next "
                                             "ports for the others in name order). [MOCKSERVER_PORTS]")
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1). [MOCKSERVER_HOST]")
-@click.option("--port", type=int, default=None, help="Port (default 9000; 0 picks a free one). [MOCKSERVER_PORT]")
-@click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
+@click.option("--port", type=int, default=None, help="Port, 1–65535 (default 9000; 0 picks a free one). "
+                                                    "[MOCKSERVER_PORT]")
+@click.option("--seed", type=int, default=None, help="World seed, 0 or more (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
-@click.option("--state", default=None, help="SQLite file that keeps the world across restarts. [MOCKSERVER_STATE]")
+@click.option("--state", default=None, help="SQLite file that keeps the world across restarts; an existing one is "
+                                            "resumed with its own seed and recipe. [MOCKSERVER_STATE]")
+@click.option("--reset-state", "reset_state", flag_value=True, default=None,
+              help="Build the world of --seed and --recipe anew in the --state file instead of resuming the one it "
+                   "holds. [MOCKSERVER_RESET_STATE=true]")
 @click.option("--public-url", default=None, help="Base URL if not http://HOST:PORT. [MOCKSERVER_PUBLIC_URL]")
-@click.option("--log-level", default=None, help="uvicorn log level (default info). [MOCKSERVER_LOG_LEVEL]")
+@click.option("--log-level", default=None, help="critical, error, warning, info (default), debug or trace. "
+                                                 "[MOCKSERVER_LOG_LEVEL]")
 @click.option("--no-validate-responses", "validate_responses", flag_value=False, default=None,
               help="Skip response validation (faster; the mock may then drift from its spec). "
                    "[MOCKSERVER_VALIDATE_RESPONSES=false]")

@@ -3,7 +3,7 @@
 ``run`` prints what a user needs to start (URL, tokens, docs, admin key), logs one line per request
 (rate-limited, see ``requestlog``) and shuts down gracefully on SIGINT/SIGTERM: no new connections,
 requests in flight get ``GRACE_SECONDS`` to finish, then the request log is flushed and the store
-closed.
+closed (a ``--state`` file checkpointed), and the process exits with status 0 (``shutdown``).
 """
 
 from __future__ import annotations
@@ -20,27 +20,25 @@ import uvicorn
 from rich.console import Console
 from uvicorn.logging import DefaultFormatter
 
+from mockserver import preflight
 from mockserver.app import MockApp, create_app, describe
 from mockserver.combined import ALL, planned, wait_for_signal
 from mockserver.errors import ConfigurationError
 from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings, to_env
+from mockserver.shutdown import signals_stop_the_server
+from mockserver.store import Store
 
 GRACE_SECONDS = 5
 logger = logging.getLogger("mockserver")
 
 
-def free_port(host: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
 def banner(app: MockApp, console: Console) -> None:
     info = describe(app)
     world, pack = app.backend.world, app.pack
-    console.print(f"[bold]mockserver[/bold] {pack.title} {', '.join(pack.version_names)}, seed {world.seed}, "
-                  f"recipe {world.recipe}")
+    names = pack.version_names
+    console.print(f"[bold]mockserver[/bold] {pack.title} {names[0] if len(names) == 1 else f'{names[0]}–{names[-1]}'}, "
+                  f"seed {world.seed}, recipe {world.recipe}")
     paths = [url.removeprefix(info["server_url"]) or "/" for url in info["versions"].values()]
     versions = paths[0] if len(paths) == 1 else f"{paths[0]} … {paths[-1]}"
     console.print(f"  server URL  {info['server_url']}   (in a browser: versions, docs, users)")
@@ -78,8 +76,7 @@ def run(settings: Settings) -> None:
     if settings.api == ALL:
         run_all(settings)
         return
-    if settings.port == 0:
-        settings = dataclasses.replace(settings, port=free_port(settings.host))
+    settings = preflight.checked(settings)  # bad options, a port in use: a clear error before the banner
     configure_logging(settings.log_level)
     if settings.workers > 1:
         run_workers(settings)
@@ -90,7 +87,8 @@ def run(settings: Settings) -> None:
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level=settings.log_level,
                             access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
     try:
-        uvicorn.Server(config).run()
+        with signals_stop_the_server():
+            uvicorn.Server(config).run()
     finally:
         flush_request_log(app)
         app.backend.store.close()
@@ -146,13 +144,16 @@ def run_workers(settings: Settings) -> None:
     banner(app, Console(soft_wrap=True))
     logger.info("%d workers share %s", settings.workers, settings.state)
     app.backend.store.close()
-    os.environ.update(to_env(settings))
+    os.environ.update(to_env(app.backend.settings))  # the world's own seed and recipe, reset_state done
     # the workers import Connexion afresh: keep its notice about Starlette's test client out of the output
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"),
                                                            "ignore:Using `httpx` with"]))
-    uvicorn.run("mockserver.server:worker_app", factory=True, host=settings.host, port=settings.port,
-                workers=settings.workers, log_level=settings.log_level, access_log=False,
-                timeout_graceful_shutdown=GRACE_SECONDS)
+    try:
+        uvicorn.run("mockserver.server:worker_app", factory=True, host=settings.host, port=settings.port,
+                    workers=settings.workers, log_level=settings.log_level, access_log=False,
+                    timeout_graceful_shutdown=GRACE_SECONDS)
+    finally:  # the workers end without closing their stores: checkpoint the file once they are gone
+        Store.open(app.pack.schema, settings.state).close()
 
 
 def worker_app() -> MockApp:

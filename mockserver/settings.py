@@ -25,6 +25,8 @@ class Settings:
     recipe: str = "default"
     state: str | None = None
     """SQLite file that keeps the world across restarts; None keeps it in memory."""
+    reset_state: bool = False
+    """Build the world of ``seed`` and ``recipe`` anew in the ``state`` file instead of resuming the one it holds."""
     public_url: str | None = None
     """Base URL the world links to (datastore URL, short links); default ``http://{host}:{port}``."""
     validate_responses: bool = True
@@ -44,6 +46,13 @@ class Settings:
     """Request log lines per second (more are summed up in one line); 0: no request log."""
     workers: int = 1
     """Server processes; more than one needs ``state`` (they all serve the world kept in that file)."""
+    given: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False,
+                                              metadata={"variable": False})
+    """Fields ``from_env`` found set (options, ``MOCKSERVER_*`` variables): a ``state`` file's own seed and recipe
+    count unless others are given."""
+
+    def __post_init__(self) -> None:
+        check_seed(self.seed)
 
     @property
     def base_url(self) -> str:
@@ -59,22 +68,35 @@ class Settings:
         """Settings from ``MOCKSERVER_*`` variables; explicit ``overrides`` (not None) win."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
+        for field in _variables(cls):
             raw = environ.get(f"MOCKSERVER_{field.name.upper()}")
             if raw is not None:
                 values[field.name] = _parse(field.name, raw, field.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls(**values, given=frozenset(values))
 
 
 def to_env(settings: Settings) -> dict[str, str]:
     """``MOCKSERVER_*`` variables from which ``Settings.from_env()`` rebuilds ``settings`` (worker processes)."""
     values = {}
-    for field in dataclasses.fields(settings):
+    for field in _variables(settings):
         value = getattr(settings, field.name)
         if value is not None:
             values[f"MOCKSERVER_{field.name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
     return values
+
+
+def _variables(settings: Settings | type[Settings]) -> list[dataclasses.Field[Any]]:
+    """The fields that have a ``MOCKSERVER_*`` variable."""
+    return [field for field in dataclasses.fields(settings) if field.metadata.get("variable", True)]
+
+
+def check_seed(seed: int) -> int:
+    """``seed``, if a world can be built from it: ``random.Random`` seeds with the absolute value, so -1 would
+    build the world of 1 (while the default admin key of -1 differs from that of 1)."""
+    if seed < 0:
+        raise ConfigurationError(f"seed must be 0 or more, got {seed} (it would build the world of seed {-seed})")
+    return seed
 
 
 def derived_admin_key(seed: int) -> str:

@@ -20,6 +20,8 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 import orjson
 
+from mockserver import statefile
+
 R = TypeVar("R")
 Params = Sequence[Any]
 
@@ -119,6 +121,14 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
     return decode
 
 
+def _without_wal(image: bytes) -> bytes:
+    """A database image as one in rollback-journal mode: the image of a WAL file (a ``--state`` store's snapshot)
+    cannot be read in memory, where there is no WAL ("unable to open database file")."""
+    if image[18:20] != b"\x02\x02":
+        return image
+    return image[:18] + b"\x01\x01" + image[20:]
+
+
 class Store:
     """Records in one SQLite database; see the module docstring."""
 
@@ -150,6 +160,7 @@ class Store:
         return store
 
     def create_schema(self) -> None:
+        self._db.execute(statefile.SCHEMA)
         for record_type in self.schema.records:
             self._db.execute(_ddl(record_type))
         for name in self.schema.retired_indexes:
@@ -158,6 +169,9 @@ class Store:
             self._db.execute(statement)
 
     def close(self) -> None:
+        """Close the database; a file is checkpointed first, so that it holds the whole world without its ``-wal``."""
+        if self.shared:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
     # transactions -------------------------------------------------------------------------------
@@ -169,6 +183,7 @@ class Store:
             savepoint = f"sp{self._depth}"
             self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
             self._depth += 1
+            changes = self._db.total_changes
             try:
                 yield self
             except BaseException:
@@ -179,6 +194,8 @@ class Store:
                     self._db.execute(f"RELEASE {savepoint}")
                 raise
             self._depth -= 1
+            if self._depth == 0 and self._db.total_changes != changes:
+                self._db.execute(statefile.COUNT_WRITE)  # the world's revision, kept in the database
             self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
             self.revision += 1
 
@@ -334,7 +351,7 @@ class Store:
         """Replace the whole database by an earlier ``snapshot()`` (also for file-backed stores)."""
         with self._lock:
             source = sqlite3.connect(":memory:")
-            source.deserialize(snapshot)
+            source.deserialize(_without_wal(snapshot))
             source.backup(self._db)
             source.close()
             self._memo.clear()

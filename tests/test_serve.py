@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from mockserver.settings import derived_admin_key
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -58,11 +60,11 @@ class Served:
         return line.split()[-1]
 
     def stop(self) -> bool:
-        """SIGTERM; True when the server shut down by itself (uvicorn re-raises the signal afterwards)."""
+        """SIGTERM; True when the server shut down by itself, with exit status 0."""
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=30)
         self.reader.join(timeout=10)
-        return code in (0, -signal.SIGTERM) and any("Finished server process" in line for line in self.lines)
+        return code == 0 and any("Finished server process" in line for line in self.lines)
 
 
 @pytest.fixture
@@ -88,16 +90,22 @@ def test_graceful_stop(served: Served) -> None:
 
 
 def test_state_file_keeps_the_world_across_restarts(tmp_path: Path) -> None:
+    """Resumed without --seed and --recipe, the world says which it is: banner, admin key and /__admin agree."""
     state = str(tmp_path / "world.sqlite")
-    first = Served("--recipe", "tiny", "--state", state)
+    first = Served("--recipe", "tiny", "--seed", "5", "--state", state)
     headers = {"X-Auth-Token": first.token("admin")}
     created = httpx.post(f"{first.url}/api/v5/teams", json={"name": "persisted_lab"}, headers=headers).json()
     assert first.stop()
-    second = Served("--recipe", "tiny", "--state", state)
+    second = Served("--state", state)
     try:
         assert second.token("admin") == headers["X-Auth-Token"]
         teams = httpx.get(f"{second.url}/api/v5/teams", headers=headers).json()
         assert created["id"] in {t["id"] for t in teams}
+        output = "".join(second.lines)
+        assert f"resumed {state} (seed 5, recipe tiny, revision 1)" in output
+        assert "v1–v5, seed 5, recipe tiny" in output and f"X-Admin-Key: {derived_admin_key(5)}" in output
+        info = httpx.get(f"{second.url}/__admin/", headers={"X-Admin-Key": derived_admin_key(5)}).json()
+        assert (info["seed"], info["recipe"], info["revision"]) == (5, "tiny", 1)
     finally:
         second.stop()
 

@@ -119,7 +119,7 @@ def test_memoized_reads_follow_writes_to_their_own_tables_only() -> None:
     assert pair == 2 and store.remember(("teams", "organizations"), "pair", lambda: -1) == 2  # memoized
     reads = len(queries)
     store.insert(r.Organization("c" * 24, "other", "Other", 2))  # another table than teams
-    assert store.get(r.Team, "a" * 24) == team("first") and len(queries) == reads + 3  # BEGIN, INSERT, COMMIT
+    assert store.get(r.Team, "a" * 24) == team("first") and len(queries) == reads + 4  # BEGIN, INSERT, revision, COMMIT
     assert store.remember(("teams", "organizations"), "pair", lambda: -1) == -1  # one of its tables changed
     store.update(team("first"), name="renamed")
     assert store.get(r.Team, "a" * 24) == team("renamed")
@@ -133,3 +133,16 @@ def test_reads_inside_a_rolled_back_transaction_are_forgotten() -> None:
         assert store.get(r.Team, "a" * 24) == team("undone")
         raise RuntimeError("boom")
     assert store.get(r.Team, "a" * 24) == team("first")
+
+
+def test_a_file_store_returns_to_a_snapshot(tmp_path: Path) -> None:
+    """A file store's snapshot is the image of a WAL database; restoring it (``/__admin`` reset, snapshots) works."""
+    store = Store.open(SCHEMA, str(tmp_path / "world.sqlite"))
+    store.insert(team("kept"))
+    store.mark_initial()
+    store.insert(r.Team("b" * 24, "dropped", "o" * 24))
+    store.reset()
+    assert [t.name for t in store.select(r.Team)] == ["kept"]
+    assert store.scalars("PRAGMA journal_mode") == ["wal"]
+    store.close()
+    assert [t.name for t in Store.open(SCHEMA, str(tmp_path / "world.sqlite")).select(r.Team)] == ["kept"]

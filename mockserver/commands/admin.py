@@ -17,26 +17,36 @@ from mockserver.settings import Settings
 
 
 class AdminClient:
-    """Calls ``/__admin`` of ``url`` with ``key``; failures become a message and exit status 1."""
+    """Calls ``/__admin`` of ``url`` with the key of ``settings``; failures become a message and exit status 1."""
 
-    def __init__(self, url: str, key: str) -> None:
-        self.url = url.rstrip("/")
-        self.client = httpx.Client(base_url=f"{self.url}/__admin", headers={"X-Admin-Key": key}, timeout=60)
+    def __init__(self, url: str, settings: Settings) -> None:
+        self.url, self.settings = url.rstrip("/"), settings
+        self.client = httpx.Client(base_url=f"{self.url}/__admin", timeout=60,
+                                   headers={"X-Admin-Key": settings.effective_admin_key})
 
-    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def call(self, method: str, path: str, *, about: str = "", **kwargs: Any) -> Any:
+        """The JSON answer of ``method path``; ``about`` (e.g. the file sent) starts the message of a failure."""
         try:
             response = self.client.request(method, path, **kwargs)
         except httpx.TransportError as exc:
             fail(f"cannot reach mockserver at {self.url} ({exc}); is `mockserver serve` running?")
         if response.status_code == 401:
-            fail(f"{self.url} refused the admin key (set --admin-key or MOCKSERVER_ADMIN_KEY)")
+            fail(self.refused_key())
         if response.status_code >= 400:
             try:
                 messages = "; ".join(m.get("error", "") for m in response.json()["messages"])
             except (ValueError, KeyError, TypeError, AttributeError):
                 messages = response.text
-            fail(f"{method} {path}: {response.status_code} {messages}")
+            fail(f"{about}{': ' if about else ''}{method} {path}: {response.status_code} {messages}")
         return response.json() if response.content else None
+
+    def refused_key(self) -> str:
+        if self.settings.admin_key:
+            return (f"{self.url} refused the X-Admin-Key given (--admin-key, MOCKSERVER_ADMIN_KEY): use the key the "
+                    "server printed at start (by default it follows the server's seed)")
+        return (f"{self.url} refused the X-Admin-Key of seed {self.settings.seed}: the default key follows the seed "
+                "the server serves (printed at its start with the key): give that seed with --seed or "
+                "MOCKSERVER_SEED, or the key with --admin-key or MOCKSERVER_ADMIN_KEY")
 
 
 def fail(message: str) -> NoReturn:
@@ -53,8 +63,8 @@ def show(data: Any) -> None:
               help="The running mock (default http://HOST:PORT of MOCKSERVER_HOST/PORT). [MOCKSERVER_URL]")
 @click.option("--admin-key", default=None,
               help="X-Admin-Key (default: derived from --seed, as `serve` does). [MOCKSERVER_ADMIN_KEY]")
-@click.option("--seed", type=int, default=None, help="Seed the server started with (for the default key). "
-                                                     "[MOCKSERVER_SEED]")
+@click.option("--seed", type=int, default=None, help="Seed the server started with, as its banner says (the default "
+                                                     "key follows it). [MOCKSERVER_SEED]")
 @click.option("--api", default=None, envvar="MOCKSERVER_API",
               help="With `serve --api all`: the pack whose server to control (its port follows MOCKSERVER_PORT and "
                    "--ports as serve counts them). [MOCKSERVER_API]")
@@ -66,7 +76,7 @@ def admin(context: click.Context, url: str | None, admin_key: str | None, seed: 
     settings = settings_from(admin_key=admin_key, seed=seed, ports=ports)
     if api not in (None, "all") and url is None:
         settings = server_of(settings, api)
-    context.obj = AdminClient(url or settings.base_url, settings.effective_admin_key)
+    context.obj = AdminClient(url or settings.base_url, settings)
 
 
 def server_of(settings: Settings, api: str) -> Settings:
@@ -93,17 +103,26 @@ def info(client: AdminClient) -> None:
 
 
 @admin.command()
-@click.option("--seed", type=int, default=None, help="Switch to the world of this seed.")
+@click.option("--seed", type=int, default=None, help="Switch to the world of this seed (0 or more).")
 @click.option("--recipe", default=None, help="Switch to the world of this recipe.")
 @click.option("--keep-journal", is_flag=True, help="Do not clear the request journal.")
 @click.option("--keep-rules", is_flag=True, help="Do not remove latency and fault rules.")
 @pass_client
 def reset(client: AdminClient, seed: int | None, recipe: str | None, keep_journal: bool, keep_rules: bool) -> None:
-    """Back to the start of the world (or to another seeded world), clearing journal and rules."""
+    """Back to the start of the current world (or to another seeded world), clearing journal and rules.
+
+    The current world is the one of the last reset with --seed or --recipe, if there was one: a plain reset
+    after `reset --seed 7` returns to the start of seed 7's world, not to the seed the server started with.
+    """
     body: dict[str, Any] = {"journal": not keep_journal, "rules": not keep_rules}
     body.update({k: v for k, v in {"seed": seed, "recipe": recipe}.items() if v is not None})
     state = client.call("POST", "/reset", json=body)
-    click.echo(f"world: seed {state['seed']}, recipe {state['recipe']}, revision {state['revision']}")
+    line = f"world: seed {state['seed']}, recipe {state['recipe']}, revision {state['revision']}"
+    started = (client.settings.seed, client.settings.recipe)
+    if seed is None and recipe is None and (state["seed"], state["recipe"]) != started:
+        line += (" (a plain reset keeps the world of the last reset with --seed/--recipe; "
+                 f"--seed {started[0]} --recipe {started[1]} returns to the start)")
+    click.echo(line)
 
 
 @admin.command()
@@ -274,9 +293,12 @@ def scenario(client: AdminClient, name: str | None) -> None:
         return
     path = Path(name)
     if path.suffix in {".yaml", ".yml"}:
-        if not path.is_file():
-            fail(f"no scenario file {name}")
-        applied = client.call("POST", "/scenarios", json={"name": path.stem, "source": path.read_text()})
+        try:
+            source = path.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"scenario file {name}: cannot read it ({getattr(exc, 'strerror', None) or exc})")
+        applied = client.call("POST", "/scenarios", json={"name": path.stem, "source": source},
+                              about=f"scenario file {name}")
     else:
         applied = client.call("POST", f"/scenarios/{name}")
     refs = ", ".join(f"{k}={v}" for k, v in applied["refs"].items())

@@ -10,10 +10,8 @@ import click
 import orjson
 
 from mockserver.commands import pack_from
-from mockserver.journal import ADMIN_PREFIX
 from mockserver.pack import DEFAULT_PACK, Pack, pack_names
 from mockserver.resources import spec_dir
-from mockserver.specs import SpecLoader
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -21,6 +19,8 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 def mounted(pack: Pack) -> list[tuple[str, str, Path]]:
     """(name, base path, document) of every API the app of ``pack`` mounts: its versions, its further
     documents and the admin API."""
+    from mockserver.journal import ADMIN_PREFIX  # Starlette: only when routes are listed
+
     apis = [(version.name, version.base_path, version.spec_path) for version in pack.versions]
     apis += [(mount.name, mount.base_path, spec_dir() / mount.spec) for mount in pack.mounts]
     apis.append(("admin", ADMIN_PREFIX, spec_dir() / "admin" / "openapi.yaml"))
@@ -28,6 +28,8 @@ def mounted(pack: Pack) -> list[tuple[str, str, Path]]:
 
 
 def operations(pack: Pack, names: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    from mockserver.specs import SpecLoader
+
     loader = SpecLoader()
     for name, base, path in mounted(pack):
         if names and name not in names:

@@ -16,7 +16,7 @@ from mockserver.foreign_warnings import silenced
 
 @click.command()
 @click.option("--api", default=None, help=API_HELP)
-@click.option("--seed", type=int, default=None, help="World seed (default 1). [MOCKSERVER_SEED]")
+@click.option("--seed", type=int, default=None, help="World seed, 0 or more (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
 @click.option("--scenario", default=None, help="Scenario(s) to apply, comma-separated. [MOCKSERVER_SCENARIO]")
 @click.option("--public-url", default=None, help="Base URL the world links to. [MOCKSERVER_PUBLIC_URL]")

@@ -8,6 +8,8 @@ two versions of a live server and explains the differences with those changes; t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from mockserver.specdiff.behaviour import Replay, Side, replay
 from mockserver.specdiff.compare import compare
 from mockserver.specdiff.model import (
@@ -22,7 +24,9 @@ from mockserver.specdiff.model import (
     Severity,
 )
 from mockserver.specdiff.render import to_dict, to_html, to_json, to_junit, to_markdown
-from mockserver.specdiff.reports import build
+
+if TYPE_CHECKING:
+    from mockserver.specdiff.reports import build
 
 __all__ = [
     "Aspect",
@@ -45,3 +49,12 @@ __all__ = [
     "to_junit",
     "to_markdown",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``build`` on first use: it loads specs with Connexion, which the other commands of ``mockserver`` do not need."""
+    if name == "build":
+        from mockserver.specdiff.reports import build
+
+        return build
+    raise AttributeError(f"module 'mockserver.specdiff' has no attribute {name!r}")

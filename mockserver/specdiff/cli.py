@@ -17,7 +17,6 @@ from mockserver.errors import ConfigurationError
 from mockserver.pack import DEFAULT_PACK
 from mockserver.specdiff.model import DiffReport, Severity
 from mockserver.specdiff.render import RENDERERS, print_terminal
-from mockserver.specdiff.reports import LiveServer, build
 
 FORMATS = ["terminal", *sorted(RENDERERS)]
 
@@ -75,6 +74,8 @@ def run(
     replay: str | None,
 ) -> int:
     """Build, write and judge the reports; returns the exit code."""
+    from mockserver.specdiff.reports import LiveServer, build  # Connexion: only when a diff runs
+
     live = LiveServer(base_url, token, recipe, seed, replay) if behaviour else None
     try:
         reports = build(old, new, stepwise=stepwise, live=live, api=api)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +34,16 @@ def test_info_and_reset(run: Invoke, mockserver: MockServer) -> None:
     assert result.exit_code == 0 and result.output.startswith("world: seed 1, recipe default")
     assert "cli_lab" not in {t["name"] for t in mockserver.client("admin").get("/teams").json()}
     assert run("reset", "--seed", "3", "--recipe", "tiny").output.startswith("world: seed 3, recipe tiny")
+    assert "(a plain reset" not in result.output  # the start world: nothing to explain
+
+
+def test_a_plain_reset_after_another_seed_says_it_stays_there(run: Invoke) -> None:
+    assert run("reset", "--seed", "3", "--recipe", "tiny").exit_code == 0
+    plain = run("reset")
+    assert plain.exit_code == 0 and plain.output == (
+        "world: seed 3, recipe tiny, revision 0 (a plain reset keeps the world of the last reset with "
+        "--seed/--recipe; --seed 1 --recipe default returns to the start)\n")
+    assert run("reset", "--seed", "1", "--recipe", "default").output == "world: seed 1, recipe default, revision 0\n"
 
 
 def test_snapshots(run: Invoke) -> None:
@@ -82,12 +94,30 @@ def test_scenarios(run: Invoke, mockserver: MockServer, tmp_path: Path) -> None:
     mine = tmp_path / "mine.yaml"
     mine.write_text("description: mine\nsteps:\n  - add_team: {name: cli_scenario_lab, as: team}\n")
     assert run("scenario", str(mine)).output.startswith("loaded mine: team=")
-    assert run("scenario", str(tmp_path / "none.yaml")).exit_code == 1
+    missing = run("scenario", str(tmp_path / "none.yaml"))
+    assert missing.exit_code == 1 and f"error: scenario file {tmp_path / 'none.yaml'}: cannot read it" in missing.output
+
+
+def test_scenario_file_errors_name_the_file(run: Invoke, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("description: bad\nsteps:\n  - add_tem: {name: typo}\n")
+    result = run("scenario", str(bad))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: scenario file {bad}: POST /scenarios: 400 scenario bad, line 3: ")
+    undecodable = tmp_path / "latin1.yaml"
+    undecodable.write_bytes("description: caf\xe9\n".encode("latin-1"))
+    unreadable = run("scenario", str(undecodable))
+    assert unreadable.exit_code == 1
+    assert unreadable.output.startswith(f"error: scenario file {undecodable}: cannot read")
 
 
 def test_clear_errors(mockserver: MockServer) -> None:
     wrong_key = CliRunner().invoke(main, ["admin", "--url", mockserver.url, "--admin-key", "nope", "info"])
-    assert wrong_key.exit_code == 1 and "refused the admin key" in wrong_key.output
+    assert wrong_key.exit_code == 1 and "refused the X-Admin-Key given" in wrong_key.output
+    assert "by default it follows the server's seed" in wrong_key.output
+    wrong_seed = CliRunner().invoke(main, ["admin", "--url", mockserver.url, "--seed", "2", "info"])
+    assert wrong_seed.exit_code == 1 and "refused the X-Admin-Key of seed 2: the default key follows the seed" in (
+        wrong_seed.output) and "give that seed with --seed or MOCKSERVER_SEED" in wrong_seed.output
     nobody = CliRunner().invoke(main, ["admin", "--url", "http://127.0.0.1:9", "info"])
     assert nobody.exit_code == 1 and "cannot reach mockserver at http://127.0.0.1:9" in nobody.output
 
@@ -97,3 +127,20 @@ def test_default_url_and_key_come_from_the_environment(mockserver: MockServer) -
     env = {"MOCKSERVER_HOST": host, "MOCKSERVER_PORT": port, "MOCKSERVER_SEED": "1"}
     result = CliRunner().invoke(main, ["admin", "info"], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_admin_commands_do_not_load_the_server_stack() -> None:
+    """``mockserver admin`` only talks HTTP: neither ``--help`` nor a call imports Connexion, Starlette or uvicorn."""
+    code = "\n".join([
+        "import sys",
+        "from mockserver.cli import main",
+        "for args in (['admin', '--help'], ['admin', '--url', 'http://127.0.0.1:9', 'info']):",
+        "    try:",
+        "        main(args)",
+        "    except SystemExit:",
+        "        pass",
+        "print(sorted(name for name in ('connexion', 'starlette', 'uvicorn') if name in sys.modules))",
+    ])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "cannot reach mockserver" in result.stderr
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr

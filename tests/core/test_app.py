@@ -92,7 +92,7 @@ def test_describe_names_the_packs_urls_and_header(echo_app: MockApp) -> None:
 def test_the_store_has_the_packs_tables_only(echo_app: MockApp) -> None:
     store: Store = echo_app.backend.store
     tables = set(store.scalars("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    assert tables == {"accounts", "notes"}
+    assert tables == {"accounts", "notes", "mockserver_world"}  # the pack's tables and the world's identity
 
 
 def test_browsers_get_the_packs_index_page(echo_client: TestClient) -> None:

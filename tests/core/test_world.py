@@ -10,7 +10,7 @@ from mockserver import scenarios
 from mockserver.app import open_world
 from mockserver.dump import export_world, import_world
 from mockserver.errors import ConfigurationError
-from mockserver.pack import Pack
+from mockserver.pack import Pack, load_pack
 from mockserver.settings import Settings
 from mockserver.store import Store
 from tests.packs.echo import Note
@@ -59,3 +59,13 @@ def test_scenarios_use_the_packs_actions_and_fixtures(echo: Pack) -> None:
 def test_an_unknown_recipe_is_a_configuration_error(echo: Pack) -> None:
     with pytest.raises(ConfigurationError, match="echo has: default, empty"):
         open_world(Settings(api="echo", recipe="large"), echo)
+
+
+def test_a_state_file_of_another_pack_is_refused_untouched(echo: Pack, tmp_path: Path) -> None:
+    state = tmp_path / "world.sqlite"
+    store, _ = open_world(Settings(recipe="tiny", state=str(state)), load_pack("webknossos"))
+    store.close()
+    before = state.read_bytes()
+    with pytest.raises(ConfigurationError, match="holds the world of another API pack"):
+        open_world(Settings(api="echo", state=str(state)), echo)
+    assert state.read_bytes() == before
