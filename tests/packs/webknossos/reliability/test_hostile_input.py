@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from mockserver.app import MockApp
 from mockserver.packs.webknossos import records as r
-from tests.reliability.conftest import Live
+from tests.packs.webknossos.reliability.conftest import Live
 
 SQL = "x' OR '1'='1'; DROP TABLE users; --"
 BIG = 10**30

@@ -10,7 +10,7 @@ import httpx
 
 from mockserver.packs.webknossos import records as r
 from mockserver.store import Store
-from tests.reliability.conftest import Live
+from tests.packs.webknossos.reliability.conftest import Live
 
 CLIENTS = 20
 WRITES = 10_000
