@@ -66,6 +66,9 @@ class ContractProfile:
     """A pack's contract checks: which writes are safe, how to find real data, its checks, how to clean up."""
 
     policies: Policies
+    whoami: str | None = None
+    """An authenticated "who am I" GET of the API (WEBKNOSSOS: ``/user``): the pre-flight checks the token with it
+    before the run; None: the API needs no credentials (the pre-flight only checks that the URL answers)."""
     target_parameters: tuple[str, ...] = ("id",)
     """Path parameters that name the resource an ``ON_CREATED`` operation changes."""
     created_by: Callable[[str, Any], list[Created]] = lambda path, body: []

@@ -23,7 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from mockserver.contract import checks, findings
+from mockserver.contract import checks, findings, preflight
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
 from mockserver.contract.policy import Policy, is_allowed, policy_of
@@ -127,7 +127,13 @@ def run_contract(options: ContractOptions) -> int:
     redactor = Redactor([options.token or ""])
     labels = selected_operations(options)
     if not labels:
-        click.echo("no operation selected", err=True)
+        click.echo("error: no operation selected (check --operation)", err=True)
+        return EXIT_ERROR
+    try:
+        with _client(options) as client:
+            preflight.check(options, profile, client)
+    except preflight.PreflightFailed as exc:
+        click.echo(f"error: {exc}", err=True)
         return EXIT_ERROR
     if "stateful" in options.phases and not linked(options.pack, options.version_name, labels):
         options = dataclasses.replace(options, phases=tuple(p for p in options.phases if p != "stateful"))

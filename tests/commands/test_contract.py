@@ -18,3 +18,16 @@ def test_bad_options_are_usage_errors() -> None:
     assert result.exit_code == 2 and "rate limit" in result.output
     result = CliRunner().invoke(main, ["contract", "ftp://host", "--api-version", "v2"])
     assert result.exit_code == 2 and "http://" in result.output
+
+
+def test_an_unreachable_deployment_exits_2_with_one_line() -> None:
+    result = CliRunner().invoke(main, ["contract", "http://127.0.0.1:9", "--api-version", "v3"],
+                                                env={"MOCKSERVER_TOKEN": "t", "WK_TOKEN": ""})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: cannot reach http://127.0.0.1:9/api/v3/user (")
+
+
+def test_a_run_without_a_token_exits_2() -> None:
+    result = CliRunner().invoke(main, ["contract", "http://127.0.0.1:9"],
+                                                env={"MOCKSERVER_TOKEN": "", "WK_TOKEN": ""})
+    assert result.exit_code == 2 and "no token: WEBKNOSSOS REST API needs one (X-Auth-Token)" in result.stderr

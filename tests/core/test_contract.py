@@ -54,3 +54,23 @@ def test_a_deviation_fails_the_run(served: BackgroundServer, tmp_path: Path) -> 
     served.app.control.rules.add({"kind": "status", "path": "/echo/v2/notes", "method": "GET", "status": 200,
                                   "body": {"not": "a list"}})
     assert run_contract(options(served, tmp_path, allow_writes=False)) == 1
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"token": None}, "error: no token: Echo notes needs one (X-Echo-Key); set MOCKSERVER_TOKEN"),
+    ({"token": "wrong-key"}, "error: the deployment refused the token (GET http"),
+    ({"version": "1", "base_url": "http://127.0.0.1:9/"}, "error: cannot reach http://127.0.0.1:9/echo/v1/me"),
+])
+def test_the_preflight_stops_a_run_that_could_test_nothing(served: BackgroundServer, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            changes: dict[str, object], message: str) -> None:
+    assert run_contract(options(served, tmp_path, **changes)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and len(err.strip().splitlines()) == 1, err
+    assert served.app.control.journal.count("GET", "/echo/v2/notes") == 0  # nothing generated
+
+
+def test_a_url_that_is_not_this_api_is_named(served: BackgroundServer, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_contract(options(served, tmp_path, base_url=served.url + "/elsewhere")) == 2
+    assert "answered 404: is this Echo notes, version 2? (check --api" in capsys.readouterr().err

@@ -132,7 +132,7 @@ def contract_profile() -> Any:
         return [Created("notes", str(body["id"]))] if path == "/notes" and isinstance(body, dict) else []
 
     return ContractProfile(policies={("POST", "/notes"): Policy.CREATE, ("DELETE", "/notes/{id}"): Policy.ON_CREATED},
-                           created_by=created_by)
+                           whoami="/me", created_by=created_by)
 
 
 def pack() -> Pack:

@@ -24,9 +24,9 @@ CLEANUP_ORDER = {"annotations": 0, "tasks": 1, "projects": 2, "teams": 3}
 
 
 def profile() -> ContractProfile:
-    return ContractProfile(policies=POLICIES, target_parameters=TARGET_PARAMETERS, created_by=created_by,
-                           record=record, discover=discovered, cleanup=cleanup, operation_config=operation_config,
-                           checks=DOMAIN_CHECKS)
+    return ContractProfile(policies=POLICIES, whoami="/user", target_parameters=TARGET_PARAMETERS,
+                           created_by=created_by, record=record, discover=discovered, cleanup=cleanup,
+                           operation_config=operation_config, checks=DOMAIN_CHECKS)
 
 
 def discovered(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discovered:
