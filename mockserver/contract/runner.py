@@ -23,7 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from mockserver.contract import checks, findings, preflight
+from mockserver.contract import checks, findings, output, preflight
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
 from mockserver.contract.policy import Policy, is_allowed, policy_of
@@ -138,7 +138,9 @@ def run_contract(options: ContractOptions) -> int:
     if "stateful" in options.phases and not linked(options.pack, options.version_name, labels):
         options = dataclasses.replace(options, phases=tuple(p for p in options.phases if p != "stateful"))
     args = [str(options.pack.version(options.version).spec_path), *_selection_args(labels)]
-    with _redacted_process(redactor), tempfile.TemporaryDirectory(prefix="contract-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="contract-") as scratch, \
+            _redacted_process(redactor, hidden=(scratch, *(("Reports:",) if not options.reports else ()))), \
+            _hypothesis_home(options.report_dir if options.reports else Path(scratch)):
         _echo_plan(options, labels)
         facts = _facts(options, profile, guard)
         junit = (options.report_dir if "junit" in options.reports else Path(scratch)) / "junit.xml"
@@ -192,15 +194,31 @@ def _schemathesis_run(args: list[str], config: SchemathesisConfig) -> int:
 
 
 @contextlib.contextmanager
-def _redacted_process(redactor: Redactor) -> Iterator[None]:
-    """stdout, stderr and ``sys.argv`` (which schemathesis copies into reports) without the token."""
+def _redacted_process(redactor: Redactor, hidden: tuple[str, ...] = ()) -> Iterator[None]:
+    """stdout, stderr and ``sys.argv`` (which schemathesis copies into reports) without the token; its
+    advice in our terms, and no line naming one of ``hidden`` (the scratch folder)."""
     saved = sys.stdout, sys.stderr, sys.argv
-    sys.stdout, sys.stderr = redactor.stream(sys.stdout), redactor.stream(sys.stderr)
+    sys.stdout = output.filtered(redactor.stream(sys.stdout), hidden)
+    sys.stderr = output.filtered(redactor.stream(sys.stderr), hidden)
     sys.argv = [redactor(arg) for arg in sys.argv]
     try:
         yield
     finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
         sys.stdout, sys.stderr, sys.argv = saved
+
+
+@contextlib.contextmanager
+def _hypothesis_home(directory: Path) -> Iterator[None]:
+    """Hypothesis keeps its files under ``directory/.hypothesis`` for the run, never in the user's folder."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(directory / ".hypothesis")
+    try:
+        yield
+    finally:
+        set_hypothesis_home_dir(None)
 
 
 def _echo_plan(options: ContractOptions, labels: list[str]) -> None:

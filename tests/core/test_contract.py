@@ -74,3 +74,4 @@ def test_a_url_that_is_not_this_api_is_named(served: BackgroundServer, tmp_path:
                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert run_contract(options(served, tmp_path, base_url=served.url + "/elsewhere")) == 2
     assert "answered 404: is this Echo notes, version 2? (check --api" in capsys.readouterr().err
+
