@@ -48,6 +48,7 @@ class Target:
     max_time: int
     max_requests: int
     max_examples: int
+    min_coverage: float
     report_dir: Path | None
 
     @classmethod
@@ -63,7 +64,8 @@ class Target:
         return cls(config.getoption("base_url"), pack.name, versions,
                    config.getoption("token"), config.getoption("allow_writes"), rate,
                    config.getoption("contract_max_time"), config.getoption("max_requests"),
-                   config.getoption("max_examples"), Path(report_dir) if report_dir else None)
+                   config.getoption("max_examples"), config.getoption("min_coverage"),
+                   Path(report_dir) if report_dir else None)
 
 
 @dataclasses.dataclass
@@ -91,6 +93,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--contract-max-time", type=int, default=120, help="Seconds per version (default 120)")
     group.addoption("--max-requests", type=int, default=5000, help="Requests per version (0: no limit)")
     group.addoption("--max-examples", type=int, default=10, help="Generated cases per operation")
+    group.addoption("--min-coverage", type=float, default=100.0,
+                    help="Percent of the selected operations that must get a 2xx (default 100)")
     group.addoption("--contract-report-dir", default=None,
                     help="Keep each version's JUnit and HTML report and its output.txt here")
 
@@ -137,7 +141,8 @@ def _start_run(target: Target, version: str, url: str, token: str | None, report
     args = [sys.executable, "-m", "mockserver", "contract", url, "--api", target.api, "--api-version", version,
             "--report", "junit,html",
             "--report-dir", str(report_dir), "--rate-limit", target.rate_limit, "--max-time", str(target.max_time),
-            "--max-requests", str(target.max_requests), "--max-examples", str(target.max_examples)]
+            "--max-requests", str(target.max_requests), "--max-examples", str(target.max_examples),
+            "--min-coverage", str(target.min_coverage)]
     if target.allow_writes:
         args.append("--allow-writes")
     env = {**os.environ, "MOCKSERVER_TOKEN": token or "", "NO_COLOR": "1"}

@@ -34,6 +34,9 @@ from mockserver.errors import ConfigurationError
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("contract-report"), show_default=True)
 @click.option("--seed", type=int, default=None, help="Seed of the generated data (reproduce a run).")
 @click.option("--workers", type=int, default=1, show_default=True, help="Concurrent schemathesis workers.")
+@click.option("--min-coverage", type=float, default=100.0, show_default=True,
+              help="Percent of the selected operations that must get a 2xx (else exit 1; the run lists the others "
+                   "with the reason).")
 def contract(**options: Any) -> None:
     """Check the deployment at URL against the spec of one version of an API pack.
 
@@ -51,7 +54,8 @@ def contract(**options: Any) -> None:
             max_requests=options["max_requests"] or None, max_time=options["max_time"] or None,
             max_examples=options["max_examples"], phases=_csv(options["phases"]),
             operations=tuple(options["operations"]), reports=_csv(options["report"]),
-            report_dir=options["report_dir"], workers=options["workers"], seed=options["seed"])
+            report_dir=options["report_dir"], workers=options["workers"], seed=options["seed"],
+            min_coverage=options["min_coverage"])
         sys.exit(run_contract(settings))
     except ConfigurationError as exc:
         raise click.UsageError(str(exc)) from exc

@@ -36,6 +36,8 @@ class ContractOptions:
     report_dir: Path = Path("contract-report")
     workers: int = 1
     seed: int | None = None
+    min_coverage: float = 100.0
+    """Percent of the selected operations that must get a 2xx for the run to pass."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "version", self.pack.version(self.version).name)
@@ -43,6 +45,8 @@ class ContractOptions:
             raise ConfigurationError(f"unknown report {sorted(unknown)}; choose from {', '.join(REPORT_FORMATS)}")
         if unknown := set(self.phases) - set(PHASES):
             raise ConfigurationError(f"unknown phase {sorted(unknown)}; choose from {', '.join(PHASES)}")
+        if not 0 <= self.min_coverage <= 100:
+            raise ConfigurationError(f"--min-coverage is a percentage (0–100), got {self.min_coverage:g}")
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigurationError(f"the base URL must start with http:// or https://, got {self.base_url!r}")
 

@@ -81,5 +81,8 @@ class ContractProfile:
     """(client, guard, version) → remove what the run created (default: ``DELETE /<kind>/<id>`` each)."""
     operation_config: Callable[[str], Mapping[str, Any]] = lambda label: {}
     """``"METHOD /path"`` → schemathesis operation settings (documented semantic 400s, disabled checks …)."""
+    excused: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """``"METHOD /path"`` → why a run cannot be expected to get a 2xx from it (data no run can discover); such an
+    operation does not count against ``--min-coverage`` (it is listed as excused)."""
     checks: tuple[CheckFunction, ...] = ()
     """The pack's domain checks, registered with schemathesis for the run."""

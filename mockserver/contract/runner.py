@@ -24,6 +24,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
 from mockserver.contract import checks, findings, output, preflight
+from mockserver.contract.coverage import Coverage, verdict
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
 from mockserver.contract.policy import Policy, is_allowed, policy_of
@@ -77,8 +78,10 @@ class RunHooks:
     """Schemathesis hooks of one run: drop forbidden cases, fill real references into positive
     cases, admit each request, record what was created or deleted."""
 
-    def __init__(self, guard: Guard, profile: ContractProfile, facts: Discovery) -> None:
+    def __init__(self, guard: Guard, profile: ContractProfile, facts: Discovery,
+                 coverage: Coverage | None = None) -> None:
         self.guard, self.profile, self.facts = guard, profile, facts
+        self.coverage = coverage or Coverage(())
 
     def filter_case(self, context: HookContext, case: Any) -> bool:
         return self.guard.refusal(case.method, case.path, case.path_parameters or {}) is None
@@ -87,8 +90,10 @@ class RunHooks:
         if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
             self.facts.fixup(case)  # every phase passes here (the examples phase skips case hooks)
         self.guard.admit(case.method, case.path, case.path_parameters or {})
+        self.coverage.sent(f"{case.method.upper()} {case.path}")
 
     def after_call(self, context: HookContext, case: Any, response: Any) -> None:
+        self.coverage.answered(f"{case.method.upper()} {case.path}", response.status_code)
         if not 200 <= response.status_code < 300:
             return
         parameters = case.path_parameters or {}
@@ -138,6 +143,7 @@ def run_contract(options: ContractOptions) -> int:
     if "stateful" in options.phases and not linked(options.pack, options.version_name, labels):
         options = dataclasses.replace(options, phases=tuple(p for p in options.phases if p != "stateful"))
     args = [str(options.pack.version(options.version).spec_path), *_selection_args(labels)]
+    coverage = Coverage(labels)
     with tempfile.TemporaryDirectory(prefix="contract-") as scratch, \
             _redacted_process(redactor, hidden=(scratch, *(("Reports:",) if not options.reports else ()))), \
             _hypothesis_home(options.report_dir if options.reports else Path(scratch)):
@@ -146,19 +152,30 @@ def run_contract(options: ContractOptions) -> int:
         junit = (options.report_dir if "junit" in options.reports else Path(scratch)) / "junit.xml"
         config = SchemathesisConfig.from_dict(schemathesis_config(options, profile, labels, facts, junit))
         try:
-            with RunHooks(guard, profile, facts).registered(), checks.registered(profile.checks):
+            with RunHooks(guard, profile, facts, coverage).registered(), checks.registered(profile.checks):
                 code = _schemathesis_run(args, config)
         finally:
             cleaned = cleanup(options, profile, guard)
         found, _ = findings.read_junit(junit)
+        excused = {**profile.excused, **_stateful_only(options, profile, labels)}
+        covered = verdict(coverage, options.min_coverage, excused)
         _echo_summary(guard, cleaned, found)
+        click.echo("\n".join(covered.lines()))
         if guard.budget_exhausted and code == EXIT_INTERRUPTED:
             code = EXIT_FAILED if found else EXIT_OK
     if options.reports:
         redactor.files(options.report_dir)
-    if code == EXIT_OK and not cleaned:
+    if code == EXIT_OK and not (cleaned and covered.met):
         return EXIT_FAILED
     return code if code in (EXIT_OK, EXIT_FAILED) else EXIT_ERROR
+
+
+def _stateful_only(options: ContractOptions, profile: ContractProfile, labels: list[str]) -> dict[str, str]:
+    """Operations only the stateful phase sends, excused when this run leaves that phase out."""
+    if "stateful" in options.phases:
+        return {}
+    return {label: "sent only in the stateful phase, which this run leaves out" for label in labels
+            if policy_of(profile.policies, *label.split(" ", 1)) is Policy.ON_CREATED}
 
 
 def _facts(options: ContractOptions, profile: ContractProfile, guard: Guard) -> Discovery:

@@ -44,7 +44,7 @@ def test_a_run_leaves_nothing_in_the_working_folder_and_names_no_scratch_path(
     """Hypothesis' files go under the report folder (or the run's scratch folder), never the user's cwd."""
     env = {**os.environ, "MOCKSERVER_TOKEN": mockserver.token("admin"), "NO_COLOR": "1"}
     result = subprocess.run([sys.executable, "-m", "mockserver", "contract", mockserver.url, "--max-time", "5",
-                             "--phases", "examples,coverage", "--rate-limit", "off"],
+                             "--phases", "examples,coverage", "--rate-limit", "off", "--min-coverage", "0"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert list(tmp_path.iterdir()) == [], "the run left files in the working folder"

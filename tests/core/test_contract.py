@@ -75,3 +75,11 @@ def test_a_url_that_is_not_this_api_is_named(served: BackgroundServer, tmp_path:
     assert run_contract(options(served, tmp_path, base_url=served.url + "/elsewhere")) == 2
     assert "answered 404: is this Echo notes, version 2? (check --api" in capsys.readouterr().err
 
+
+
+def test_an_operation_that_never_gets_a_2xx_fails_the_run_unless_min_coverage_allows(
+        served: BackgroundServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    served.app.control.rules.add({"kind": "status", "path": "/echo/v2/notes/*", "method": "GET", "status": 404})
+    assert run_contract(options(served, tmp_path, allow_writes=False)) == 1
+    assert "not covered: GET /notes/{id}: only 404 (no data to address)" in capsys.readouterr().out
+    assert run_contract(options(served, tmp_path, allow_writes=False, min_coverage=50)) == 0

@@ -99,6 +99,7 @@ class Fixups:
             "POST /teams": self._team,
             "POST /tasks/{id}/assign": self._assign,
             "POST /datasets/{organizationName}/{dataSetName}/createExplorational": self._layers,
+            "GET /datasets/{organizationName}/{dataSetName}/isValidNewName": self._new_name,
         }
 
     def apply(self, case: Any) -> None:
@@ -146,6 +147,10 @@ class Fixups:
         for layer in case.body:
             if isinstance(layer, dict):
                 layer.pop("fallbackLayerName", None)  # names a layer of the dataset; generated ones do not exist
+
+    def _new_name(self, case: Any) -> None:
+        if isinstance(case.path_parameters, dict):  # the discovered dataset's name is taken: ask about a new one
+            case.path_parameters["dataSetName"] = _unique("new_dataset")
 
     def _assign(self, case: Any) -> None:
         if self.facts.user_id and isinstance(case.query, dict):
