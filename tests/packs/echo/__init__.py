@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import orjson
+import yaml
 from connexion.security import ApiKeySecurityHandler
 
 from mockserver.backend import Backend
@@ -93,13 +94,15 @@ def new_note_id(store: Store) -> int:
 
 
 def build(store: Store, seed: int, recipe: str, base_url: str) -> WorldInfo:
-    counts = {"default": 5, "empty": 0}
-    if recipe not in counts:
-        raise ConfigurationError(f"recipe {recipe!r} not found (echo has: default, empty)")
+    path = HERE / "fixtures" / "recipes" / f"{recipe}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in path.parent.glob("*.yaml")))
+        raise ConfigurationError(f"recipe {recipe!r} not found (echo has: {known})")
+    notes = int(yaml.safe_load(path.read_text())["notes"])
     rng = random.Random(seed)
     accounts = [Account(f"acc-{rng.randrange(10**6):06d}", f"{role} {seed}", role, f"key-{rng.getrandbits(48):012x}")
                 for role in ROLES]
-    notes = [Note(i + 1, f"note {rng.randrange(1000)}", accounts[i % 2].id) for i in range(counts[recipe])]
+    notes = [Note(i + 1, f"note {rng.randrange(1000)}", accounts[i % 2].id) for i in range(notes)]
     with store.transaction():
         store.insert(*accounts, *notes)
     return resume(store, seed, recipe)
