@@ -1,0 +1,48 @@
+"""The Label Studio pack: the 0.8.1 backend API (Flask, one project, no auth by default) at the root paths.
+
+``pack()`` is the entry point the core finds (``mockserver.packs`` in ``pyproject.toml``). Behaviour follows the
+real server as observed (``labelstudio-real.md``), not the public docs; ``spec/labelstudio/0.8/openapi.yaml``
+says each deviation in the operation's description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mockserver.pack import DiffProfile, Pack, Version
+from mockserver.store import Store
+
+HANDLERS = "mockserver.packs.labelstudio.handlers"
+ID_PATTERN = "^[+-]?[0-9]+$"
+"""Task and completion ids, page numbers: the handlers call ``int()`` and answer the real 500 envelope."""
+
+
+def no_security(store: Store) -> Mapping[str, type]:
+    """0.8.1 serves everything without credentials unless started with ``--password`` (a later slice)."""
+    return {}
+
+
+def pack() -> Pack:
+    """The Label Studio pack (imports its modules on first use, not at import time)."""
+    from mockserver.packs.labelstudio import world
+    from mockserver.packs.labelstudio.api import LabelStudio
+    from mockserver.packs.labelstudio.errors import ERROR_FORMAT
+    from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware
+    from mockserver.packs.labelstudio.records import SCHEMA
+
+    return Pack(
+        name="labelstudio",
+        title="Label Studio backend API",
+        versions=(Version("0.8", "labelstudio/0.8/openapi.yaml", ""),),
+        handlers=HANDLERS,
+        schema=SCHEMA,
+        build_world=world.build,
+        open_world=world.resume,
+        context=lambda backend, version: LabelStudio(backend),
+        security=no_security,
+        errors=ERROR_FORMAT,
+        auth_header="Authorization",
+        id_pattern=ID_PATTERN,
+        middleware=lambda p: ((RoutingQuirksMiddleware, {}),),
+        diff=DiffProfile(replay=None, recipe="empty"),
+    )

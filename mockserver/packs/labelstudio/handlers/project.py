@@ -1,0 +1,170 @@
+"""The project: ``/api/project``, its config, validation, import and ``next``."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from connexion import request
+from starlette.responses import Response
+
+from mockserver.packs.labelstudio import labelconfig
+from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response
+from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError
+from mockserver.packs.labelstudio.records import Task
+
+STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Google Cloud Storage"],
+            ["gcs-completions", "Google Cloud Storage"],
+            ["completions-dir", 'Local [completions are in "completions" directory]'],
+            ["tasks-json", 'Local [loading tasks from "tasks.json" file]']]
+MAX_ERRORS = 100
+
+
+async def read_project(ls: LabelStudio) -> Response:
+    project, tasks = ls.project(), ls.tasks()
+    directory = project.directory
+    config: dict[str, Any] = {
+        "allow_delete_completions": True, "config_path": f"{directory}/config.json", "debug": False,
+        "description": project.description, "editor": {"debug": False}, "host": "localhost",
+        "input_path": f"{directory}/tasks.json", "instruction": project.instruction,
+        "label_config": f"{directory}/config.xml", "ml_backends": [], "output_dir": f"{directory}/completions",
+        "port": ls.port, "protocol": "http://", "sampling": project.sampling,
+        "show_project_links_in_multisession": True,
+        "source": {"name": "Tasks", "path": f"{directory}/tasks.json", "type": "tasks-json"},
+        "target": {"name": "Completions", "path": f"{directory}/completions", "type": "completions-dir"},
+        "task_page_auto_update_timer": 10000, "templates_dir": "examples", "title": project.title,
+    }
+    if project.label_config_updated:
+        config["label_config_updated"] = True
+    parsed = ls.config()
+    return jsonify_response({
+        "available_storages": STORAGES, "can_delete_tasks": True, "can_manage_completions": True,
+        "can_manage_tasks": True, "completion_count": sum(t.completions is not None for t in tasks),
+        "config": config, "data_types": parsed.data_types, "instruction": project.instruction,
+        "label_config_line": parsed.line, "multi_session_mode": True,  # inverted by the real server
+        "project_name": directory, "source_storage": {"readable_path": f"{directory}/tasks.json"},
+        "source_syncing": False, "target_storage": {"readable_path": f"{directory}/completions"},
+        "target_syncing": False, "task_count": len(tasks),
+    })
+
+
+def _check_config(ls: LabelStudio, text: Any) -> None:
+    """``project.validate_label_config``: on its own, then against the tasks and completions (400 otherwise)."""
+    try:
+        config = labelconfig.validate(text)
+        tasks = ls.tasks()
+        keys: list[str] | None = None
+        if tasks:
+            shared = set.intersection(*(set(t.data) for t in tasks))
+            keys = [key for key in tasks[0].data if key in shared]
+        used = labelconfig.used_labels([c for t in tasks for c in t.completions or []])
+        labelconfig.check_against_tasks(config, keys, used)
+    except labelconfig.ConfigError as exc:
+        raise JsonError({"label_config": [str(exc)]}, 400) from exc
+
+
+def _is_form() -> bool:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _field(body: Any, name: str) -> Any:
+    """A field of a JSON object, or of a form (Connexion gives a form's values as lists; Flask the first one)."""
+    value = body.get(name) if isinstance(body, dict) else None
+    if _is_form() and isinstance(value, list):
+        return value[0] if value else ""
+    return value
+
+
+async def save_config(ls: LabelStudio, body: Any = None) -> Response:
+    text = _field(body, "label_config")
+    _check_config(ls, text)
+    with ls.store.transaction():
+        ls.store.update(ls.project(), label_config=str(text).replace("\r\n", "\n"), label_config_updated=True)
+    return empty(201, HTML)
+
+
+async def validate_config(ls: LabelStudio, body: Any = None) -> Response:
+    if not _is_form() or not isinstance(body, dict) or "label_config" not in body:
+        raise TextError("No label_config in POST", status=417)
+    _check_config(ls, _field(body, "label_config"))
+    return empty(204, HTML)
+
+
+def _items(body: Any) -> tuple[list[Any], dict[str, int]]:
+    """``uploader.load_tasks`` for JSON bodies: one task, a list, or (an empty list being falsy) the empty form."""
+    if body is None:
+        raise Crash("argument of type 'NoneType' is not iterable", {}, "TypeError")
+    if isinstance(body, dict) or body == []:
+        return [body if body != [] else EmptyForm()], {"request": 1}
+    if isinstance(body, list):
+        return body, {"request": len(body)}
+    raise Crash("load_tasks: No data found in DATA or in FILES", {}, "ValidationError")
+
+
+class EmptyForm(dict[str, Any]):
+    """The empty ``request.form`` the real handler falls back to for ``[]``."""
+
+    def __repr__(self) -> str:
+        return "ImmutableMultiDict([])"
+
+    __str__ = __repr__
+
+
+async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
+    started = time.perf_counter()
+    items, formats = _items(body)
+    data_types = ls.config().data_types
+    tasks, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            tasks.append(labelconfig.check_task(data_types, item))
+        except labelconfig.ConfigError as exc:
+            errors.append(labelconfig.import_error(index, str(exc), item))
+            if len(errors) >= MAX_ERRORS:
+                errors[MAX_ERRORS - 1] = "..."
+                break
+    if errors:
+        raise JsonError(errors, 400)
+    with ls.store.transaction():
+        first = ls.next_task_id()
+        ids = list(range(first, first + len(tasks)))
+        for task_id, task in zip(ids, tasks, strict=True):
+            ls.store.insert(Task(task_id, task["data"], task.get("predictions"), task.get("meta"), None))
+        for task_id, task in zip(ids, tasks, strict=True):
+            for completion in task.get("completions", []):
+                ls.save_completion(ls.task(task_id), completion)
+        poisoned = ls.poisoned()
+    if poisoned:  # the tasks stay imported
+        raise Crash("'result'", {}, "KeyError")
+    return jsonify_response({
+        "completion_count": sum(len(t.get("completions", [])) for t in tasks),
+        "duration": time.perf_counter() - started, "formats": formats, "new_task_ids": ids,
+        "prediction_count": sum(len(t.get("predictions", [])) for t in tasks), "task_count": len(tasks),
+    }, status=201)
+
+
+def _mean_score(task: Task) -> float | None:
+    scores = [p["score"] for p in task.predictions or []
+              if isinstance(p, dict) and isinstance(p.get("score"), int | float)]
+    return sum(scores) / len(scores) if scores else None
+
+
+async def next_task(ls: LabelStudio) -> Response:
+    """An open task by the project's sampling; 404 with an empty ``text/html`` body when none is left."""
+    sampling = ls.project().sampling
+    open_tasks = [t for t in ls.tasks() if t.completions is None]
+    chosen: Task | None = None
+    if sampling == "uniform" and open_tasks:
+        chosen = random.choice(open_tasks)  # random in the real server too
+    elif sampling in ("prediction-score-min", "prediction-score-max"):
+        scored = [(score, t) for t in open_tasks if (score := _mean_score(t)) is not None]
+        if scored:
+            pick = min if sampling.endswith("min") else max
+            chosen = pick(scored, key=lambda pair: pair[0])[1]
+    elif open_tasks:
+        chosen = open_tasks[0]
+    if chosen is None:
+        return html_response(b"", 404)
+    return jsonify_response(ls.source_task(chosen))

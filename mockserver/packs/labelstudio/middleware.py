@@ -1,0 +1,93 @@
+"""Routing and body quirks of the real (Flask, ``strict_slashes`` off) server."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockserver.packs.labelstudio.errors import Crash
+
+NOT_FOUND_FOR_GET = re.compile(r"/api/project/config|/api/tasks/[^/]+/completions")
+"""Paths the real server answers 404 (not 405) for ``GET``."""
+NOWHERE = "/__labelstudio_no_such_route__"
+WRAPPED_JSON = re.compile(r"/api/project/import|/api/tasks/[^/]+/completions(/[^/]+)?")
+"""Routes whose handler reads the JSON body inside its exception wrapper: malformed JSON is a 500 envelope there
+(werkzeug's ``BadRequest`` text as detail), not the 400 page the core renders for Connexion's problem."""
+BAD_REQUEST = "400 Bad Request: The browser (or proxy) sent a request that this server could not understand."
+MAX_CHECKED = 16 * 1024 * 1024
+
+
+class RoutingQuirksMiddleware:
+    """A trailing slash is ignored (``/api/health/`` is ``/api/health``); ``GET`` on a few POST-only routes is a
+    404 page, not a 405 one; malformed JSON to a wrapped route is a 500 envelope. The admin API and the root keep
+    their paths."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        if path.endswith("/") and not path.endswith("//"):
+            path = path.rstrip("/")
+        if scope["method"] == "GET" and NOT_FOUND_FOR_GET.fullmatch(path):
+            path = NOWHERE
+        if path != scope["path"]:
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+        if scope["method"] in ("POST", "PATCH") and WRAPPED_JSON.fullmatch(path) and _is_json(scope):
+            body = await _read(receive)
+            if body is not None and body.strip() and not _parses(body):
+                query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+                content, media_type, _ = Crash(BAD_REQUEST, query, "BadRequest").rendered()
+                await send({"type": "http.response.start", "status": 500,
+                            "headers": [(b"content-type", media_type.encode()),
+                                        (b"content-length", str(len(content)).encode())]})
+                await send({"type": "http.response.body", "body": content})
+                return
+            if body is not None:
+                receive = _replay(body)
+        await self.app(scope, receive, send)
+
+
+def _is_json(scope: Scope) -> bool:
+    headers = dict(scope.get("headers", []))
+    length = headers.get(b"content-length", b"")
+    media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+    return media_type.endswith(b"json") and length.isdigit() and int(length) <= MAX_CHECKED
+
+
+def _parses(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+async def _read(receive: Receive) -> bytes | None:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
