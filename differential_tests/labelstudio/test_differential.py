@@ -1,0 +1,94 @@
+"""The same flows against the real Label Studio 0.8.1 and the mock: status, media type and body must agree after
+normalising what legitimately differs; any other difference must be listed, with its reason, in
+``known-differences.yaml`` (and every listed difference must still occur)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from differential_tests.labelstudio.conftest import Servers
+from differential_tests.labelstudio.flows import FLOWS, Form, Raw
+
+KNOWN = Path(__file__).with_name("known-differences.yaml")
+MOCK_DIR = "/srv/label-studio/project"
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+TIME_KEYS = {"created_at"}
+"""Keys holding the server's clock (UTC epoch seconds): compared by type."""
+
+
+def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> httpx.Response:
+    if isinstance(body, Form):
+        return client.request(method, base + path, data=body.fields)
+    if isinstance(body, Raw):
+        return client.request(method, base + path, content=body.content, headers={"Content-Type": body.content_type})
+    if body is None:
+        return client.request(method, base + path)
+    return client.request(method, base + path, json=body)
+
+
+def normalised(value: Any, directory: str, key: str = "") -> Any:
+    """Times, paths, ports, durations and tracebacks of one server, made comparable."""
+    if isinstance(value, dict):
+        return {k: normalised(v, directory, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalised(v, directory) for v in value]
+    if key in TIME_KEYS and isinstance(value, int):
+        return "<epoch seconds>"
+    if key == "duration" and isinstance(value, float):
+        return "<seconds>"
+    if key == "port" and isinstance(value, int):
+        return "<port>"
+    if key == "traceback" and isinstance(value, str):
+        return "<traceback>"
+    if isinstance(value, str):
+        if key == "completed_at" and DATETIME.match(value):
+            return "<local time>"
+        return value.replace(directory, "<project dir>")
+    return value
+
+
+def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
+    """What is compared: status, Content-Type, and the body (parsed JSON when the server says JSON)."""
+    media_type = response.headers.get("content-type", "")
+    body: Any = response.text
+    if media_type.startswith("application/json") and response.content:
+        body = normalised(json.loads(response.content), directory)
+    return {"status": response.status_code, "content-type": media_type, "body": body}
+
+
+def differences(real: dict[str, Any], mock: dict[str, Any]) -> list[str]:
+    return [part for part in ("status", "content-type", "body") if real[part] != mock[part]]
+
+
+def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
+    known: dict[str, dict[str, Any]] = {entry["exchange"]: entry for entry in yaml.safe_load(KNOWN.read_text()) or []}
+    for entry in known.values():
+        assert entry.get("reason", "").strip() and entry.get("differs"), f"{entry['exchange']}: say what and why"
+    unexplained, seen, exchanges = [], set(), 0
+    with httpx.Client(timeout=30) as client:
+        for flow, steps in FLOWS.items():
+            for label, method, path, body in steps:
+                exchange = f"{flow}: {label}"
+                real = shape(send(client, servers.real, method, path, body), servers.real_dir)
+                mock = shape(send(client, servers.mock, method, path, body), MOCK_DIR)
+                exchanges += 1
+                differ = differences(real, mock)
+                if not differ:
+                    continue
+                listed = known.get(exchange)
+                if listed is not None and sorted(listed["differs"]) == sorted(differ):
+                    seen.add(exchange)
+                    continue
+                unexplained.append(f"{exchange} ({method} {path}) differs in {differ}:\n"
+                                   f"  real: {json.dumps(real)[:1500]}\n  mock: {json.dumps(mock)[:1500]}")
+    print(f"\n{exchanges} exchanges, {len(seen) + len(unexplained)} differ: {len(seen)} known, "
+          f"{len(unexplained)} unexplained")
+    stale = sorted(set(known) - seen)
+    assert not unexplained, "\n".join(unexplained)
+    assert not stale, f"listed in {KNOWN.name} but no longer different: {stale}"
