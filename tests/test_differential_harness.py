@@ -25,10 +25,13 @@ def test_status_media_type_and_body_are_compared() -> None:
         return shape(httpx.Response(status, headers={"content-type": media_type}, content=body), "/d")
 
     json_one, json_two = response(200, "application/json", b'{"a":1}'), response(200, "application/json", b'{"a": 1}')
-    assert differences(json_one, json_two) == []  # parsed JSON: spacing and key order do not count
+    assert differences(json_one, json_two) == ["bytes"]  # the same JSON, serialised otherwise
     assert differences(json_one, response(201, "text/html; charset=utf-8", b'{"a":1}')) == [
         "status", "content-type", "body"]
-    assert differences(response(404, "text/html", b""), response(404, "text/html", b" ")) == ["body"]
+    assert differences(response(404, "text/html", b""), response(404, "text/html", b" ")) == ["body", "bytes"]
+    timed = [response(200, "application/json", b'{"created_at":%d,"duration":%s}' % (t, d)) for t, d in
+             ((1, b"0.5"), (2, b"1e-05"))]
+    assert differences(*timed) == []
 
 
 def test_every_known_difference_names_a_step_and_a_reason() -> None:
@@ -36,4 +39,4 @@ def test_every_known_difference_names_a_step_and_a_reason() -> None:
     assert len(steps) == sum(len(s) for s in FLOWS.values()), "step labels must be unique within a flow"
     for entry in yaml.safe_load(KNOWN.read_text()) or []:
         assert entry["exchange"] in steps and entry["reason"].strip()
-        assert set(entry["differs"]) <= {"status", "content-type", "body"}
+        assert set(entry["differs"]) <= {"status", "content-type", "body", "bytes"}

@@ -1,5 +1,5 @@
-"""The same flows against the real Label Studio 0.8.1 and the mock: status, media type and body must agree after
-normalising what legitimately differs; any other difference must be listed, with its reason, in
+"""The same flows against the real Label Studio 0.8.1 and the mock: status, media type, body and the body's bytes
+must agree after normalising what legitimately differs; any other difference must be listed, with its reason, in
 ``known-differences.yaml`` (and every listed difference must still occur)."""
 
 from __future__ import annotations
@@ -53,17 +53,37 @@ def normalised(value: Any, directory: str, key: str = "") -> Any:
     return value
 
 
+BYTE_RULES = [(re.compile(pattern), replacement) for pattern, replacement in (
+    (r'"created_at": ?\d+', '"created_at":<epoch seconds>'), (r'"port": ?\d+', '"port":<port>'),
+    (r'"duration": ?[0-9.e-]+', '"duration":<seconds>'), (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "<local time>"),
+    (r'"traceback": ?"(?:[^"\\]|\\.)*"', '"traceback":<traceback>'))]
+
+
+def normalised_bytes(content: bytes, directory: str) -> str:
+    """The body as sent (serialiser spacing, key order, ``\\/`` escapes, trailing newline), normalised as text."""
+    text = content.decode("utf-8", "replace").replace(directory, "<project dir>")
+    text = text.replace(directory.replace("/", "\\/"), "<project dir>")
+    for pattern, replacement in BYTE_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
-    """What is compared: status, Content-Type, and the body (parsed JSON when the server says JSON)."""
+    """What is compared: status, Content-Type, the body (parsed JSON when the server says JSON), and the bytes
+    of the body (normalised as text)."""
     media_type = response.headers.get("content-type", "")
     body: Any = response.text
     if media_type.startswith("application/json") and response.content:
         body = normalised(json.loads(response.content), directory)
-    return {"status": response.status_code, "content-type": media_type, "body": body}
+    return {"status": response.status_code, "content-type": media_type, "body": body,
+            "bytes": normalised_bytes(response.content, directory)}
+
+
+PARTS = ("status", "content-type", "body", "bytes")
 
 
 def differences(real: dict[str, Any], mock: dict[str, Any]) -> list[str]:
-    return [part for part in ("status", "content-type", "body") if real[part] != mock[part]]
+    return [part for part in PARTS if real[part] != mock[part]]
 
 
 def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:

@@ -39,6 +39,15 @@ def empty(status: int, media_type: str) -> Response:
     return response
 
 
+def sorted_keys(value: Any) -> Any:
+    """``value`` with the keys of every object sorted (``json.dump(..., sort_keys=True)`` read back)."""
+    if isinstance(value, dict):
+        return {key: sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_keys(item) for item in value]
+    return value
+
+
 def parse_int(text: str, request_args: dict[str, str] | None = None) -> int:
     """Python's ``int(text)`` as the real handlers call it; a 500 envelope with ``ValueError``'s text otherwise."""
     try:
@@ -109,9 +118,10 @@ class LabelStudio:
         return shown
 
     def task_with_completions(self, task: Task) -> dict[str, Any]:
-        """A done task as its completions file holds it (keys sorted: the file is written that way)."""
+        """A done task as its completions file holds it (keys sorted at every level: the file is written so)."""
         shown = {**self.source_task(task), "completions": task.completions, "predictions": task.predictions or []}
-        return dict(sorted(shown.items()))
+        result: dict[str, Any] = sorted_keys(shown)
+        return result
 
     def shown(self, task: Task) -> dict[str, Any]:
         return self.source_task(task) if task.completions is None else self.task_with_completions(task)

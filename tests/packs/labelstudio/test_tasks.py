@@ -74,6 +74,15 @@ def test_one_task_in_ujson_form(fresh: TestClient) -> None:
     assert fresh.get("/api/tasks/0?pretty=1").text == pretty
 
 
+def test_a_done_task_comes_with_every_key_sorted(fresh: TestClient) -> None:
+    fresh.post("/api/project/import", json=[{"image": "http://example.org/a.jpg", "extra": 1}])
+    fresh.post("/api/tasks/0/completions", json={"result": choice("Cat")})
+    content = fresh.get("/api/tasks/0").content
+    assert content.startswith(b'{"completions":[{"created_at":')
+    assert content.endswith(rb'"data":{"extra":1,"image":"http:\/\/example.org\/a.jpg"},"id":0,'
+                            rb'"predictions":[]}' + b"\n")
+
+
 def test_unknown_or_malformed_task_ids_are_500_envelopes(ls: TestClient) -> None:
     for path, detail in (("/api/tasks/99999", "'NoneType' object is not subscriptable"),
                          ("/api/tasks/abc", "invalid literal for int() with base 10: 'abc'")):
