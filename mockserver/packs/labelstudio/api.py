@@ -109,10 +109,10 @@ class LabelStudio:
 
     @staticmethod
     def source_task(task: Task) -> dict[str, Any]:
-        """A task as imported (``tasks.json``): id, data, then predictions and meta if it has them."""
+        """A task as imported (``tasks.json``): id, data, then the completions and predictions given at import."""
         shown: dict[str, Any] = {"id": task.id, "data": task.data}
-        if task.meta is not None:
-            shown["meta"] = task.meta
+        if task.imported_completions is not None:
+            shown["completions"] = task.imported_completions
         if task.predictions is not None:
             shown["predictions"] = task.predictions
         return shown

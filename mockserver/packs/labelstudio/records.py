@@ -1,8 +1,8 @@
 """The records of the Label Studio pack: one project (0.8.1 serves exactly one) and its tasks.
 
-A task carries its completions the way the real server keeps them: ``completions`` is None while the task has
-no completions file (an open task) and a list once one was written, even after its last completion was
-deleted (the task then still counts as done).
+A task carries its completions the way the real server keeps them (``meta`` given at import is not kept):
+``completions`` is None while the task has no completions file (an open task) and a list once one was written,
+even after its last completion was deleted (the task then still counts as done).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class Task:
     id: int
     data: dict[str, Any]
     predictions: list[Any] | None
-    meta: dict[str, Any] | None
+    imported_completions: list[Any] | None
+    """Completions given with the task at import, kept in the source task as given (shown while it is open)."""
     completions: list[dict[str, Any]] | None
     """None: no completions file (open); a list (maybe empty): the task is done."""
 

@@ -72,15 +72,49 @@ def test_deleting_the_last_completion_keeps_the_task_done(fresh: TestClient) -> 
 
 
 def test_a_completion_without_result_poisons_deletes_and_imports(fresh: TestClient) -> None:
-    fresh.post("/api/project/import", json=[{"image": "a.jpg"}])
+    fresh.post("/api/project/import", json=[{"image": "a.jpg"}, {"image": "c.jpg"}])
     fresh.post("/api/tasks/0/completions", json={"result": choice("Cat")})
     assert fresh.post("/api/tasks/0/completions", json={}).text == '{"id":2}'
-    poisoned = fresh.delete("/api/tasks/0/completions/1")
-    assert (poisoned.status_code, poisoned.json()["detail"]) == (500, "'result'")
+    for cid in (1, 2):  # the poisoned one itself too
+        poisoned = fresh.delete(f"/api/tasks/0/completions/{cid}")
+        assert (poisoned.status_code, poisoned.json()["detail"]) == (500, "'result'")
     assert len(completions(fresh, 0)) == 2  # nothing was deleted
+    assert fresh.delete("/api/tasks/1/completions/1001").status_code == 204  # no completions file: no check
     imported = fresh.post("/api/project/import", json=[{"image": "b.jpg"}])
     assert (imported.status_code, imported.json()["detail"]) == (500, "'result'")
-    assert fresh.get("/api/project").json()["task_count"] == 2  # the tasks stay imported
+    assert fresh.get("/api/project").json()["task_count"] == 3  # the tasks stay imported
+    gone = fresh.delete("/api/tasks/2")
+    assert (gone.status_code, gone.json()["detail"]) == (500, "'result'")
+    assert fresh.get("/api/project").json()["task_count"] == 2  # and the task is gone
+    healed = fresh.delete("/api/tasks/0/completions")
+    assert (healed.status_code, healed.headers["content-type"], healed.content) == (204, HTML, b"")
+    assert fresh.get("/api/tasks/0").json() == {"id": 0, "data": {"image": "a.jpg"}}
+    assert fresh.post("/api/project/import", json=[{"image": "d.jpg"}]).status_code == 201
+
+
+def test_completion_ids_are_task_ids_and_deleting_them_all(fresh: TestClient) -> None:
+    fresh.post("/api/project/import", json=[{"image": f"{i}.jpg"} for i in range(4)])
+    for task in (3, 1):
+        fresh.post(f"/api/tasks/{task}/completions", json={"result": choice("Cat")})
+    fresh.delete("/api/tasks/1/completions/1001")
+    assert fresh.get("/api/completions").json() == {"ids": [1, 3]}  # task 1 keeps its (empty) file
+    done = fresh.delete("/api/completions")
+    assert (done.status_code, done.headers["content-type"], done.text) == (201, HTML, "done")
+    assert fresh.get("/api/completions").json() == {"ids": []}
+    assert fresh.get("/api/project/next").json()["id"] == 0
+    assert fresh.delete("/api/tasks/99/completions").status_code == 204
+    malformed = fresh.delete("/api/tasks/abc/completions").json()
+    assert malformed["detail"] == "invalid literal for int() with base 10: 'abc'"
+    assert fresh.get("/api/tasks/0/completions").status_code == 404
+
+
+def test_deleting_every_task_starts_ids_at_0_again(fresh: TestClient) -> None:
+    fresh.post("/api/project/import", json=[{"image": "a.jpg"}, {"image": "b.jpg"}])
+    fresh.post("/api/tasks/1/completions", json={"result": choice("Cat")})
+    gone = fresh.delete("/api/tasks")
+    assert (gone.status_code, gone.headers["content-type"], gone.content) == (204, "application/json", b"")
+    assert fresh.get("/api/tasks").json() == [] and fresh.get("/api/completions").json() == {"ids": []}
+    assert fresh.post("/api/project/import", json=[{"image": "c.jpg"}]).json()["new_task_ids"] == [0]
 
 
 def test_malformed_json_to_a_wrapped_route_is_the_500_envelope(fresh: TestClient) -> None:

@@ -158,3 +158,14 @@ def test_next_is_the_lowest_open_task_and_404_when_none_is_left(fresh: TestClien
 def test_next_follows_the_seeded_world(ls: TestClient) -> None:
     done = {t["id"] for t in json.loads(ls.get("/api/tasks?page_size=100").content) if "completions" in t}
     assert ls.get("/api/project/next").json()["id"] == min(set(range(20)) - done)
+
+
+def test_the_source_task_keeps_imported_completions_but_not_meta(fresh: TestClient) -> None:
+    fresh.post("/api/project/import", json=[{"data": {"image": "a.jpg"}, "meta": {"m": 1},
+                                             "completions": [{"result": choice("Cat")}]}])
+    done = fresh.get("/api/tasks/0").json()
+    assert done["completions"][0]["id"] == 1 and "meta" not in done
+    fresh.delete("/api/tasks/0/completions")
+    assert fresh.get("/api/tasks/0").json() == {"id": 0, "data": {"image": "a.jpg"},
+                                                "completions": [{"result": choice("Cat")}]}
+    assert fresh.get("/api/project/next").json()["completions"] == [{"result": choice("Cat")}]

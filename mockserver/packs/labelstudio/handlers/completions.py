@@ -6,7 +6,14 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, parse_int, query_args
+from mockserver.packs.labelstudio.api import (
+    LabelStudio,
+    empty,
+    html_response,
+    jsonify_response,
+    parse_int,
+    query_args,
+)
 from mockserver.packs.labelstudio.errors import HTML, Crash
 
 
@@ -56,15 +63,41 @@ async def update_completion(ls: LabelStudio, task_id: str, completion_id: str, b
 
 
 async def delete_completion(ls: LabelStudio, task_id: str, completion_id: str) -> Response:
-    """204, also for unknown tasks and completions; the task keeps its (maybe empty) completions list."""
+    """204, also for unknown tasks and completions; the task keeps its (maybe empty) completions list. The real
+    server recomputes its output schema before writing, so a completion without ``result`` anywhere (this one
+    included) makes it fail with ``'result'`` and delete nothing."""
     if completion_id == "null":
         return html_response("completion id is null")
     number, cid = parse_int(task_id, query_args()), parse_int(completion_id, query_args())
     with ls.store.transaction():
         task = ls.task(number)
         if task is not None and task.completions is not None:
-            kept = [c for c in task.completions if c.get("id") != cid]
-            ls.store.update(task, completions=kept)
-        if ls.poisoned():
-            raise Crash("'result'", query_args(), "KeyError")
+            if ls.poisoned():
+                raise Crash("'result'", query_args(), "KeyError")
+            ls.store.update(task, completions=[c for c in task.completions if c.get("id") != cid])
     return empty(204, HTML)
+
+
+async def delete_task_completions(ls: LabelStudio, task_id: str) -> Response:
+    """204 (empty ``text/html``): the task is open again; unknown tasks too. The output schema is recomputed after
+    the removal: a completion without ``result`` elsewhere makes it 500 ``'result'`` (the removal stays)."""
+    number = parse_int(task_id, query_args())
+    with ls.store.transaction():
+        task = ls.task(number)
+        if task is not None and task.completions is not None:
+            ls.store.update(task, completions=None)
+    if ls.poisoned():
+        raise Crash("'result'", query_args(), "KeyError")
+    return empty(204, HTML)
+
+
+async def list_completion_ids(ls: LabelStudio) -> Response:
+    """``{"ids": [...]}``: the ids of the tasks that have a completions file (not completion ids), sorted."""
+    return jsonify_response({"ids": [t.id for t in ls.tasks() if t.completions is not None]})
+
+
+async def delete_all_completions(ls: LabelStudio) -> Response:
+    """201 ``done`` (as ``text/html``): every task is open again."""
+    with ls.store.transaction():
+        ls.store.execute("UPDATE tasks SET completions = NULL")
+    return html_response("done", 201)

@@ -130,11 +130,14 @@ async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     with ls.store.transaction():
         first = ls.next_task_id()
         ids = list(range(first, first + len(tasks)))
-        for task_id, task in zip(ids, tasks, strict=True):
-            ls.store.insert(Task(task_id, task["data"], task.get("predictions"), task.get("meta"), None))
-        for task_id, task in zip(ids, tasks, strict=True):
-            for completion in task.get("completions", []):
-                ls.save_completion(ls.task(task_id), completion)
+        records = [Task(task_id, task["data"], task.get("predictions"), task.get("completions"), None)
+                   if isinstance(task["data"], dict)  # Tasks.from_dict: id, data, completions, predictions as given
+                   else Task(task_id, task, None, None, None)  # a list as "data": the whole item is the data
+                   for task_id, task in zip(ids, tasks, strict=True)]
+        ls.store.insert(*records)
+        for record in records:
+            for completion in record.imported_completions or []:
+                ls.save_completion(ls.task(record.id), dict(completion))
         poisoned = ls.poisoned()
     if poisoned:  # the tasks stay imported
         raise Crash("'result'", {}, "KeyError")
