@@ -183,4 +183,23 @@ FLOWS: dict[str, list[Step]] = {
         ("ids start at 0 again", "POST", "/api/project/import", [{"image": "i.jpg"}]),
         ("project at the end", "GET", "/api/project", None),
     ],
+    "encoding": [
+        ("unicode and floats", "POST", "/api/project/import", [
+            {"data": {"image": "http://example.org/é ü/猫 🐱.jpg"},
+             "predictions": [{"result": choice("Cat"), "score": 0.1}, {"result": [], "score": 1e-05},
+                             {"result": [], "score": 12345678.9, "note": "<b>&'\"</b>"}]}]),
+        ("unicode in the list", "GET", "/api/tasks?page_size=100", None),
+        ("unicode in one task", "GET", "/api/tasks/1", None),
+        ("unicode pretty", "GET", "/api/tasks/1?pretty=1", None),
+        ("unicode next", "GET", "/api/project/next", None),
+        ("unicode completion", "POST", "/api/tasks/1/completions",
+         {"lead_time": 0.30000000000000004, "result": choice("Cat"), "comment": "très bien 👍"}),
+        ("unicode done task", "GET", "/api/tasks/1", None),
+        ("unicode done list", "GET", "/api/tasks?page_size=100", None),
+        ("a unicode import error", "POST", "/api/project/import", [{"imäge": "ü"}]),
+        ("a unicode config error", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace('toName="image"', 'toName="bïld"')}),
+        ("head of health", "HEAD", "/api/health", None),
+        ("options of the project", "OPTIONS", "/api/project", None),
+    ],
 }

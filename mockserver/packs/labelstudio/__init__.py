@@ -27,7 +27,7 @@ def pack() -> Pack:
     from mockserver.packs.labelstudio import world
     from mockserver.packs.labelstudio.api import LabelStudio
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
-    from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware
+    from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
 
     return Pack(
@@ -43,6 +43,6 @@ def pack() -> Pack:
         errors=ERROR_FORMAT,
         auth_header="Authorization",
         id_pattern=ID_PATTERN,
-        middleware=lambda p: ((RoutingQuirksMiddleware, {}),),
+        middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),),
         diff=DiffProfile(replay=None, recipe="empty"),
     )

@@ -7,25 +7,20 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
 from connexion import request
 from starlette.responses import Response
 
 from mockserver.backend import Backend
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.packs.labelstudio.errors import HTML, Crash, jsonify
+from mockserver.packs.labelstudio.errors import HTML, Crash
 from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.wire import jsonify
 from mockserver.store import Store
 
 
 def jsonify_response(data: Any, status: int = 200) -> Response:
     """Flask's ``jsonify``: compact, keys sorted, a trailing newline, ``application/json``."""
     return Response(jsonify(data), status_code=status, media_type="application/json")
-
-
-def ujson_bytes(data: Any, newline: bool = False) -> bytes:
-    """``ujson.dumps``: compact, keys in insertion order, ``/`` escaped as ``\\/``."""
-    return orjson.dumps(data).replace(b"/", b"\\/") + (b"\n" if newline else b"")
 
 
 def html_response(body: bytes | str, status: int = 200) -> Response:
@@ -118,10 +113,11 @@ class LabelStudio:
         return shown
 
     def task_with_completions(self, task: Task) -> dict[str, Any]:
-        """A done task as its completions file holds it (keys sorted at every level: the file is written so)."""
-        shown = {**self.source_task(task), "completions": task.completions, "predictions": task.predictions or []}
-        result: dict[str, Any] = sorted_keys(shown)
-        return result
+        """A done task as its completions file holds it (keys sorted at every level: the file is written so), with
+        the predictions of the source task (as imported)."""
+        shown: dict[str, Any] = sorted_keys({**self.source_task(task), "completions": task.completions})
+        shown["predictions"] = task.predictions or []
+        return dict(sorted(shown.items()))
 
     def shown(self, task: Task) -> dict[str, Any]:
         return self.source_task(task) if task.completions is None else self.task_with_completions(task)

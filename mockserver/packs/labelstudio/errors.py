@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import orjson
-
 from mockserver.errors import HttpError
+from mockserver.packs.labelstudio.wire import jsonify
 
 HTML = "text/html; charset=utf-8"
 """The media type of Flask's ``make_response(str)``: also JSON text sent this way."""
@@ -34,11 +33,6 @@ def werkzeug_page(status: int) -> bytes:
     phrase = PHRASES.get(status, "Error")
     return (f'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>{status} {phrase}</title>\n'
             f"<h1>{phrase}</h1>\n<p>{TEXTS.get(status, '')}</p>\n").encode()
-
-
-def jsonify(data: Any) -> bytes:
-    """Flask's ``jsonify``: compact, keys sorted, a trailing newline."""
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS) + b"\n"
 
 
 class LabelStudioErrors:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qsl
 
+import yaml
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockserver.packs.labelstudio.errors import Crash
+from mockserver.packs.labelstudio.errors import HTML, Crash
 
 NOT_FOUND_FOR_GET = re.compile(r"/api/project/config|/api/tasks/[^/]+/completions")
 """Paths the real server answers 404 (not 405) for ``GET``."""
@@ -20,13 +22,24 @@ BAD_REQUEST = "400 Bad Request: The browser (or proxy) sent a request that this 
 MAX_CHECKED = 16 * 1024 * 1024
 
 
+def allowed_methods(spec: Path) -> list[tuple[re.Pattern[str], str]]:
+    """(path pattern, ``Allow`` value) of every path of the document: its methods, HEAD with GET, OPTIONS."""
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    table = []
+    for path, item in document["paths"].items():
+        methods = {m.upper() for m in item if m in ("get", "put", "post", "patch", "delete")}
+        methods |= {"HEAD"} if "GET" in methods else set()
+        table.append((re.compile(re.sub(r"\{[^/}]+\}", "[^/]+", path)), ", ".join(sorted(methods | {"OPTIONS"}))))
+    return table
+
+
 class RoutingQuirksMiddleware:
     """A trailing slash is ignored (``/api/health/`` is ``/api/health``); ``GET`` on a few POST-only routes is a
-    404 page, not a 405 one; malformed JSON to a wrapped route is a 500 envelope. The admin API and the root keep
-    their paths."""
+    404 page, not a 405 one; ``OPTIONS`` is Flask's automatic answer (200, empty, ``Allow``); malformed JSON to a
+    wrapped route is a 500 envelope. The admin API and the root keep their paths."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, allowed: list[tuple[re.Pattern[str], str]] | None = None) -> None:
+        self.app, self.allowed = app, allowed or []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -39,19 +52,29 @@ class RoutingQuirksMiddleware:
             path = NOWHERE
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
+        if scope["method"] == "OPTIONS":
+            allow = next((methods for pattern, methods in self.allowed if pattern.fullmatch(path)), None)
+            if allow is not None:
+                await _send(send, 200, b"", HTML, [(b"allow", allow.encode())])
+                return
         if scope["method"] in ("POST", "PATCH") and WRAPPED_JSON.fullmatch(path) and _is_json(scope):
             body = await _read(receive)
             if body is not None and body.strip() and not _parses(body):
                 query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
                 content, media_type, _ = Crash(BAD_REQUEST, query, "BadRequest").rendered()
-                await send({"type": "http.response.start", "status": 500,
-                            "headers": [(b"content-type", media_type.encode()),
-                                        (b"content-length", str(len(content)).encode())]})
-                await send({"type": "http.response.body", "body": content})
+                await _send(send, 500, content, media_type)
                 return
             if body is not None:
                 receive = _replay(body)
         await self.app(scope, receive, send)
+
+
+async def _send(send: Send, status: int, content: bytes, media_type: str,
+                headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", media_type.encode()), (b"content-length", str(len(content)).encode()),
+                            *(headers or [])]})
+    await send({"type": "http.response.body", "body": content})
 
 
 def _is_json(scope: Scope) -> bool:

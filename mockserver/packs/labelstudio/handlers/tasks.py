@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.responses import Response
 
+from mockserver.packs.labelstudio import wire
 from mockserver.packs.labelstudio.api import (
     LabelStudio,
     empty,
     jsonify_response,
     parse_int,
     query_args,
-    ujson_bytes,
 )
 from mockserver.packs.labelstudio.errors import Crash, JsonError
 from mockserver.packs.labelstudio.records import Task
@@ -108,10 +107,7 @@ async def read_task(ls: LabelStudio, task_id: str, pretty: str | None = None) ->
     if task is None:
         raise Crash("'NoneType' object is not subscriptable", query_args(), "TypeError")
     shown = ls.shown(task)
-    if pretty:
-        body = (json.dumps(shown, indent=1, ensure_ascii=False).replace("/", "\\/") + "\n").encode()
-    else:
-        body = ujson_bytes(shown, newline=True)
+    body = wire.ujson(shown, newline=True, indent=1 if pretty else 0)
     return Response(body, media_type="application/json")
 
 
