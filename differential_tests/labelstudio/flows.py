@@ -63,6 +63,52 @@ FLOWS: dict[str, list[Step]] = {
         ("validate JSON", "POST", "/api/validate-config", {"label_config": IMAGE}),
         ("project with the image config", "GET", "/api/project", None),
     ],
+    "config checks": [(label, "POST", "/api/project/config", {"label_config": config}) for label, config in (
+        ("toName of a missing tag", '<View><Choices name="c" toName="image"><Choice value="A"/><Choice value="B"/>'
+                                    "</Choices></View>"),
+        ("Choices without name", '<View><Image name="i" value="$image"/><Choices toName="i"><Choice value="A"/>'
+                                 '<Choice value="B"/></Choices></View>'),
+        ("Image without name", '<View><Image value="$image"/><Choices name="c" toName="i"><Choice value="A"/>'
+                               '<Choice value="B"/></Choices></View>'),
+        ("Image without value", '<View><Image name="i"/><Choices name="c" toName="i"><Choice value="A"/>'
+                                '<Choice value="B"/></Choices></View>'),
+        ("root not View", '<Foo><Image name="i" value="$image"/></Foo>'),
+        ("Choices without Choice", '<View><Image name="i" value="$image"/><Choices name="c" toName="i"/></View>'),
+        ("one Label", '<View><Text name="t" value="$text"/><Labels name="l" toName="t"><Label value="A"/></Labels>'
+                      "</View>"),
+        ("Labels without Label", '<View><Labels name="l" toName="t"/><Text name="t" value="$t"/></View>'),
+        ("Label without value", '<View><Labels name="l" toName="t"><Label/></Labels><Text name="t" value="$t"/>'
+                                "</View>"),
+        ("TextArea and Rating", '<View><Text name="t" value="$text"/><TextArea name="ta" toName="t"/>'
+                                '<Rating name="r" toName="t"/></View>'),
+        ("a value without $", '<View><Image name="i" value="image"/></View>'),
+        ("Choice nested in a View", '<View><Image name="i" value="$image"/><Choices name="c" toName="i"><View>'
+                                    '<Choice value="A"/></View><Choice value="B"/></Choices></View>'),
+        ("duplicate names", '<View><Image name="i" value="$image"/><Image name="i" value="$image2"/></View>'),
+        ("two toNames", '<View><Image name="a" value="$a"/><Image name="b" value="$b"/><Choices name="c" '
+                        'toName="a,b"><Choice value="A"/><Choice value="B"/></Choices></View>'),
+        ("Choice without value", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                                 '<Choice value="A"/><Choice/></Choices></View>'),
+        ("numeric and boolean values", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                                       '<Choice value="1"/><Choice value="true"/></Choices></View>'),
+        ("text inside Choice", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                               '<Choice value="A">5</Choice><Choice value="B"/></Choices></View>'),
+        ("single quotes hide a bad toName", "<View><Image name='i' value='$image'/><Choices name='c' toName='x'>"
+                                            "<Choice value='A'/><Choice value='B'/></Choices></View>"),
+        ("an encoding declaration", '<?xml version="1.0" encoding="UTF-8"?><View><Image name="i" '
+                                    'value="$image"/></View>'),
+        ("a nested View without name", '<View><View><Image name="i"/></View></View>'),
+        ("back to the image config", IMAGE),
+    )] + [
+        ("a form without label_config", "POST", "/api/project/config", Form({"other": "x"})),
+        ("an XML body", "POST", "/api/project/config", Raw(IMAGE.encode(), "application/xml")),
+        ("a text body", "POST", "/api/project/config", Raw(b"hello", "text/plain")),
+        ("no body", "POST", "/api/project/config", None),
+        ("validate a form without label_config", "POST", "/api/validate-config", Form({"other": "x"})),
+        ("validate duplicate names", "POST", "/api/validate-config",
+         Form({"label_config": '<View><Image name="i" value="$image"/><Image name="i" value="$x"/></View>'})),
+        ("the config is still the image config", "GET", "/api/project", None),
+    ],
     "import": [
         ("three tasks", "POST", "/api/project/import", [
             {"image": "http://example.org/a.jpg"},
@@ -77,6 +123,7 @@ FLOWS: dict[str, list[Step]] = {
                                                      {"data": {"image": "z"}, "predictions": [{"result": {}}]}]),
         ("an empty list", "POST", "/api/project/import", []),
         ("a number", "POST", "/api/project/import", 5),
+        ("no body", "POST", "/api/project/import", None),
         ("malformed JSON", "POST", "/api/project/import", Raw(b"{bad", "application/json")),
         ("config changing a data key", "POST", "/api/project/config",
          {"label_config": IMAGE.replace("$image", "$img")}),
@@ -114,6 +161,8 @@ FLOWS: dict[str, list[Step]] = {
         ("create on an unknown task", "POST", "/api/tasks/99999/completions", {"result": []}),
         ("create on a non-number", "POST", "/api/tasks/abc/completions", {"result": []}),
         ("create with a list body", "POST", "/api/tasks/0/completions", [1]),
+        ("create without a body", "POST", "/api/tasks/0/completions", None),
+        ("patch without a body", "PATCH", "/api/tasks/0/completions/1", None),
         ("create with malformed JSON", "POST", "/api/tasks/0/completions?x=1", Raw(b"{bad", "application/json")),
         ("task 0", "GET", "/api/tasks/0", None),
         ("by completed_at, newest first", "GET", "/api/tasks?order=-completed_at", None),
@@ -201,5 +250,55 @@ FLOWS: dict[str, list[Step]] = {
          {"label_config": IMAGE.replace('toName="image"', 'toName="bïld"')}),
         ("head of health", "HEAD", "/api/health", None),
         ("options of the project", "OPTIONS", "/api/project", None),
+    ],
+    "data types": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("a config of every object tag", "POST", "/api/project/config", {"label_config": (
+            '<View><Table name="t" value="$t"/><List name="l" value="$l"/><Dialog name="d" value="$d"/>'
+            '<TimeSeries name="ts" value="$ts"/><HyperText name="h" value="$h"/><Header name="hd" value="$hd"/>'
+            '<Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="A"/><Choice value="B"/>'
+            "</Choices></View>")}),
+        ("the data types", "GET", "/api/project", None),
+        ("fitting data", "POST", "/api/project/import",
+         [{"t": {"a": 1}, "l": [{"text": "a"}], "d": [], "ts": "x", "h": "<b/>", "hd": 5, "x": 1.5}]),
+        ("wrong types", "POST", "/api/project/import",
+         [{"t": [1], "l": [{"txt": "a"}], "d": {}, "ts": 5, "h": 5, "hd": [], "x": None}]),
+        ("a List item without text", "POST", "/api/project/import",
+         [{"t": {}, "l": [{"txt": "a"}], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a List of strings", "POST", "/api/project/import",
+         [{"t": {}, "l": ["a"], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a List of numbers", "POST", "/api/project/import",
+         [{"t": {}, "l": [1], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a boolean Text", "POST", "/api/project/import",
+         [{"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": True}]),
+        ("a list as data", "POST", "/api/project/import", [{"data": [1, 2]}]),
+        ("a string as data", "POST", "/api/project/import", [{"data": "x"}]),
+        ("completions not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "completions": {"result": []}}]),
+        ("a result not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""},
+           "completions": [{"result": {}}]}]),
+        ("predictions not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "predictions": {}}]),
+        ("a prediction without result", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "predictions": [{}]}]),
+        ("null and list items", "POST", "/api/project/import", [None, [1]]),
+        ("120 bad items", "POST", "/api/project/import", [{"img": "x"}] * 120),
+        ("a config dropping a shared key", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Text name="y" value="$y"/><Choices name="c" toName="y">'
+            '<Choice value="A"/><Choice value="B"/></Choices></View>')}),
+        ("a completion with two labels", "POST", "/api/tasks/0/completions", {"result": [
+            {"from_name": "c", "to_name": "x", "type": "choices", "value": {"choices": ["A", "B"]}}]}),
+        ("a config dropping both labels", "POST", "/api/project/config", {"label_config": (
+            '<View><Table name="t" value="$t"/><List name="l" value="$l"/><Dialog name="d" value="$d"/>'
+            '<TimeSeries name="ts" value="$ts"/><HyperText name="h" value="$h"/><Header name="hd" value="$hd"/>'
+            '<Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="C"/><Choice value="D"/>'
+            "</Choices></View>")}),
+        ("a config renaming the control", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Choices name="c2" toName="x"><Choice value="A"/><Choice value="B"/>'
+            "</Choices></View>")}),
+        ("a config with aliases", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="a" alias="A"/>'
+            '<Choice value="b" alias="B"/></Choices></View>')}),
     ],
 }

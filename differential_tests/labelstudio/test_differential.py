@@ -4,6 +4,7 @@ must agree after normalising what legitimately differs; any other difference mus
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -32,6 +33,21 @@ def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> 
     return client.request(method, base + path, json=body)
 
 
+SET_LISTS = re.compile(r'(contain only keys: |created for \\?"[^"\\]*\\?":(?:\\n|\n))(\[[^\]]*\])')
+"""Lists the real server prints from a Python set (their order follows the process's string hashing)."""
+
+
+def sorted_set_lists(text: str) -> str:
+    def ordered(match: re.Match[str]) -> str:
+        try:
+            items = ast.literal_eval(match.group(2))
+        except (ValueError, SyntaxError):
+            return match.group(0)
+        return match.group(1) + repr(sorted(items))
+
+    return SET_LISTS.sub(ordered, text)
+
+
 def normalised(value: Any, directory: str, key: str = "") -> Any:
     """Times, paths, ports, durations and tracebacks of one server, made comparable."""
     if isinstance(value, dict):
@@ -49,7 +65,7 @@ def normalised(value: Any, directory: str, key: str = "") -> Any:
     if isinstance(value, str):
         if key == "completed_at" and DATETIME.match(value):
             return "<local time>"
-        return value.replace(directory, "<project dir>")
+        return sorted_set_lists(value.replace(directory, "<project dir>"))
     return value
 
 
@@ -65,7 +81,7 @@ def normalised_bytes(content: bytes, directory: str) -> str:
     text = text.replace(directory.replace("/", "\\/"), "<project dir>")
     for pattern, replacement in BYTE_RULES:
         text = pattern.sub(replacement, text)
-    return text
+    return sorted_set_lists(text)
 
 
 def shape(response: httpx.Response, directory: str) -> dict[str, Any]:

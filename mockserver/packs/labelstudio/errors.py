@@ -82,3 +82,12 @@ class TextError(HttpError):
 
     def rendered(self) -> tuple[bytes, str, dict[str, str]]:
         return self.detail.encode(), HTML, {}
+
+
+class Unwrapped(HttpError):
+    """An exception in a handler without the exception wrapper: werkzeug's 500 page (``text/html``)."""
+
+    status: ClassVar[int] = 500
+
+    def rendered(self) -> tuple[bytes, str, dict[str, str]]:
+        return werkzeug_page(500), "text/html", {"Content-Type": "text/html"}

@@ -9,9 +9,13 @@ use. Imports check every task's data against the config's object tags (labelstud
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from jsonschema import Draft6Validator  # type: ignore[import-untyped]
 from lxml import etree
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -30,10 +34,24 @@ class ConfigError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Control:
+    """A control (output) tag as the real ``parse_config`` reads it."""
+
     name: str
-    type: str
-    to_name: str
+    tag: str
+    to_names: tuple[str, ...]
     labels: tuple[str, ...]
+    """``alias`` or ``value`` of the ``<Label>``/``<Choice>`` tags under it, first occurrence first."""
+    input_values: tuple[str, ...]
+    """The ``value`` (without ``$``) of each object tag it points to."""
+
+    @property
+    def type(self) -> str:
+        """The result type (``choices``)."""
+        return self.tag.lower()
+
+    @property
+    def to_name(self) -> str:
+        return self.to_names[0]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,20 +61,42 @@ class LabelConfig:
 
     @property
     def data_types(self) -> dict[str, str]:
-        """Data key → object tag (``{"image": "Image"}``): tags with a ``name`` and a ``$`` value."""
+        """Data key → object tag (``{"image": "Image"}``): every tag below the root whose ``value`` is ``$`` and a
+        name (a later tag wins)."""
         return {element.get("value")[1:]: element.tag for element in self.root.iter()
-                if isinstance(element.tag, str) and element.get("name") and element.get("value", "").startswith("$")}
+                if element is not self.root and isinstance(element.tag, str)
+                and len(element.get("value", "")) > 1 and element.get("value").startswith("$")}
 
     @property
     def controls(self) -> dict[str, Control]:
-        """Control tags (those with ``toName``) by name: their type and labels."""
-        found: dict[str, Control] = {}
+        """The real ``parse_config``: tags with ``name`` and ``toName`` (not ``<Filter>``), each ``toName`` an object
+        tag (``name`` and ``value``); ``ConfigError`` with the real (``KeyError``) text otherwise."""
+        inputs: dict[str, str] = {}
+        outputs: dict[str, tuple[str, tuple[str, ...]]] = {}
+        labels: dict[str, dict[str, None]] = {}
         for element in self.root.iter():
-            if isinstance(element.tag, str) and element.get("name") and element.get("toName"):
-                labels = tuple(child.get("value") for child in element.iter() if child is not element
-                               and isinstance(child.tag, str) and child.get("value") is not None)
-                found[element.get("name")] = Control(element.get("name"), element.tag.lower(),
-                                                     element.get("toName").split(",")[0], labels)
+            if not isinstance(element.tag, str):
+                continue
+            name = element.get("name")
+            if name and element.get("toName") and element.tag != "Filter":
+                outputs[name] = (element.tag, tuple(element.get("toName").split(",")))
+            elif name and element.get("value"):
+                inputs[name] = element.get("value").lstrip("$")
+            if element.tag in ("Label", "Choice"):
+                parent = element.getparent()
+                while parent is not None and parent.get("name") not in outputs:
+                    parent = parent.getparent()
+                value = element.get("alias") or element.get("value")
+                if parent is not None and value:
+                    labels.setdefault(parent.get("name"), {})[value] = None
+        found = {}
+        for name, (tag, to_names) in outputs.items():
+            for to_name in to_names:
+                if to_name not in inputs:
+                    raise ConfigError(str(KeyError(f"to_name={to_name} is specified for output tag name={name}, "
+                                                   "but we can't find it among input tags")))
+            found[name] = Control(name, tag, to_names, tuple(labels.get(name, {})),
+                                  tuple(inputs[n] for n in to_names))
         return found
 
     @property
@@ -78,42 +118,160 @@ def parse(text: Any) -> LabelConfig:
     if not isinstance(text, str):
         raise ConfigError("can only parse strings")  # lxml of 2020; today's lxml words it differently
     try:
-        root = etree.fromstring(text.encode(), _PARSER)
-    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.XMLSyntaxError, ValueError) as exc:  # ValueError: a str with an encoding declaration
         raise ConfigError(str(exc)) from exc
     return LabelConfig(text, root)
 
 
+class BadgerDict(dict[str, Any]):
+    """An element as xmljson's BadgerFish makes it (an ``OrderedDict``), with Python 3.8's ``OrderedDict`` repr,
+    which the real validation messages quote."""
+
+    def __repr__(self) -> str:
+        if not self:
+            return "OrderedDict()"
+        return "OrderedDict([" + ", ".join(f"({key!r}, {value!r})" for key, value in self.items()) + "])"
+
+
+def _from_string(value: str) -> Any:
+    """xmljson's value conversion: booleans, then int, then finite float, else the text."""
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return number if math.isfinite(number) else value
+
+
+def badgerfish(element: Any) -> BadgerDict:
+    """``{tag: {"@attr": value, "$": text, child tag: child (or a list of them when repeated)}}``."""
+    value = BadgerDict()
+    children = [child for child in element if isinstance(child.tag, str)]
+    for name, attribute in element.attrib.items():
+        value["@" + name] = _from_string(attribute)
+    if element.text and element.text.strip():
+        value["$"] = _from_string(element.text.strip())
+    counts = Counter(child.tag for child in children)
+    for child in children:
+        converted = badgerfish(child)
+        if counts[child.tag] == 1:
+            value.update(converted)
+        else:
+            value.setdefault(child.tag, []).extend(converted.values())
+    return BadgerDict([(element.tag, value)])
+
+
+def _best_match(errors: Any) -> Any:
+    """jsonschema 3.2's ``best_match`` (the real install's): the shallowest strong error, then down its context
+    to the deepest one."""
+    def relevance(error: Any) -> tuple[int, bool]:
+        return -len(error.path), error.validator not in ("anyOf", "oneOf")
+
+    errors = list(errors)
+    if not errors:
+        return None
+    best = max(errors, key=relevance)
+    while best.context:
+        best = min(best.context, key=relevance)
+    return best
+
+
 def validate(text: Any) -> LabelConfig:
-    """Parse and check a config on its own (no tasks considered)."""
+    """Parse and check a config on its own (no tasks considered), in the real order: the tag schema (on the
+    BadgerFish form of the XML), unique names, then ``toName`` references (both read with regular expressions
+    for double-quoted attributes, as the real server does)."""
     config = parse(text)
-    names = sorted({e.get("name") for e in config.root.iter() if isinstance(e.tag, str) and e.get("name")})
-    for element in config.root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        to_name = element.get("toName")
-        if to_name is not None:
-            for target in to_name.split(","):
-                if target not in names:
-                    raise ConfigError(f'toName="{target}" not found in names: {names}')
-        if element.tag == "Choices":
-            choices = [child for child in element if isinstance(child.tag, str) and child.tag == "Choice"]
-            if len(choices) == 1:
-                attributes = ", ".join(f"({k!r}, {v!r})" for k, v in choices[0].attrib.items())
-                raise ConfigError(f"Validation failed on Choice: OrderedDict([{attributes}]) is not of type 'array'")
+    error = _best_match(_SCHEMA_VALIDATOR.iter_errors(badgerfish(config.root)))
+    if error is not None:
+        try:
+            where = "/".join(error.path)
+        except TypeError as exc:  # an index in the path: the real handler's join fails, and its text is the answer
+            raise ConfigError(str(exc)) from exc
+        raise ConfigError(f"Validation failed on {where}: {error.message.replace('@', '')}")
+    names = re.findall(r'name="([^"]*)"', config.text)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"Label config contains non-unique names {names}")
+    for targets in re.findall(r'toName="([^"]*)"', config.text):
+        for target in targets.split(","):
+            if target not in names:
+                raise ConfigError(f'toName="{target}" not found in names: {sorted(set(names))}')
+    config.controls  # noqa: B018  # the project's parse_config runs next and fails on what the regexes missed
     return config
+
+
+def _many(definition: str) -> dict[str, Any]:
+    """One tag or a list of them."""
+    return {"anyOf": [{"type": "array", "items": {"$ref": f"#/definitions/{definition}"}},
+                      {"$ref": f"#/definitions/{definition}"}]}
+
+
+def _control(child: str, many_children: bool) -> dict[str, Any]:
+    children = _many(child) if many_children else {"type": "array", "items": {"$ref": f"#/definitions/{child}"}}
+    return {"type": "object",
+            "anyOf": [{"required": ["@name", "@toName", child]}, {"required": ["@name", "@toName", "View"]}],
+            "properties": {"@name": {"$ref": "#/definitions/@name"}, "@toName": {"$ref": "#/definitions/@toName"},
+                           "$": {"$ref": "#/definitions/$"}, child: children,
+                           "View": {"$ref": "#/definitions/MaybeMultipleView"}}}
+
+
+_VALUED = {"@value": {"$ref": "#/definitions/@value"}, "$": {"$ref": "#/definitions/$"}}
+LABEL_CONFIG_SCHEMA: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-06/schema#",
+    "definitions": {
+        "$": {"type": "string"}, "@name": {"type": "string"}, "@toName": {"type": "string"},
+        "@value": {"type": "string"},
+        "tag_with_value": {"type": "object", "required": ["@value"], "properties": _VALUED},
+        "tag_with_value_required_name": {"type": "object", "required": ["@name", "@value"], "properties": _VALUED},
+        "tags_with_value_required_name": _many("tag_with_value_required_name"),
+        "View": {"type": "object", "additionalProperties": True, "properties": {
+            "Labels": {"$ref": "#/definitions/MaybeMultipleLabels"},
+            "Choices": {"$ref": "#/definitions/MaybeMultipleChoices"},
+            "Label": {"$ref": "#/definitions/MaybeMultipleLabel"},
+            "Choice": {"$ref": "#/definitions/MaybeMultipleChoice"},
+            "Image": {"$ref": "#/definitions/tags_with_value_required_name"},
+            "Text": {"$ref": "#/definitions/tags_with_value_required_name"},
+            "HyperText": {"$ref": "#/definitions/tags_with_value_required_name"},
+            "View": {"$ref": "#/definitions/MaybeMultipleView"}}},
+        "MaybeMultipleView": _many("View"),
+        "Choice": {"$ref": "#/definitions/tag_with_value"}, "MaybeMultipleChoice": _many("Choice"),
+        "Label": {"$ref": "#/definitions/tag_with_value"}, "MaybeMultipleLabel": _many("Label"),
+        "Choices": _control("Choice", many_children=False), "MaybeMultipleChoices": _many("Choices"),
+        "Labels": _control("Label", many_children=True), "MaybeMultipleLabels": _many("Labels"),
+    },
+    "type": "object",
+    "properties": {"View": {"type": "object", "additionalProperties": True, "properties": {
+        "Choices": {"$ref": "#/definitions/MaybeMultipleChoices"},
+        "Labels": {"$ref": "#/definitions/MaybeMultipleLabels"},
+        "View": {"$ref": "#/definitions/MaybeMultipleView"},
+        "Image": {"$ref": "#/definitions/tags_with_value_required_name"},
+        "Text": {"$ref": "#/definitions/tags_with_value_required_name"},
+        "HyperText": {"$ref": "#/definitions/tags_with_value_required_name"}}}},
+}
+"""The tag schema of Label Studio 0.8.1 (``utils/schema/label_config_schema.json``, draft 6), restated: object
+tags need ``name`` and ``value``, ``<Choices>`` a list of ``<Choice>`` (so a single one fails), ``<Labels>`` one
+or more ``<Label>``; other tags are free."""
+_SCHEMA_VALIDATOR = Draft6Validator(LABEL_CONFIG_SCHEMA)
 
 
 def check_against_tasks(config: LabelConfig, data_keys: list[str] | None,
                         used: Mapping[tuple[str, str, str], set[str]]) -> None:
-    """A new config against the imported tasks (the keys all of them share) and the labels completions use."""
-    if data_keys:
-        for key in config.data_types:
-            if key not in data_keys:
-                raise ConfigError("You have already imported tasks and they are incompatible with a new config. "
-                                  f"You've specified value=${key}, but imported tasks contain only keys: {data_keys}")
-    prefix = "You've already completed some tasks, but some of them couldn't be loaded with this config: "
+    """A new config against the imported tasks (the data keys all of them share: each object tag a control points
+    to must read one of them) and the labels completions use (each control and label must stay)."""
     controls = config.controls
+    if data_keys:
+        for control in controls.values():
+            for key in control.input_values:
+                if key not in data_keys:
+                    raise ConfigError("You have already imported tasks and they are incompatible with a new config. "
+                                      f"You've specified value=${key}, but imported tasks contain only keys: "
+                                      f"{data_keys}")
+    prefix = "You've already completed some tasks, but some of them couldn't be loaded with this config: "
     present = {(c.name, c.to_name, c.type) for c in controls.values()}
     for triple in used:
         if triple not in present:
@@ -147,6 +305,10 @@ def check_data(data_types: Mapping[str, str], data: Any) -> None:
         if not isinstance(data[key], expected):
             raise ConfigError(f'data["{key}"]={data[key]} is of type "{type(data[key])}", '
                               f'but types "{list(expected)}" are expected')
+        if tag == "List":
+            for item in data[key]:
+                if "text" not in item:  # a TypeError for items that are not containers, as in the real server
+                    raise ConfigError("Each item from List must have key text")
 
 
 def check_task(data_types: Mapping[str, str], item: Any) -> dict[str, Any]:

@@ -35,8 +35,9 @@ def allowed_methods(spec: Path) -> list[tuple[re.Pattern[str], str]]:
 
 class RoutingQuirksMiddleware:
     """A trailing slash is ignored (``/api/health/`` is ``/api/health``); ``GET`` on a few POST-only routes is a
-    404 page, not a 405 one; ``OPTIONS`` is Flask's automatic answer (200, empty, ``Allow``); malformed JSON to a
-    wrapped route is a 500 envelope. The admin API and the root keep their paths."""
+    404 page, not a 405 one; ``OPTIONS`` is Flask's automatic answer (200, empty, ``Allow``); a request without
+    body and Content-Type is read as an empty JSON one; malformed JSON to a wrapped route is a 500 envelope. The
+    admin API and the root keep their paths."""
 
     def __init__(self, app: ASGIApp, allowed: list[tuple[re.Pattern[str], str]] | None = None) -> None:
         self.app, self.allowed = app, allowed or []
@@ -57,6 +58,8 @@ class RoutingQuirksMiddleware:
             if allow is not None:
                 await _send(send, 200, b"", HTML, [(b"allow", allow.encode())])
                 return
+        if scope["method"] in ("POST", "PATCH", "DELETE"):
+            scope = _without_body_as_json(scope)
         if scope["method"] in ("POST", "PATCH") and WRAPPED_JSON.fullmatch(path) and _is_json(scope):
             body = await _read(receive)
             if body is not None and body.strip() and not _parses(body):
@@ -75,6 +78,15 @@ async def _send(send: Send, status: int, content: bytes, media_type: str,
                 "headers": [(b"content-type", media_type.encode()), (b"content-length", str(len(content)).encode()),
                             *(headers or [])]})
     await send({"type": "http.response.body", "body": content})
+
+
+def _without_body_as_json(scope: Scope) -> Scope:
+    """A request without body and Content-Type reaches the handlers as an empty JSON one (body None), which is
+    what Flask's ``request.json`` gives the real handlers."""
+    headers = dict(scope.get("headers", []))
+    if b"content-type" in headers or headers.get(b"content-length", b"0") not in (b"", b"0"):
+        return scope
+    return {**scope, "headers": [*scope.get("headers", []), (b"content-type", b"application/json")]}
 
 
 def _is_json(scope: Scope) -> bool:

@@ -169,3 +169,46 @@ def test_the_source_task_keeps_imported_completions_but_not_meta(fresh: TestClie
     assert fresh.get("/api/tasks/0").json() == {"id": 0, "data": {"image": "a.jpg"},
                                                 "completions": [{"result": choice("Cat")}]}
     assert fresh.get("/api/project/next").json()["completions"] == [{"result": choice("Cat")}]
+
+
+def test_the_tag_schema_and_the_real_parsers_messages(fresh: TestClient) -> None:
+    image = '<Image name="i" value="$image"/>'
+    two = '<Choice value="A"/><Choice value="B"/>'
+    cases = {
+        f'<View><Image name="i" value="$image"/><Choices toName="i">{two}</Choices></View>':
+            "Validation failed on : 'name' is a required property",
+        f'<View><Image value="$image"/><Choices name="c" toName="i">{two}</Choices></View>':
+            "Validation failed on : OrderedDict([('value', '$image')]) is not of type 'array'",
+        f'<View>{image}<Choices name="c" toName="i"/></View>':
+            "Validation failed on : 'Choice' is a required property",
+        f'<View>{image}<Choices name="c" toName="i"><Choice value="A"/><Choice/></Choices></View>':
+            "sequence item 1: expected str instance, int found",
+        f'<View>{image}<Choices name="c" toName="i"><Choice value="1"/><Choice value="B"/></Choices></View>':
+            "sequence item 1: expected str instance, int found",  # the path Choice/0/@value cannot be joined
+        f'<View>{image}<Image name="i" value="$x"/></View>': "Label config contains non-unique names ['i', 'i']",
+        f"<View><Image name='i' value='$image'/><Choices name='c' toName='x'>{two}</Choices></View>":
+            "\"to_name=x is specified for output tag name=c, but we can't find it among input tags\"",
+    }
+    for config, message in cases.items():
+        assert config_errors(fresh, config) == [message], config
+    assert fresh.post("/api/project/config", json={"label_config": f"<Foo>{image}</Foo>"}).status_code == 201
+
+
+def test_bodies_the_config_handler_cannot_read_are_werkzeugs_500_page(fresh: TestClient) -> None:
+    for kwargs in ({"data": {"other": "x"}}, {"content": IMAGE_CONFIG, "headers": {"Content-Type": "application/xml"}},
+                   {"content": b"x", "headers": {"Content-Type": "text/plain"}}, {}):
+        response = fresh.post("/api/project/config", **kwargs)  # type: ignore[arg-type]
+        assert (response.status_code, response.headers["content-type"]) == (500, "text/html"), kwargs
+        assert "<title>500 Internal Server Error</title>" in response.text
+
+
+def test_list_items_need_a_text_key(fresh: TestClient) -> None:
+    config = '<View><List name="l" value="$l"/><Choices name="c" toName="l"><Choice value="A"/><Choice value="B"/>' \
+             "</Choices></View>"
+    assert fresh.post("/api/project/config", json={"label_config": config}).status_code == 201
+    assert fresh.post("/api/project/import", json=[{"l": [{"text": "a"}]}]).status_code == 201
+    missing = fresh.post("/api/project/import", json=[{"l": [{"txt": "a"}]}]).json()
+    assert missing == ["Error   at item 0: Each item from List must have key text [assume: item as is = task root "
+                       "with values]  :: {'l': [{'txt': 'a'}]}"]
+    numbers = fresh.post("/api/project/import", json=[{"l": [1]}])
+    assert (numbers.status_code, numbers.json()["detail"]) == (500, "argument of type 'int' is not iterable")

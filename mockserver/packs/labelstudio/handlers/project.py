@@ -10,8 +10,8 @@ from connexion import request
 from starlette.responses import Response
 
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response
-from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError
+from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
+from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
 from mockserver.packs.labelstudio.records import Task
 
 STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Google Cloud Storage"],
@@ -78,6 +78,11 @@ def _field(body: Any, name: str) -> Any:
 
 
 async def save_config(ls: LabelStudio, body: Any = None) -> Response:
+    """The real handler reads the form field, else ``request.json["label_config"]`` outside any exception wrapper:
+    a form without the field, or a body that is not JSON (XML, text, none), is werkzeug's 500 page."""
+    missing = "label_config" not in body if isinstance(body, dict) else True
+    if missing if _is_form() else body is None or isinstance(body, str | bytes):
+        raise Unwrapped("label_config: no form field and no JSON body")
     text = _field(body, "label_config")
     _check_config(ls, text)
     with ls.store.transaction():
@@ -120,6 +125,8 @@ async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     for index, item in enumerate(items):
         try:
             tasks.append(labelconfig.check_task(data_types, item))
+        except TypeError as exc:  # not a validation error: the real handler's exception wrapper answers
+            raise Crash(str(exc), query_args(), "TypeError") from exc
         except labelconfig.ConfigError as exc:
             errors.append(labelconfig.import_error(index, str(exc), item))
             if len(errors) >= MAX_ERRORS:
