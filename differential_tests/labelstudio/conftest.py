@@ -6,6 +6,8 @@ Run from ``.ci/run`` only (``pytest differential_tests``): ``LS_VENV_DIR`` must 
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -46,27 +48,48 @@ class Servers:
         self.real, self.mock, self.real_dir = real, mock, real_dir
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+@contextlib.contextmanager
+def server_pair(work: Path, recipe: str, sampling: str | None = None) -> Iterator[Servers]:
+    """A fresh real project (``--init``; with ``sampling`` written into its config.json and the server restarted,
+    the only way to set the prediction-score modes) and ``mockserver serve --recipe <recipe>``."""
     venvs = os.environ.get("LS_VENV_DIR")
     if not venvs or not (Path(venvs) / "ls-0.8.1" / "bin" / "python").exists():
         pytest.fail("LS_VENV_DIR must name the directory of the ls-0.8.1 venv (tools/labelstudio/ensure-venv.sh)")
-    work = tmp_path_factory.mktemp("labelstudio")
     real_port, mock_port = free_port(), free_port()
-    pidfile, log = work / "ls.pid", work / "ls.log"
+    pidfile, log, project = work / "ls.pid", work / "ls.log", work / "project"
     env = {**os.environ, "LS_VENV_DIR": venvs, "PIDFILE": str(pidfile), "LOG": str(log), "TZ": "UTC"}
+    start = [str(RUN_LS), "start", "0.8.1", str(project), str(real_port)]
     started = time.monotonic()
-    subprocess.run([str(RUN_LS), "start", "0.8.1", str(work / "project"), str(real_port)], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(start, env=env, check=True, stdout=subprocess.DEVNULL)
+    if sampling is not None:
+        subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=True, stdout=subprocess.DEVNULL)
+        config = json.loads((project / "config.json").read_text())
+        (project / "config.json").write_text(json.dumps({**config, "sampling": sampling}, indent=2))
+        subprocess.run(start, env={**env, "NO_INIT": "1"}, check=True, stdout=subprocess.DEVNULL)
     real_seconds = time.monotonic() - started
-    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "labelstudio", "--recipe", "empty",
+    mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "labelstudio", "--recipe", recipe,
                              "--port", str(mock_port), "--log-level", "warning"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_healthy(f"http://127.0.0.1:{mock_port}", mock)
-        print(f"\nreal Label Studio 0.8.1 healthy after {real_seconds:.1f} s")
-        yield Servers(f"http://127.0.0.1:{real_port}", f"http://127.0.0.1:{mock_port}", str(work / "project"))
+        print(f"\nreal Label Studio 0.8.1 ({sampling or 'sequential'}) healthy after {real_seconds:.1f} s")
+        yield Servers(f"http://127.0.0.1:{real_port}", f"http://127.0.0.1:{mock_port}", str(project))
     finally:
         mock.terminate()
         mock.wait(timeout=30)
         subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=False, stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """A fresh project on both sides (sequential sampling)."""
+    with server_pair(tmp_path_factory.mktemp("labelstudio"), "empty") as pair:
+        yield pair
+
+
+@pytest.fixture(scope="session")
+def scored_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """A fresh project whose ``next`` takes the lowest mean prediction score."""
+    with server_pair(tmp_path_factory.mktemp("labelstudio-scored"), "empty-score-min",
+                     sampling="prediction-score-min") as pair:
+        yield pair

@@ -302,3 +302,38 @@ FLOWS: dict[str, list[Step]] = {
             '<Choice value="b" alias="B"/></Choices></View>')}),
     ],
 }
+
+
+def scored(*scores: float) -> list[dict[str, Any]]:
+    return [{"result": choice("Cat"), "score": score} for score in scores]
+
+
+SCORED_FLOWS: dict[str, list[Step]] = {
+    "score sampling": [
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("next with no tasks", "GET", "/api/project/next", None),
+        ("tasks without predictions", "POST", "/api/project/import", [{"image": "a.jpg"}, {"image": "b.jpg"}]),
+        ("next without predictions", "GET", "/api/project/next", None),
+        ("scored tasks", "POST", "/api/project/import", [
+            {"data": {"image": "c.jpg"}, "predictions": scored(0.9, 0.1)},
+            {"data": {"image": "d.jpg"}, "predictions": scored(0.3)},
+            {"data": {"image": "e.jpg"}, "predictions": scored(0.5, 0.1)},
+            {"data": {"image": "f.jpg"}, "predictions": scored(0.3)},
+            {"data": {"image": "g.jpg"}, "predictions": []}]),
+        ("the lowest mean", "GET", "/api/project/next", None),
+        ("complete it", "POST", "/api/tasks/3/completions", {"result": choice("Dog")}),
+        ("a tie: the first", "GET", "/api/project/next", None),
+        ("complete that", "POST", "/api/tasks/4/completions", {"result": choice("Dog")}),
+        ("cancel the next", "POST", "/api/tasks/5/completions?was_cancelled=1", {"result": []}),
+        ("then the last scored", "GET", "/api/project/next", None),
+        ("complete the last scored", "POST", "/api/tasks/2/completions", {"result": []}),
+        ("none scored is left", "GET", "/api/project/next", None),
+        ("a prediction without score", "POST", "/api/project/import",
+         [{"data": {"image": "h.jpg"}, "predictions": [{"result": []}]}]),
+        ("next fails on it", "GET", "/api/project/next", None),
+        ("a string score", "POST", "/api/project/import",
+         [{"data": {"image": "i.jpg"}, "predictions": [{"result": [], "score": "high"}]}]),
+        ("remove the scoreless task", "DELETE", "/api/tasks/7", None),
+        ("next fails on the string", "GET", "/api/project/next", None),
+    ],
+}

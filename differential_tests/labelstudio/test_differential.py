@@ -14,7 +14,7 @@ import httpx
 import yaml
 
 from differential_tests.labelstudio.conftest import Servers
-from differential_tests.labelstudio.flows import FLOWS, Form, Raw
+from differential_tests.labelstudio.flows import FLOWS, SCORED_FLOWS, Form, Raw
 
 KNOWN = Path(__file__).with_name("known-differences.yaml")
 MOCK_DIR = "/srv/label-studio/project"
@@ -102,13 +102,14 @@ def differences(real: dict[str, Any], mock: dict[str, Any]) -> list[str]:
     return [part for part in PARTS if real[part] != mock[part]]
 
 
-def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
+def compare(servers: Servers, flows: dict[str, list[Any]]) -> None:
+    """Send ``flows`` to both servers; fail on unlisted differences and on listed ones that no longer occur."""
     known: dict[str, dict[str, Any]] = {entry["exchange"]: entry for entry in yaml.safe_load(KNOWN.read_text()) or []}
     for entry in known.values():
         assert entry.get("reason", "").strip() and entry.get("differs"), f"{entry['exchange']}: say what and why"
     unexplained, seen, exchanges = [], set(), 0
     with httpx.Client(timeout=30) as client:
-        for flow, steps in FLOWS.items():
+        for flow, steps in flows.items():
             for label, method, path, body in steps:
                 exchange = f"{flow}: {label}"
                 real = shape(send(client, servers.real, method, path, body), servers.real_dir)
@@ -123,8 +124,16 @@ def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
                     continue
                 unexplained.append(f"{exchange} ({method} {path}) differs in {differ}:\n"
                                    f"  real: {json.dumps(real)[:1500]}\n  mock: {json.dumps(mock)[:1500]}")
-    print(f"\n{exchanges} exchanges, {len(seen) + len(unexplained)} differ: {len(seen)} known, "
+    print(f"{exchanges} exchanges in {len(flows)} flows, {len(seen) + len(unexplained)} differ: {len(seen)} known, "
           f"{len(unexplained)} unexplained")
-    stale = sorted(set(known) - seen)
+    stale = sorted(name for name in set(known) - seen if name.split(": ", 1)[0] in flows)
     assert not unexplained, "\n".join(unexplained)
     assert not stale, f"listed in {KNOWN.name} but no longer different: {stale}"
+
+
+def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
+    compare(servers, FLOWS)
+
+
+def test_prediction_score_sampling_as_the_real_server(scored_servers: Servers) -> None:
+    compare(scored_servers, SCORED_FLOWS)

@@ -27,6 +27,7 @@ PROJECT_DIR = "/srv/label-studio/project"
 """The project directory the mock reports (the real server reports its own absolute path)."""
 INSTRUCTION = ("<img src='static/images/ls_logo.png'><br> Type some <b>hypertext</b> for annotators here!<br> "
                "<a href='https://labelstud.io/guide/labeling.html'>Read more</a> about the labeling interface.")
+SAMPLINGS = ("sequential", "uniform", "prediction-score-min", "prediction-score-max")
 EPOCH = 1_600_000_000
 """Completions of seeded worlds were made in September 2020 (UTC seconds)."""
 
@@ -41,6 +42,8 @@ class Recipe:
     completed: int
     cancelled: int
     predicted: int
+    sampling: str = "sequential"
+    """How ``/api/project/next`` picks: sequential, uniform, prediction-score-min or prediction-score-max."""
 
 
 def recipes_dir() -> Path:
@@ -54,11 +57,15 @@ def load_recipe(name: str) -> Recipe:
         raise ConfigurationError(f"recipe {name!r} not found (labelstudio has: {known})")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fields = {f.name for f in dataclasses.fields(Recipe)} - {"name"}
-    if set(data) != fields:
-        raise ConfigurationError(f"recipe {name!r} must have exactly the keys {', '.join(sorted(fields))}")
+    required = fields - {"sampling"}
+    if not required <= set(data) <= fields:
+        raise ConfigurationError(f"recipe {name!r} must have the keys {', '.join(sorted(required))} "
+                                 "(and may have sampling)")
     recipe = Recipe(name=name, **data)
     if not recipe.cancelled <= recipe.completed <= recipe.tasks or recipe.predicted > recipe.tasks:
         raise ConfigurationError(f"recipe {name!r}: cancelled <= completed <= tasks and predicted <= tasks")
+    if recipe.sampling not in SAMPLINGS:
+        raise ConfigurationError(f"recipe {name!r}: sampling must be one of {', '.join(SAMPLINGS)}")
     labelconfig.validate(recipe.label_config)
     return recipe
 
@@ -141,7 +148,7 @@ def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo
             completions = [completion]
             predictions = predictions or []
         tasks.append(Task(task_id, data, predictions, None, completions))
-    project = Project(1, recipe.title, recipe.description, PROJECT_DIR, recipe.label_config, "sequential",
+    project = Project(1, recipe.title, recipe.description, PROJECT_DIR, recipe.label_config, recipe.sampling,
                       INSTRUCTION, False)
     with store.transaction():
         store.insert(project, *tasks)

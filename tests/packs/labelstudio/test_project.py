@@ -212,3 +212,22 @@ def test_list_items_need_a_text_key(fresh: TestClient) -> None:
                        "with values]  :: {'l': [{'txt': 'a'}]}"]
     numbers = fresh.post("/api/project/import", json=[{"l": [1]}])
     assert (numbers.status_code, numbers.json()["detail"]) == (500, "argument of type 'int' is not iterable")
+
+
+def test_prediction_score_sampling_takes_the_extreme_mean_among_open_predicted_tasks() -> None:
+    from mockserver import Settings, create_app
+
+    app = create_app(Settings(api="labelstudio", seed=2, recipe="scored"))
+    with app.test_client() as client:
+        tasks = client.get("/api/tasks?page_size=100").json()
+        open_scores = {t["id"]: sum(p["score"] for p in t["predictions"]) / len(t["predictions"])
+                       for t in tasks if "completions" not in t}
+        assert client.get("/api/project").json()["config"]["sampling"] == "prediction-score-min"
+        chosen = client.get("/api/project/next").json()
+        assert chosen["id"] == min(open_scores, key=open_scores.__getitem__)
+        client.post(f"/api/tasks/{chosen['id']}/completions", json={"result": []})
+        del open_scores[chosen["id"]]
+        assert client.get("/api/project/next").json()["id"] == min(open_scores, key=open_scores.__getitem__)
+        client.post("/api/project/import", json=[{"data": {"image": "x.jpg"}, "predictions": [{"result": []}]}])
+        broken = client.get("/api/project/next")
+        assert (broken.status_code, broken.json()["detail"]) == (500, "'score'")

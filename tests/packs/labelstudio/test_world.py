@@ -9,7 +9,7 @@ from mockserver.packs.labelstudio import labelconfig, world
 from mockserver.packs.labelstudio.records import SCHEMA, Project, Task
 from mockserver.store import Store
 
-RECIPES = ("default", "empty", "ner", "bbox", "tiny", "large")
+RECIPES = ("default", "empty", "ner", "bbox", "tiny", "large", "scored", "empty-score-min")
 
 
 def built(seed: int, recipe: str) -> tuple[list[Project], list[Task]]:
@@ -46,5 +46,5 @@ def test_tasks_fit_the_config_and_the_recipe(recipe: str) -> None:
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="bbox, default, empty, large, ner, tiny"):
+    with pytest.raises(ConfigurationError, match="bbox, default, empty, empty-score-min, large, ner, scored, tiny"):
         world.load_recipe("nope")

@@ -155,10 +155,15 @@ async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     }, status=201)
 
 
-def _mean_score(task: Task) -> float | None:
-    scores = [p["score"] for p in task.predictions or []
-              if isinstance(p, dict) and isinstance(p.get("score"), int | float)]
-    return sum(scores) / len(scores) if scores else None
+def _mean_score(task: Task) -> Any:
+    """The mean ``score`` of a task's predictions; a prediction without one is the real ``KeyError``."""
+    predictions = task.predictions or []
+    try:
+        return sum((p["score"] for p in predictions), 0) / len(predictions)
+    except KeyError as exc:
+        raise Crash(str(exc), query_args(), "KeyError") from exc
+    except TypeError as exc:
+        raise Crash(str(exc), query_args(), "TypeError") from exc
 
 
 async def next_task(ls: LabelStudio) -> Response:
@@ -166,15 +171,20 @@ async def next_task(ls: LabelStudio) -> Response:
     sampling = ls.project().sampling
     open_tasks = [t for t in ls.tasks() if t.completions is None]
     chosen: Task | None = None
-    if sampling == "uniform" and open_tasks:
-        chosen = random.choice(open_tasks)  # random in the real server too
-    elif sampling in ("prediction-score-min", "prediction-score-max"):
-        scored = [(score, t) for t in open_tasks if (score := _mean_score(t)) is not None]
-        if scored:
-            pick = min if sampling.endswith("min") else max
-            chosen = pick(scored, key=lambda pair: pair[0])[1]
-    elif open_tasks:
-        chosen = open_tasks[0]
+    if sampling == "sequential":
+        chosen = open_tasks[0] if open_tasks else None
+    elif sampling == "uniform":
+        chosen = random.choice(open_tasks) if open_tasks else None  # random in the real server too
+    elif sampling.startswith("prediction-score"):
+        scores = {t.id: _mean_score(t) for t in open_tasks if t.predictions}
+        if scores and sampling.endswith("-min"):
+            chosen = ls.task(min(scores, key=scores.__getitem__))
+        elif scores and sampling.endswith("-max"):
+            chosen = ls.task(max(scores, key=scores.__getitem__))
+        elif scores:
+            raise Crash(f"Unknown sampling method {sampling}", query_args(), "NotImplementedError")
+    else:
+        raise Crash(f"Unknown sampling method {sampling}", query_args(), "NotImplementedError")
     if chosen is None:
         return html_response(b"", 404)
     return jsonify_response(ls.source_task(chosen))
