@@ -251,6 +251,23 @@ FLOWS: dict[str, list[Step]] = {
         ("head of health", "HEAD", "/api/health", None),
         ("options of the project", "OPTIONS", "/api/project", None),
     ],
+    "project and models": [
+        ("POST the project", "POST", "/api/project", None),
+        ("POST a new project", "POST", "/api/project?new=1&desc=x", None),
+        ("PATCH without a body", "PATCH", "/api/project", None),
+        ("PATCH a title", "PATCH", "/api/project", {"title": "x"}),
+        ("PATCH a number", "PATCH", "/api/project", 5),
+        ("models", "GET", "/api/models", None),
+        ("delete an unknown model", "DELETE", "/api/models", {"name": "x"}),
+        ("delete a model without a name", "DELETE", "/api/models", {}),
+        ("delete a model without a body", "DELETE", "/api/models", None),
+        ("train", "POST", "/api/models/train", None),
+        ("predictions", "GET", "/api/models/predictions", None),
+        ("predictions for all tasks", "POST", "/api/models/predictions?mode=all_tasks", None),
+        ("predictions for data", "POST", "/api/models/predictions?mode=data", {"image": "x.jpg"}),
+        ("states", "GET", "/api/states", None),
+        ("the project after all that", "GET", "/api/project", None),
+    ],
     "data types": [
         ("start over", "DELETE", "/api/tasks", None),
         ("a config of every object tag", "POST", "/api/project/config", {"label_config": (

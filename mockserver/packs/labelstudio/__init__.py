@@ -65,7 +65,8 @@ DOCUMENTED_500 = frozenset({"GET /api/tasks", "GET /api/tasks/{task_id}", "DELET
                             "POST /api/project/import", "POST /api/project/config",
                             "POST /api/tasks/{task_id}/completions", "DELETE /api/tasks/{task_id}/completions",
                             "PATCH /api/tasks/{task_id}/completions/{completion_id}",
-                            "DELETE /api/tasks/{task_id}/completions/{completion_id}"})
+                            "DELETE /api/tasks/{task_id}/completions/{completion_id}", "POST /api/project",
+                            "PATCH /api/project", "DELETE /api/models"})
 """Operations whose 500 answers are the real server's documented behaviour (ids read with ``int()``, unknown
 tasks, bad paging or order values, bodies the handler cannot read): not server errors of the mock."""
 

@@ -48,4 +48,7 @@ def test_the_routes_of_the_first_slice() -> None:
         ("POST", "/api/tasks/{task_id}/completions"), ("PATCH", "/api/tasks/{task_id}/completions/{completion_id}"),
         ("DELETE", "/api/tasks/{task_id}/completions/{completion_id}"), ("DELETE", "/api/tasks"),
         ("DELETE", "/api/tasks/{task_id}/completions"), ("GET", "/api/completions"), ("DELETE", "/api/completions"),
+        ("POST", "/api/project"), ("PATCH", "/api/project"), ("GET", "/api/models"), ("DELETE", "/api/models"),
+        ("POST", "/api/models/train"), ("GET", "/api/models/predictions"), ("POST", "/api/models/predictions"),
+        ("GET", "/api/states"),
     }

@@ -21,7 +21,7 @@ STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Googl
 MAX_ERRORS = 100
 
 
-async def read_project(ls: LabelStudio) -> Response:
+async def read_project(ls: LabelStudio, status: int = 200) -> Response:
     project, tasks = ls.project(), ls.tasks()
     directory = project.directory
     config: dict[str, Any] = {
@@ -46,7 +46,26 @@ async def read_project(ls: LabelStudio) -> Response:
         "project_name": directory, "source_storage": {"readable_path": f"{directory}/tasks.json"},
         "source_syncing": False, "target_storage": {"readable_path": f"{directory}/completions"},
         "target_syncing": False, "task_count": len(tasks),
-    })
+    }, status=status)
+
+
+async def post_project(ls: LabelStudio, new: str | None = None, desc: str | None = None) -> Response:
+    """Without ``new``: 200 and the project. ``?new=<anything>`` creates a project in multi-session mode only; a
+    single-project server fails with the 500 envelope of ``NotImplementedError``."""
+    if new:
+        raise Crash('"multi_session_force_recreate" option supported only with "start-multi-session" mode',
+                    query_args(), "NotImplementedError")
+    return await read_project(ls)
+
+
+async def patch_project(ls: LabelStudio, body: Any = None) -> Response:
+    """Only ``ml_backend`` is read (it connects an ML backend: a later slice, refused here as a real server
+    refuses an unreachable one); anything else: 201, the project unchanged."""
+    if body is None or not isinstance(body, dict | list | str):
+        raise Crash(f"argument of type '{type(body).__name__}' is not iterable", query_args(), "TypeError")
+    if "ml_backend" in body:
+        raise Crash("ML backends are not served by this mock yet", query_args(), "ValueError")
+    return await read_project(ls, status=201)
 
 
 def _check_config(ls: LabelStudio, text: Any) -> None:
