@@ -192,6 +192,23 @@ FLOWS: dict[str, list[Step]] = {
         ("order with an undefined completed_at", "GET", "/api/tasks?order=completed_at", None),
         ("project counters", "GET", "/api/project", None),
     ],
+    "export": [
+        ("JSON", "GET", "/api/project/export?format=JSON", None),
+        ("JSON_MIN", "GET", "/api/project/export?format=JSON_MIN", None),
+        ("CSV", "GET", "/api/project/export?format=CSV", None),
+        ("TSV", "GET", "/api/project/export?format=TSV", None),
+        ("no format", "GET", "/api/project/export", None),
+        ("lower case", "GET", "/api/project/export?format=json", None),
+        ("an unknown format", "GET", "/api/project/export?format=YOLO", None),
+        ("two choices and unicode", "POST", "/api/tasks/2/completions", {"lead_time": 1, "result": [
+            {"from_name": "choice", "to_name": "image", "type": "choices", "value": {"choices": ["Dog", "Cat"]}},
+            {"from_name": "nope", "to_name": "image", "type": "choices", "value": {"choices": ["Dog"]}}]}),
+        ("a newer single choice", "POST", "/api/tasks/4/completions", {"result": choice("Dog"), "note": "é"}),
+        ("JSON again", "GET", "/api/project/export?format=JSON", None),
+        ("JSON_MIN again", "GET", "/api/project/export?format=JSON_MIN", None),
+        ("CSV again", "GET", "/api/project/export?format=CSV", None),
+        ("TSV again", "GET", "/api/project/export?format=TSV", None),
+    ],
     "deletes": [
         ("delete a task", "DELETE", "/api/tasks/3", None),
         ("delete it again", "DELETE", "/api/tasks/3", None),

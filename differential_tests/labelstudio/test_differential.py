@@ -5,8 +5,10 @@ must agree after normalising what legitimately differs; any other difference mus
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +90,31 @@ def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
     """What is compared: status, Content-Type, the body (parsed JSON when the server says JSON), and the bytes
     of the body (normalised as text)."""
     media_type = response.headers.get("content-type", "")
+    if media_type == "application/zip":
+        return {"status": response.status_code, "content-type": media_type, **zip_shape(response.content, directory)}
     body: Any = response.text
     if media_type.startswith("application/json") and response.content:
         body = normalised(json.loads(response.content), directory)
     return {"status": response.status_code, "content-type": media_type, "body": body,
             "bytes": normalised_bytes(response.content, directory)}
+
+
+def zip_shape(content: bytes, directory: str) -> dict[str, Any]:
+    """An export: its members, each parsed (JSON lists sorted by id, CSV rows sorted under the header) and as
+    sorted lines of text. The real server lists the completions directory in file-system order, so the order of
+    records is not compared; everything else is."""
+    body, text = {}, {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in sorted(archive.namelist()):
+            member = archive.read(name).decode("utf-8")
+            if name.endswith(".json"):
+                records = normalised(json.loads(member), directory)
+                body[name] = sorted(records, key=lambda r: r.get("id", -1)) if isinstance(records, list) else records
+            else:
+                lines = member.splitlines()
+                body[name] = lines[:1] + sorted(lines[1:])
+            text[name] = sorted(normalised_bytes(member.encode(), directory).splitlines())
+    return {"body": body, "bytes": json.dumps(text)}
 
 
 PARTS = ("status", "content-type", "body", "bytes")

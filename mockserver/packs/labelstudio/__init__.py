@@ -66,7 +66,8 @@ DOCUMENTED_500 = frozenset({"GET /api/tasks", "GET /api/tasks/{task_id}", "DELET
                             "POST /api/tasks/{task_id}/completions", "DELETE /api/tasks/{task_id}/completions",
                             "PATCH /api/tasks/{task_id}/completions/{completion_id}",
                             "DELETE /api/tasks/{task_id}/completions/{completion_id}", "POST /api/project",
-                            "PATCH /api/project", "DELETE /api/models"})
+                            "PATCH /api/project", "DELETE /api/models",
+                            "GET /api/project/export"})
 """Operations whose 500 answers are the real server's documented behaviour (ids read with ``int()``, unknown
 tasks, bad paging or order values, bodies the handler cannot read): not server errors of the mock."""
 

@@ -137,5 +137,5 @@ class LabelStudio:
             completion["id"] = task.id * 1000 + len(completions) + 1
             completions.append(completion)
         completions = [dict(sorted(c.items())) for c in completions]  # the completions file is written sorted
-        self.store.update(task, completions=completions, predictions=task.predictions)
+        self.store.update(task, completions=completions, predictions=task.predictions, file_has_predictions=False)
         return int(completion["id"])

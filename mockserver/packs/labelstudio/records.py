@@ -38,6 +38,9 @@ class Task:
     """Completions given with the task at import, kept in the source task as given (shown while it is open)."""
     completions: list[dict[str, Any]] | None
     """None: no completions file (open); a list (maybe empty): the task is done."""
+    file_has_predictions: bool = False
+    """The completions file also holds the task's predictions (a completion delete writes them there; a completion
+    save takes them out again): what the JSON export shows."""
 
 
 SCHEMA = Schema((Project, Task))

@@ -50,5 +50,5 @@ def test_the_routes_of_the_first_slice() -> None:
         ("DELETE", "/api/tasks/{task_id}/completions"), ("GET", "/api/completions"), ("DELETE", "/api/completions"),
         ("POST", "/api/project"), ("PATCH", "/api/project"), ("GET", "/api/models"), ("DELETE", "/api/models"),
         ("POST", "/api/models/train"), ("GET", "/api/models/predictions"), ("POST", "/api/models/predictions"),
-        ("GET", "/api/states"),
+        ("GET", "/api/states"), ("GET", "/api/project/export"),
     }

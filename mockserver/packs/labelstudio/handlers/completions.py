@@ -74,7 +74,8 @@ async def delete_completion(ls: LabelStudio, task_id: str, completion_id: str) -
         if task is not None and task.completions is not None:
             if ls.poisoned():
                 raise Crash("'result'", query_args(), "KeyError")
-            ls.store.update(task, completions=[c for c in task.completions if c.get("id") != cid])
+            ls.store.update(task, completions=[c for c in task.completions if c.get("id") != cid],
+                            file_has_predictions=True)
     return empty(204, HTML)
 
 
@@ -85,7 +86,7 @@ async def delete_task_completions(ls: LabelStudio, task_id: str) -> Response:
     with ls.store.transaction():
         task = ls.task(number)
         if task is not None and task.completions is not None:
-            ls.store.update(task, completions=None)
+            ls.store.update(task, completions=None, file_has_predictions=False)
     if ls.poisoned():
         raise Crash("'result'", query_args(), "KeyError")
     return empty(204, HTML)
@@ -99,5 +100,5 @@ async def list_completion_ids(ls: LabelStudio) -> Response:
 async def delete_all_completions(ls: LabelStudio) -> Response:
     """201 ``done`` (as ``text/html``): every task is open again."""
     with ls.store.transaction():
-        ls.store.execute("UPDATE tasks SET completions = NULL")
+        ls.store.execute("UPDATE tasks SET completions = NULL, file_has_predictions = 0")
     return html_response("done", 201)
