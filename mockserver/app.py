@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     common = {"validate_responses": settings.validate_responses, "strict_validation": False, "resolver_error": 501}
     with tested_documents():
         for version in pack.versions:
-            app.add_api(documents[version.name], base_path=version.base_path or "/", name=f"{pack.name}-{version.name}",
+            app.add_api(documents[version.name], base_path=version.base_path, name=f"{pack.name}-{version.name}",
                         resolver=PackResolver(pack.handlers, contexts[version.name]), **common)
         for mount in pack.mounts:
             security = {"security_map": mount.security(store)} if mount.security else {}
@@ -227,6 +227,6 @@ def index_page(app: MockApp) -> IndexPage:
     versions = tuple(ApiVersion(v.name, v.base_path, latest_note if v is pack.latest else "")
                      for v in reversed(pack.versions))
     return IndexPage(title=f"mockserver: {pack.title} {', '.join(pack.version_names)}",
-                     api_path=pack.latest_path or pack.latest.base_path, versions=versions,
+                     api_path=pack.latest_path or pack.latest.base_path or "/", versions=versions,
                      admin_path=f"{ADMIN_PREFIX}/ui/", auth_header=pack.auth_header,
                      users=tuple((u.role, u.email) for u in app.backend.world.known_users))

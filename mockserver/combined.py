@@ -9,9 +9,11 @@ and shuts them all down (graceful, like ``serve``), then closes every store.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from mockserver.errors import ConfigurationError
@@ -57,13 +59,21 @@ def state_of(state: str | None, name: str) -> str | None:
     return str(path.with_name(f"{path.stem}-{name}{path.suffix}"))
 
 
-def wait_for_signal(stop: threading.Event | None = None) -> None:
-    """Block until SIGINT or SIGTERM arrives (or ``stop`` is set)."""
+@contextlib.contextmanager
+def stop_on_signals(stop: threading.Event | None = None) -> Iterator[threading.Event]:
+    """An event that SIGINT or SIGTERM sets while the block runs (the previous handlers come back after it)."""
     stop = stop or threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    event = stop
+    previous = {sig: signal.signal(sig, lambda *_: event.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def wait_for_signal(stop: threading.Event | None = None) -> None:
+    """Block until SIGINT or SIGTERM arrives (or ``stop`` is set)."""
+    with stop_on_signals(stop) as event:
+        while not event.wait(0.5):
+            pass

@@ -53,6 +53,7 @@ def render(page: IndexPage) -> str:
         f'{" (" + escape(v.note) + ")" if v.note else ""}, '
         f'<a href="{escape(v.path)}/openapi.json">openapi.json</a></li>' for v in page.versions)
     users = "\n".join(f"<tr><td>{escape(role)}</td><td>{escape(email)}</td></tr>" for role, email in page.users)
+    users = users or '<tr><td colspan="2">none: the API needs no credentials</td></tr>'
     return f"""<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{escape(page.title)}</title></head>

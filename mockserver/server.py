@@ -22,7 +22,7 @@ from uvicorn.logging import DefaultFormatter
 
 from mockserver import preflight
 from mockserver.app import MockApp, create_app, describe
-from mockserver.combined import ALL, planned, wait_for_signal
+from mockserver.combined import ALL, planned, stop_on_signals
 from mockserver.errors import ConfigurationError
 from mockserver.requestlog import RequestLog
 from mockserver.settings import Settings, to_env
@@ -106,9 +106,11 @@ def run_all(settings: Settings) -> None:
             banner(app, Console(soft_wrap=True))
             servers.append(BackgroundServer(app, sock, log_level=settings.log_level, grace=GRACE_SECONDS))
         settle()
-        for server in servers:
-            server.start()
-        wait_for_signal()
+        with stop_on_signals() as stop:  # before the first server answers: a client may stop us at once
+            for server in servers:
+                server.start()
+            while not stop.wait(0.5):
+                pass
     finally:
         for server in servers:
             server.stop()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from starlette.testclient import TestClient
 
+from mockserver import Settings, create_app
 from mockserver.app import MockApp, describe
+from mockserver.pack import Pack
 from mockserver.store import Store
+from mockserver.world import WorldInfo
+from tests.packs.echo import Account
 
 
 def error(response: object) -> dict[str, object]:
@@ -101,3 +106,25 @@ def test_browsers_get_the_packs_index_page(echo_client: TestClient) -> None:
         assert page.status_code == 200 and "Echo notes" in page.text and "/echo/v1/ui/" in page.text, path
         assert "X-Echo-Key" in page.text and "key-" not in page.text  # roles, never the tokens
     assert error(echo_client.get("/echo/v1", headers={"Accept": "application/json"}))["status"] == 404
+
+
+def test_a_pack_at_the_root_serves_its_paths_index_page_and_docs(echo: Pack) -> None:
+    """Base path "" (Label Studio's paths carry their own prefix): routes, 404s, docs and the index page at /,
+    and a world without known users."""
+    version = dataclasses.replace(echo.versions[0], base_path="")
+
+    def build(store: Store, seed: int, recipe: str, base_url: str) -> WorldInfo:
+        echo.build_world(store, seed, recipe, base_url)
+        return WorldInfo(seed, recipe, ())
+
+    rooted = dataclasses.replace(echo, name="echoroot", versions=(version,), build_world=build,
+                                 open_world=lambda store, seed, recipe: WorldInfo(seed, recipe, ()))
+    app = create_app(Settings(api="echo", seed=3), pack=rooted)
+    with app.test_client() as client:
+        token = next(iter(app.backend.store.select(Account))).token
+        assert client.get("/notes", headers={"X-Echo-Key": token}).status_code == 200
+        assert error(client.get("/nowhere", headers={"X-Echo-Key": token}))["status"] == 404
+        assert client.get("/ui/").status_code == 200
+        page = client.get("/", headers={"Accept": "text/html"}).text
+        assert "API URL: <code>/</code>" in page and "none: the API needs no credentials" in page
+    assert describe(app)["api_url"] == app.backend.settings.base_url and describe(app)["users"] == []

@@ -7,13 +7,14 @@ import socket
 import subprocess
 import sys
 import time
+from importlib.metadata import entry_points
 
 import httpx
 import pytest
 
 from mockserver.combined import planned
 from mockserver.errors import ConfigurationError
-from mockserver.pack import Pack
+from mockserver.pack import DEFAULT_PACK, ENTRY_POINT_GROUP, Pack
 from mockserver.settings import Settings
 
 
@@ -44,8 +45,11 @@ def free_port() -> int:
 
 def test_serve_all_answers_on_each_port_and_stops_cleanly_on_sigterm() -> None:
     port = free_port()
+    # every other installed pack on a port of its own (port + 1 … may be taken on a busy machine)
+    others = ",".join(f"{entry.name}={free_port()}" for entry in entry_points(group=ENTRY_POINT_GROUP)
+                      if entry.name != DEFAULT_PACK)
     process = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "all", "--port", str(port),
-                                "--recipe", "tiny", "--log-level", "warning"],
+                                *(["--ports", others] if others else []), "--recipe", "tiny", "--log-level", "warning"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60

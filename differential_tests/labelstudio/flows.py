@@ -1,0 +1,373 @@
+"""The request flows sent to both servers, in order, from a fresh project (``label-studio start --init``; the
+mock's ``empty`` recipe). Each step is (label, method, path, body); a body is JSON unless wrapped in ``Form``
+or ``Raw``. State carries from one flow to the next, the same on both sides."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+IMAGE = ('<View><Image name="image" value="$image"/><Choices name="choice" toName="image">'
+         '<Choice value="Cat"/><Choice value="Dog"/></Choices></View>')
+
+
+@dataclasses.dataclass(frozen=True)
+class Form:
+    fields: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Raw:
+    content: bytes
+    content_type: str
+
+
+def choice(label: str) -> list[dict[str, Any]]:
+    return [{"from_name": "choice", "to_name": "image", "type": "choices", "value": {"choices": [label]}}]
+
+
+Step = tuple[str, str, str, Any]
+
+FLOWS: dict[str, list[Step]] = {
+    "basics": [
+        ("health", "GET", "/api/health", None),
+        ("health with a trailing slash", "GET", "/api/health/", None),
+        ("version", "GET", "/version", None),
+        ("fresh project", "GET", "/api/project", None),
+        ("no tasks", "GET", "/api/tasks", None),
+        ("next with no tasks", "GET", "/api/project/next", None),
+        ("unknown route", "GET", "/api/nope", None),
+        ("GET of the config route", "GET", "/api/project/config", None),
+        ("GET of a task's completions", "GET", "/api/tasks/0/completions", None),
+        ("wrong method", "PUT", "/api/tasks/0", None),
+        ("wrong method on health", "DELETE", "/api/health", None),
+    ],
+    "config": [
+        ("save as JSON", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("bad toName", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace('toName="image"', 'toName="nope"')}),
+        ("broken XML", "POST", "/api/project/config", {"label_config": "<View><Image"}),
+        ("empty config", "POST", "/api/project/config", {"label_config": ""}),
+        ("a single Choice", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace('<Choice value="Dog"/>', "")}),
+        ("no label_config", "POST", "/api/project/config", {}),
+        ("a number", "POST", "/api/project/config", {"label_config": 5}),
+        ("malformed JSON", "POST", "/api/project/config", Raw(b"{bad", "application/json")),
+        ("an unknown tag", "POST", "/api/project/config", {"label_config": "<View><Foo/></View>"}),
+        ("a text config", "POST", "/api/project/config",
+         {"label_config": '<View><Text name="t" value="$text"/></View>'}),
+        ("project after saves", "GET", "/api/project", None),
+        ("save as a form", "POST", "/api/project/config", Form({"label_config": IMAGE})),
+        ("validate a form", "POST", "/api/validate-config", Form({"label_config": IMAGE})),
+        ("validate broken XML", "POST", "/api/validate-config", Form({"label_config": "<View><Image"})),
+        ("validate JSON", "POST", "/api/validate-config", {"label_config": IMAGE}),
+        ("project with the image config", "GET", "/api/project", None),
+    ],
+    "config checks": [(label, "POST", "/api/project/config", {"label_config": config}) for label, config in (
+        ("toName of a missing tag", '<View><Choices name="c" toName="image"><Choice value="A"/><Choice value="B"/>'
+                                    "</Choices></View>"),
+        ("Choices without name", '<View><Image name="i" value="$image"/><Choices toName="i"><Choice value="A"/>'
+                                 '<Choice value="B"/></Choices></View>'),
+        ("Image without name", '<View><Image value="$image"/><Choices name="c" toName="i"><Choice value="A"/>'
+                               '<Choice value="B"/></Choices></View>'),
+        ("Image without value", '<View><Image name="i"/><Choices name="c" toName="i"><Choice value="A"/>'
+                                '<Choice value="B"/></Choices></View>'),
+        ("root not View", '<Foo><Image name="i" value="$image"/></Foo>'),
+        ("Choices without Choice", '<View><Image name="i" value="$image"/><Choices name="c" toName="i"/></View>'),
+        ("one Label", '<View><Text name="t" value="$text"/><Labels name="l" toName="t"><Label value="A"/></Labels>'
+                      "</View>"),
+        ("Labels without Label", '<View><Labels name="l" toName="t"/><Text name="t" value="$t"/></View>'),
+        ("Label without value", '<View><Labels name="l" toName="t"><Label/></Labels><Text name="t" value="$t"/>'
+                                "</View>"),
+        ("TextArea and Rating", '<View><Text name="t" value="$text"/><TextArea name="ta" toName="t"/>'
+                                '<Rating name="r" toName="t"/></View>'),
+        ("a value without $", '<View><Image name="i" value="image"/></View>'),
+        ("Choice nested in a View", '<View><Image name="i" value="$image"/><Choices name="c" toName="i"><View>'
+                                    '<Choice value="A"/></View><Choice value="B"/></Choices></View>'),
+        ("duplicate names", '<View><Image name="i" value="$image"/><Image name="i" value="$image2"/></View>'),
+        ("two toNames", '<View><Image name="a" value="$a"/><Image name="b" value="$b"/><Choices name="c" '
+                        'toName="a,b"><Choice value="A"/><Choice value="B"/></Choices></View>'),
+        ("Choice without value", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                                 '<Choice value="A"/><Choice/></Choices></View>'),
+        ("numeric and boolean values", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                                       '<Choice value="1"/><Choice value="true"/></Choices></View>'),
+        ("text inside Choice", '<View><Image name="i" value="$image"/><Choices name="c" toName="i">'
+                               '<Choice value="A">5</Choice><Choice value="B"/></Choices></View>'),
+        ("single quotes hide a bad toName", "<View><Image name='i' value='$image'/><Choices name='c' toName='x'>"
+                                            "<Choice value='A'/><Choice value='B'/></Choices></View>"),
+        ("an encoding declaration", '<?xml version="1.0" encoding="UTF-8"?><View><Image name="i" '
+                                    'value="$image"/></View>'),
+        ("a nested View without name", '<View><View><Image name="i"/></View></View>'),
+        ("back to the image config", IMAGE),
+    )] + [
+        ("a form without label_config", "POST", "/api/project/config", Form({"other": "x"})),
+        ("an XML body", "POST", "/api/project/config", Raw(IMAGE.encode(), "application/xml")),
+        ("a text body", "POST", "/api/project/config", Raw(b"hello", "text/plain")),
+        ("no body", "POST", "/api/project/config", None),
+        ("validate a form without label_config", "POST", "/api/validate-config", Form({"other": "x"})),
+        ("validate duplicate names", "POST", "/api/validate-config",
+         Form({"label_config": '<View><Image name="i" value="$image"/><Image name="i" value="$x"/></View>'})),
+        ("the config is still the image config", "GET", "/api/project", None),
+    ],
+    "import": [
+        ("three tasks", "POST", "/api/project/import", [
+            {"image": "http://example.org/a.jpg"},
+            {"data": {"image": "http://example.org/b.jpg"}, "predictions": [{"result": choice("Dog"), "score": 0.5}]},
+            {"image": "http://example.org/c.jpg", "extra": 1}]),
+        ("one task object", "POST", "/api/project/import", {"image": "http://example.org/d.jpg"}),
+        ("a task with a completion", "POST", "/api/project/import",
+         [{"data": {"image": "http://example.org/e.jpg"}, "completions": [{"result": choice("Cat")}]}]),
+        ("bad items", "POST", "/api/project/import", [{"img": "x.jpg"}, {"image": 5}, {"image": "ok.jpg"},
+                                                     {"data": {"img": "y"}}, "str", {"data": {"image": "z"}, "meta": 5},
+                                                     {"data": {"image": "z"}, "completions": [{}]},
+                                                     {"data": {"image": "z"}, "predictions": [{"result": {}}]}]),
+        ("an empty list", "POST", "/api/project/import", []),
+        ("a number", "POST", "/api/project/import", 5),
+        ("no body", "POST", "/api/project/import", None),
+        ("malformed JSON", "POST", "/api/project/import", Raw(b"{bad", "application/json")),
+        ("config changing a data key", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace("$image", "$img")}),
+        ("config removing a used label", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace('"Cat"', '"Bird"')}),
+        ("project after imports", "GET", "/api/project", None),
+    ],
+    "tasks": [
+        ("first page", "GET", "/api/tasks", None),
+        ("page 2 of 2", "GET", "/api/tasks?page=2&page_size=2", None),
+        ("a page past the end", "GET", "/api/tasks?page=9&page_size=2", None),
+        ("newest id first", "GET", "/api/tasks?order=-id&page_size=3", None),
+        ("page 0", "GET", "/api/tasks?page=0", None),
+        ("page size 0", "GET", "/api/tasks?page_size=0", None),
+        ("page abc", "GET", "/api/tasks?page=abc", None),
+        ("fields id", "GET", "/api/tasks?fields=id", None),
+        ("fields id,data", "GET", "/api/tasks?fields=id,data", None),
+        ("an unknown field", "GET", "/api/tasks?fields=id,nope", None),
+        ("an empty order", "GET", "/api/tasks?order=", None),
+        ("an unknown order", "GET", "/api/tasks?order=bogus", None),
+        ("an open task", "GET", "/api/tasks/0", None),
+        ("a done task", "GET", "/api/tasks/4", None),
+        ("pretty", "GET", "/api/tasks/0?pretty=1", None),
+        ("id 00", "GET", "/api/tasks/00", None),
+        ("an unknown task", "GET", "/api/tasks/99999", None),
+        ("a negative id", "GET", "/api/tasks/-1", None),
+        ("a non-number", "GET", "/api/tasks/abc", None),
+        ("next", "GET", "/api/project/next", None),
+    ],
+    "completions": [
+        ("create", "POST", "/api/tasks/0/completions", {"lead_time": 2.5, "result": choice("Cat")}),
+        ("create cancelled", "POST", "/api/tasks/0/completions?was_cancelled=1", {"lead_time": 1.0, "result": []}),
+        ("create with id and was_cancelled", "POST", "/api/tasks/1/completions",
+         {"result": choice("Dog"), "id": 77, "was_cancelled": True}),
+        ("create on an unknown task", "POST", "/api/tasks/99999/completions", {"result": []}),
+        ("create on a non-number", "POST", "/api/tasks/abc/completions", {"result": []}),
+        ("create with a list body", "POST", "/api/tasks/0/completions", [1]),
+        ("create without a body", "POST", "/api/tasks/0/completions", None),
+        ("patch without a body", "PATCH", "/api/tasks/0/completions/1", None),
+        ("create with malformed JSON", "POST", "/api/tasks/0/completions?x=1", Raw(b"{bad", "application/json")),
+        ("task 0", "GET", "/api/tasks/0", None),
+        ("by completed_at, newest first", "GET", "/api/tasks?order=-completed_at", None),
+        ("by completed_at", "GET", "/api/tasks?order=completed_at", None),
+        ("by cancelled", "GET", "/api/tasks?order=has_cancelled_completions", None),
+        ("by cancelled, descending", "GET", "/api/tasks?order=-has_cancelled_completions", None),
+        ("patch", "PATCH", "/api/tasks/0/completions/1", {"result": choice("Dog"), "lead_time": 9}),
+        ("patch was_cancelled", "PATCH", "/api/tasks/0/completions/2", {"was_cancelled": True}),
+        ("patch an unknown completion", "PATCH", "/api/tasks/0/completions/55555", {"result": []}),
+        ("patch on a task without completions", "PATCH", "/api/tasks/2/completions/5", {"result": choice("Dog")}),
+        ("patch null", "PATCH", "/api/tasks/0/completions/null", {"result": []}),
+        ("patch a non-number", "PATCH", "/api/tasks/0/completions/abc", {"result": []}),
+        ("patch on an unknown task", "PATCH", "/api/tasks/99/completions/1", {"result": []}),
+        ("patch with a list body", "PATCH", "/api/tasks/0/completions/1", [1]),
+        ("patch with malformed JSON", "PATCH", "/api/tasks/0/completions/1", Raw(b"{bad", "application/json")),
+        ("task 0 after patches", "GET", "/api/tasks/0", None),
+        ("task 2 after a patch", "GET", "/api/tasks/2", None),
+        ("next after completions", "GET", "/api/project/next", None),
+        ("delete", "DELETE", "/api/tasks/0/completions/1", None),
+        ("delete an unknown completion", "DELETE", "/api/tasks/0/completions/55555", None),
+        ("delete on an unknown task", "DELETE", "/api/tasks/99/completions/1", None),
+        ("delete a non-number", "DELETE", "/api/tasks/0/completions/abc", None),
+        ("delete the rest", "DELETE", "/api/tasks/0/completions/2", None),
+        ("delete the last", "DELETE", "/api/tasks/0/completions/3", None),
+        ("task 0 with no completions left", "GET", "/api/tasks/0", None),
+        ("a done task with no completions in the list", "GET", "/api/tasks?fields=id,completed_at", None),
+        ("order with an undefined completed_at", "GET", "/api/tasks?order=completed_at", None),
+        ("project counters", "GET", "/api/project", None),
+    ],
+    "export": [
+        ("JSON", "GET", "/api/project/export?format=JSON", None),
+        ("JSON_MIN", "GET", "/api/project/export?format=JSON_MIN", None),
+        ("CSV", "GET", "/api/project/export?format=CSV", None),
+        ("TSV", "GET", "/api/project/export?format=TSV", None),
+        ("no format", "GET", "/api/project/export", None),
+        ("lower case", "GET", "/api/project/export?format=json", None),
+        ("an unknown format", "GET", "/api/project/export?format=YOLO", None),
+        ("two choices and unicode", "POST", "/api/tasks/2/completions", {"lead_time": 1, "result": [
+            {"from_name": "choice", "to_name": "image", "type": "choices", "value": {"choices": ["Dog", "Cat"]}},
+            {"from_name": "nope", "to_name": "image", "type": "choices", "value": {"choices": ["Dog"]}}]}),
+        ("a newer single choice", "POST", "/api/tasks/4/completions", {"result": choice("Dog"), "note": "é"}),
+        ("JSON again", "GET", "/api/project/export?format=JSON", None),
+        ("JSON_MIN again", "GET", "/api/project/export?format=JSON_MIN", None),
+        ("CSV again", "GET", "/api/project/export?format=CSV", None),
+        ("TSV again", "GET", "/api/project/export?format=TSV", None),
+    ],
+    "deletes": [
+        ("delete a task", "DELETE", "/api/tasks/3", None),
+        ("delete it again", "DELETE", "/api/tasks/3", None),
+        ("delete a non-number", "DELETE", "/api/tasks/abc", None),
+        ("project after a delete", "GET", "/api/project", None),
+        ("import after a delete", "POST", "/api/project/import", [{"image": "f.jpg"}, {"image": "g.jpg"}]),
+        ("next is the lowest open", "GET", "/api/project/next", None),
+        ("complete 5", "POST", "/api/tasks/5/completions", {"result": []}),
+        ("complete 6", "POST", "/api/tasks/6/completions", {"result": choice("Cat")}),
+        ("nothing left", "GET", "/api/project/next", None),
+        ("all tasks", "GET", "/api/tasks?page_size=100", None),
+    ],
+    "poison": [
+        ("a completion without result", "POST", "/api/tasks/4/completions", {}),
+        ("any completion delete fails", "DELETE", "/api/tasks/4/completions/4001", None),
+        ("import fails but imports", "POST", "/api/project/import", [{"image": "h.jpg"}]),
+        ("the task is there", "GET", "/api/tasks/7", None),
+        ("project after the poison", "GET", "/api/project", None),
+        ("deleting the poisoned completion fails too", "DELETE", "/api/tasks/4/completions/4002", None),
+        ("a delete on a task without completions", "DELETE", "/api/tasks/7/completions/7001", None),
+        ("deleting a task fails but deletes", "DELETE", "/api/tasks/7", None),
+        ("task ids with completions", "GET", "/api/completions", None),
+        ("emptying another task fails but empties", "DELETE", "/api/tasks/5/completions", None),
+        ("healing by emptying the task", "DELETE", "/api/tasks/4/completions", None),
+        ("the healed task is open", "GET", "/api/tasks/4", None),
+        ("deletes work again", "DELETE", "/api/tasks/6/completions/6001", None),
+    ],
+    "cleanup": [
+        ("task ids with completions", "GET", "/api/completions", None),
+        ("empty an unknown task", "DELETE", "/api/tasks/99/completions", None),
+        ("empty a non-number", "DELETE", "/api/tasks/abc/completions", None),
+        ("delete every completion", "DELETE", "/api/completions", None),
+        ("no task ids left", "GET", "/api/completions", None),
+        ("next after deleting every completion", "GET", "/api/project/next", None),
+        ("project without completions", "GET", "/api/project", None),
+        ("delete every task", "DELETE", "/api/tasks", None),
+        ("no tasks", "GET", "/api/tasks", None),
+        ("ids start at 0 again", "POST", "/api/project/import", [{"image": "i.jpg"}]),
+        ("project at the end", "GET", "/api/project", None),
+    ],
+    "encoding": [
+        ("unicode and floats", "POST", "/api/project/import", [
+            {"data": {"image": "http://example.org/é ü/猫 🐱.jpg"},
+             "predictions": [{"result": choice("Cat"), "score": 0.1}, {"result": [], "score": 1e-05},
+                             {"result": [], "score": 12345678.9, "note": "<b>&'\"</b>"}]}]),
+        ("unicode in the list", "GET", "/api/tasks?page_size=100", None),
+        ("unicode in one task", "GET", "/api/tasks/1", None),
+        ("unicode pretty", "GET", "/api/tasks/1?pretty=1", None),
+        ("unicode next", "GET", "/api/project/next", None),
+        ("unicode completion", "POST", "/api/tasks/1/completions",
+         {"lead_time": 0.30000000000000004, "result": choice("Cat"), "comment": "très bien 👍"}),
+        ("unicode done task", "GET", "/api/tasks/1", None),
+        ("unicode done list", "GET", "/api/tasks?page_size=100", None),
+        ("a unicode import error", "POST", "/api/project/import", [{"imäge": "ü"}]),
+        ("a unicode config error", "POST", "/api/project/config",
+         {"label_config": IMAGE.replace('toName="image"', 'toName="bïld"')}),
+        ("head of health", "HEAD", "/api/health", None),
+        ("options of the project", "OPTIONS", "/api/project", None),
+    ],
+    "project and models": [
+        ("POST the project", "POST", "/api/project", None),
+        ("POST a new project", "POST", "/api/project?new=1&desc=x", None),
+        ("PATCH without a body", "PATCH", "/api/project", None),
+        ("PATCH a title", "PATCH", "/api/project", {"title": "x"}),
+        ("PATCH a number", "PATCH", "/api/project", 5),
+        ("models", "GET", "/api/models", None),
+        ("delete an unknown model", "DELETE", "/api/models", {"name": "x"}),
+        ("delete a model without a name", "DELETE", "/api/models", {}),
+        ("delete a model without a body", "DELETE", "/api/models", None),
+        ("train", "POST", "/api/models/train", None),
+        ("predictions", "GET", "/api/models/predictions", None),
+        ("predictions for all tasks", "POST", "/api/models/predictions?mode=all_tasks", None),
+        ("predictions for data", "POST", "/api/models/predictions?mode=data", {"image": "x.jpg"}),
+        ("states", "GET", "/api/states", None),
+        ("the project after all that", "GET", "/api/project", None),
+    ],
+    "data types": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("a config of every object tag", "POST", "/api/project/config", {"label_config": (
+            '<View><Table name="t" value="$t"/><List name="l" value="$l"/><Dialog name="d" value="$d"/>'
+            '<TimeSeries name="ts" value="$ts"/><HyperText name="h" value="$h"/><Header name="hd" value="$hd"/>'
+            '<Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="A"/><Choice value="B"/>'
+            "</Choices></View>")}),
+        ("the data types", "GET", "/api/project", None),
+        ("fitting data", "POST", "/api/project/import",
+         [{"t": {"a": 1}, "l": [{"text": "a"}], "d": [], "ts": "x", "h": "<b/>", "hd": 5, "x": 1.5}]),
+        ("wrong types", "POST", "/api/project/import",
+         [{"t": [1], "l": [{"txt": "a"}], "d": {}, "ts": 5, "h": 5, "hd": [], "x": None}]),
+        ("a List item without text", "POST", "/api/project/import",
+         [{"t": {}, "l": [{"txt": "a"}], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a List of strings", "POST", "/api/project/import",
+         [{"t": {}, "l": ["a"], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a List of numbers", "POST", "/api/project/import",
+         [{"t": {}, "l": [1], "d": [], "ts": [], "h": "", "hd": "", "x": ""}]),
+        ("a boolean Text", "POST", "/api/project/import",
+         [{"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": True}]),
+        ("a list as data", "POST", "/api/project/import", [{"data": [1, 2]}]),
+        ("a string as data", "POST", "/api/project/import", [{"data": "x"}]),
+        ("completions not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "completions": {"result": []}}]),
+        ("a result not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""},
+           "completions": [{"result": {}}]}]),
+        ("predictions not a list", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "predictions": {}}]),
+        ("a prediction without result", "POST", "/api/project/import",
+         [{"data": {"t": {}, "l": [], "d": [], "ts": [], "h": "", "hd": "", "x": ""}, "predictions": [{}]}]),
+        ("null and list items", "POST", "/api/project/import", [None, [1]]),
+        ("120 bad items", "POST", "/api/project/import", [{"img": "x"}] * 120),
+        ("a config dropping a shared key", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Text name="y" value="$y"/><Choices name="c" toName="y">'
+            '<Choice value="A"/><Choice value="B"/></Choices></View>')}),
+        ("a completion with two labels", "POST", "/api/tasks/0/completions", {"result": [
+            {"from_name": "c", "to_name": "x", "type": "choices", "value": {"choices": ["A", "B"]}}]}),
+        ("a config dropping both labels", "POST", "/api/project/config", {"label_config": (
+            '<View><Table name="t" value="$t"/><List name="l" value="$l"/><Dialog name="d" value="$d"/>'
+            '<TimeSeries name="ts" value="$ts"/><HyperText name="h" value="$h"/><Header name="hd" value="$hd"/>'
+            '<Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="C"/><Choice value="D"/>'
+            "</Choices></View>")}),
+        ("a config renaming the control", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Choices name="c2" toName="x"><Choice value="A"/><Choice value="B"/>'
+            "</Choices></View>")}),
+        ("a config with aliases", "POST", "/api/project/config", {"label_config": (
+            '<View><Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="a" alias="A"/>'
+            '<Choice value="b" alias="B"/></Choices></View>')}),
+    ],
+}
+
+
+def scored(*scores: float) -> list[dict[str, Any]]:
+    return [{"result": choice("Cat"), "score": score} for score in scores]
+
+
+SCORED_FLOWS: dict[str, list[Step]] = {
+    "score sampling": [
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("next with no tasks", "GET", "/api/project/next", None),
+        ("tasks without predictions", "POST", "/api/project/import", [{"image": "a.jpg"}, {"image": "b.jpg"}]),
+        ("next without predictions", "GET", "/api/project/next", None),
+        ("scored tasks", "POST", "/api/project/import", [
+            {"data": {"image": "c.jpg"}, "predictions": scored(0.9, 0.1)},
+            {"data": {"image": "d.jpg"}, "predictions": scored(0.3)},
+            {"data": {"image": "e.jpg"}, "predictions": scored(0.5, 0.1)},
+            {"data": {"image": "f.jpg"}, "predictions": scored(0.3)},
+            {"data": {"image": "g.jpg"}, "predictions": []}]),
+        ("the lowest mean", "GET", "/api/project/next", None),
+        ("complete it", "POST", "/api/tasks/3/completions", {"result": choice("Dog")}),
+        ("a tie: the first", "GET", "/api/project/next", None),
+        ("complete that", "POST", "/api/tasks/4/completions", {"result": choice("Dog")}),
+        ("cancel the next", "POST", "/api/tasks/5/completions?was_cancelled=1", {"result": []}),
+        ("then the last scored", "GET", "/api/project/next", None),
+        ("complete the last scored", "POST", "/api/tasks/2/completions", {"result": []}),
+        ("none scored is left", "GET", "/api/project/next", None),
+        ("a prediction without score", "POST", "/api/project/import",
+         [{"data": {"image": "h.jpg"}, "predictions": [{"result": []}]}]),
+        ("next fails on it", "GET", "/api/project/next", None),
+        ("a string score", "POST", "/api/project/import",
+         [{"data": {"image": "i.jpg"}, "predictions": [{"result": [], "score": "high"}]}]),
+        ("remove the scoreless task", "DELETE", "/api/tasks/7", None),
+        ("next fails on the string", "GET", "/api/project/next", None),
+    ],
+}

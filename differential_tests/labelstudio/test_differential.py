@@ -1,0 +1,161 @@
+"""The same flows against the real Label Studio 0.8.1 and the mock: status, media type, body and the body's bytes
+must agree after normalising what legitimately differs; any other difference must be listed, with its reason, in
+``known-differences.yaml`` (and every listed difference must still occur)."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from differential_tests.labelstudio.conftest import Servers
+from differential_tests.labelstudio.flows import FLOWS, SCORED_FLOWS, Form, Raw
+
+KNOWN = Path(__file__).with_name("known-differences.yaml")
+MOCK_DIR = "/srv/label-studio/project"
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+TIME_KEYS = {"created_at"}
+"""Keys holding the server's clock (UTC epoch seconds): compared by type."""
+
+
+def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> httpx.Response:
+    if isinstance(body, Form):
+        return client.request(method, base + path, data=body.fields)
+    if isinstance(body, Raw):
+        return client.request(method, base + path, content=body.content, headers={"Content-Type": body.content_type})
+    if body is None:
+        return client.request(method, base + path)
+    return client.request(method, base + path, json=body)
+
+
+SET_LISTS = re.compile(r'(contain only keys: |created for \\?"[^"\\]*\\?":(?:\\n|\n))(\[[^\]]*\])')
+"""Lists the real server prints from a Python set (their order follows the process's string hashing)."""
+
+
+def sorted_set_lists(text: str) -> str:
+    def ordered(match: re.Match[str]) -> str:
+        try:
+            items = ast.literal_eval(match.group(2))
+        except (ValueError, SyntaxError):
+            return match.group(0)
+        return match.group(1) + repr(sorted(items))
+
+    return SET_LISTS.sub(ordered, text)
+
+
+def normalised(value: Any, directory: str, key: str = "") -> Any:
+    """Times, paths, ports, durations and tracebacks of one server, made comparable."""
+    if isinstance(value, dict):
+        return {k: normalised(v, directory, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalised(v, directory) for v in value]
+    if key in TIME_KEYS and isinstance(value, int):
+        return "<epoch seconds>"
+    if key == "duration" and isinstance(value, float):
+        return "<seconds>"
+    if key == "port" and isinstance(value, int):
+        return "<port>"
+    if key == "traceback" and isinstance(value, str):
+        return "<traceback>"
+    if isinstance(value, str):
+        if key == "completed_at" and DATETIME.match(value):
+            return "<local time>"
+        return sorted_set_lists(value.replace(directory, "<project dir>"))
+    return value
+
+
+BYTE_RULES = [(re.compile(pattern), replacement) for pattern, replacement in (
+    (r'"created_at": ?\d+', '"created_at":<epoch seconds>'), (r'"port": ?\d+', '"port":<port>'),
+    (r'"duration": ?[0-9.e-]+', '"duration":<seconds>'), (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "<local time>"),
+    (r'"traceback": ?"(?:[^"\\]|\\.)*"', '"traceback":<traceback>'))]
+
+
+def normalised_bytes(content: bytes, directory: str) -> str:
+    """The body as sent (serialiser spacing, key order, ``\\/`` escapes, trailing newline), normalised as text."""
+    text = content.decode("utf-8", "replace").replace(directory, "<project dir>")
+    text = text.replace(directory.replace("/", "\\/"), "<project dir>")
+    for pattern, replacement in BYTE_RULES:
+        text = pattern.sub(replacement, text)
+    return sorted_set_lists(text)
+
+
+def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
+    """What is compared: status, Content-Type, the body (parsed JSON when the server says JSON), and the bytes
+    of the body (normalised as text)."""
+    media_type = response.headers.get("content-type", "")
+    if media_type == "application/zip":
+        return {"status": response.status_code, "content-type": media_type, **zip_shape(response.content, directory)}
+    body: Any = response.text
+    if media_type.startswith("application/json") and response.content:
+        body = normalised(json.loads(response.content), directory)
+    return {"status": response.status_code, "content-type": media_type, "body": body,
+            "bytes": normalised_bytes(response.content, directory)}
+
+
+def zip_shape(content: bytes, directory: str) -> dict[str, Any]:
+    """An export: its members, each parsed (JSON lists sorted by id, CSV rows sorted under the header) and as
+    sorted lines of text. The real server lists the completions directory in file-system order, so the order of
+    records is not compared; everything else is."""
+    body, text = {}, {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in sorted(archive.namelist()):
+            member = archive.read(name).decode("utf-8")
+            if name.endswith(".json"):
+                records = normalised(json.loads(member), directory)
+                body[name] = sorted(records, key=lambda r: r.get("id", -1)) if isinstance(records, list) else records
+            else:
+                lines = member.splitlines()
+                body[name] = lines[:1] + sorted(lines[1:])
+            text[name] = sorted(normalised_bytes(member.encode(), directory).splitlines())
+    return {"body": body, "bytes": json.dumps(text)}
+
+
+PARTS = ("status", "content-type", "body", "bytes")
+
+
+def differences(real: dict[str, Any], mock: dict[str, Any]) -> list[str]:
+    return [part for part in PARTS if real[part] != mock[part]]
+
+
+def compare(servers: Servers, flows: dict[str, list[Any]]) -> None:
+    """Send ``flows`` to both servers; fail on unlisted differences and on listed ones that no longer occur."""
+    known: dict[str, dict[str, Any]] = {entry["exchange"]: entry for entry in yaml.safe_load(KNOWN.read_text()) or []}
+    for entry in known.values():
+        assert entry.get("reason", "").strip() and entry.get("differs"), f"{entry['exchange']}: say what and why"
+    unexplained, seen, exchanges = [], set(), 0
+    with httpx.Client(timeout=30) as client:
+        for flow, steps in flows.items():
+            for label, method, path, body in steps:
+                exchange = f"{flow}: {label}"
+                real = shape(send(client, servers.real, method, path, body), servers.real_dir)
+                mock = shape(send(client, servers.mock, method, path, body), MOCK_DIR)
+                exchanges += 1
+                differ = differences(real, mock)
+                if not differ:
+                    continue
+                listed = known.get(exchange)
+                if listed is not None and sorted(listed["differs"]) == sorted(differ):
+                    seen.add(exchange)
+                    continue
+                unexplained.append(f"{exchange} ({method} {path}) differs in {differ}:\n"
+                                   f"  real: {json.dumps(real)[:1500]}\n  mock: {json.dumps(mock)[:1500]}")
+    print(f"{exchanges} exchanges in {len(flows)} flows, {len(seen) + len(unexplained)} differ: {len(seen)} known, "
+          f"{len(unexplained)} unexplained")
+    stale = sorted(name for name in set(known) - seen if name.split(": ", 1)[0] in flows)
+    assert not unexplained, "\n".join(unexplained)
+    assert not stale, f"listed in {KNOWN.name} but no longer different: {stale}"
+
+
+def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
+    compare(servers, FLOWS)
+
+
+def test_prediction_score_sampling_as_the_real_server(scored_servers: Servers) -> None:
+    compare(scored_servers, SCORED_FLOWS)

@@ -1,0 +1,77 @@
+"""The Label Studio pack: the 0.8.1 backend API (Flask, one project, no auth by default) at the root paths.
+
+``pack()`` is the entry point the core finds (``mockserver.packs`` in ``pyproject.toml``). Behaviour follows the
+real server as observed (``labelstudio-real.md``), not the public docs; ``spec/labelstudio/0.8/openapi.yaml``
+says each deviation in the operation's description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from mockserver.pack import DiffProfile, Pack, Version
+from mockserver.store import Store
+
+if TYPE_CHECKING:
+    from mockserver.contract.profile import ContractProfile
+
+HANDLERS = "mockserver.packs.labelstudio.handlers"
+ID_PATTERN = "^[+-]?[0-9]+$"
+"""Task and completion ids, page numbers: the handlers call ``int()`` and answer the real 500 envelope."""
+
+
+def no_security(store: Store) -> Mapping[str, type]:
+    """0.8.1 serves everything without credentials unless started with ``--password`` (a later slice)."""
+    return {}
+
+
+def pack() -> Pack:
+    """The Label Studio pack (imports its modules on first use, not at import time)."""
+    from mockserver.packs.labelstudio import world
+    from mockserver.packs.labelstudio.api import LabelStudio
+    from mockserver.packs.labelstudio.errors import ERROR_FORMAT
+    from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
+    from mockserver.packs.labelstudio.records import SCHEMA
+
+    return Pack(
+        name="labelstudio",
+        title="Label Studio backend API",
+        versions=(Version("0.8", "labelstudio/0.8/openapi.yaml", ""),),
+        handlers=HANDLERS,
+        schema=SCHEMA,
+        build_world=world.build,
+        open_world=world.resume,
+        context=lambda backend, version: LabelStudio(backend),
+        security=no_security,
+        errors=ERROR_FORMAT,
+        auth_header="Authorization",
+        id_pattern=ID_PATTERN,
+        middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),),
+        contract=contract_profile,
+        diff=DiffProfile(replay=None, recipe="empty"),
+    )
+
+
+def contract_profile() -> ContractProfile:
+    """Read-only contract checks for now: every write is NEVER (imports, completions and deletes change the one
+    project a real server has; a write policy with cleanup is a later slice)."""
+    from mockserver.contract.profile import ContractProfile
+
+    return ContractProfile(policies={}, operation_config=operation_config)
+
+
+DOCUMENTED_500 = frozenset({"GET /api/tasks", "GET /api/tasks/{task_id}", "DELETE /api/tasks/{task_id}",
+                            "POST /api/project/import", "POST /api/project/config",
+                            "POST /api/tasks/{task_id}/completions", "DELETE /api/tasks/{task_id}/completions",
+                            "PATCH /api/tasks/{task_id}/completions/{completion_id}",
+                            "DELETE /api/tasks/{task_id}/completions/{completion_id}", "POST /api/project",
+                            "PATCH /api/project", "DELETE /api/models",
+                            "GET /api/project/export"})
+"""Operations whose 500 answers are the real server's documented behaviour (ids read with ``int()``, unknown
+tasks, bad paging or order values, bodies the handler cannot read): not server errors of the mock."""
+
+
+def operation_config(label: str) -> dict[str, object]:
+    """schemathesis settings of one operation (``"METHOD /path"``)."""
+    return {"checks": {"not_a_server_error": {"enabled": False}}} if label in DOCUMENTED_500 else {}

@@ -1,0 +1,46 @@
+"""The records of the Label Studio pack: one project (0.8.1 serves exactly one) and its tasks.
+
+A task carries its completions the way the real server keeps them (``meta`` given at import is not kept):
+``completions`` is None while the task has no completions file (an open task) and a list once one was written,
+even after its last completion was deleted (the task then still counts as done).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+from mockserver.store import Schema
+
+
+@dataclasses.dataclass(frozen=True)
+class Project:
+    table: ClassVar[str] = "projects"
+    id: int
+    title: str
+    description: str
+    directory: str
+    """The absolute project directory the real server reports in its paths (``/srv/label-studio/…``)."""
+    label_config: str
+    """The labeling config as saved (``config.xml``)."""
+    sampling: str
+    instruction: str
+    label_config_updated: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    table: ClassVar[str] = "tasks"
+    id: int
+    data: dict[str, Any]
+    predictions: list[Any] | None
+    imported_completions: list[Any] | None
+    """Completions given with the task at import, kept in the source task as given (shown while it is open)."""
+    completions: list[dict[str, Any]] | None
+    """None: no completions file (open); a list (maybe empty): the task is done."""
+    file_has_predictions: bool = False
+    """The completions file also holds the task's predictions (a completion delete writes them there; a completion
+    save takes them out again): what the JSON export shows."""
+
+
+SCHEMA = Schema((Project, Task))

@@ -1,0 +1,42 @@
+"""The Label Studio differential suite's comparison (it runs from .ci/run against the real server): what it
+normalises, what it reports, and its known-differences file."""
+
+from __future__ import annotations
+
+import httpx
+import yaml
+
+from differential_tests.labelstudio.flows import FLOWS
+from differential_tests.labelstudio.test_differential import KNOWN, differences, normalised, shape
+
+
+def test_times_paths_ports_durations_and_tracebacks_are_normalised() -> None:
+    real = {"created_at": 1796289833, "completed_at": "2026-12-03 09:23:53", "duration": 0.004, "port": 8311,
+            "config_path": "/tmp/x/project/config.json", "result": {"traceback": "Traceback ..."}, "id": 1001}
+    mock = {"created_at": 1600000000, "completed_at": "2020-09-13 12:26:40", "duration": 0.1, "port": 9000,
+            "config_path": "/srv/label-studio/project/config.json", "result": {"traceback": "other"}, "id": 1001}
+    assert normalised(real, "/tmp/x/project") == normalised(mock, "/srv/label-studio/project")
+    assert normalised({"id": 1001}, "/d") != normalised({"id": 1002}, "/d")
+    assert normalised({"completed_at": "undefined"}, "/d") == {"completed_at": "undefined"}
+
+
+def test_status_media_type_and_body_are_compared() -> None:
+    def response(status: int, media_type: str, body: bytes) -> dict[str, object]:
+        return shape(httpx.Response(status, headers={"content-type": media_type}, content=body), "/d")
+
+    json_one, json_two = response(200, "application/json", b'{"a":1}'), response(200, "application/json", b'{"a": 1}')
+    assert differences(json_one, json_two) == ["bytes"]  # the same JSON, serialised otherwise
+    assert differences(json_one, response(201, "text/html; charset=utf-8", b'{"a":1}')) == [
+        "status", "content-type", "body"]
+    assert differences(response(404, "text/html", b""), response(404, "text/html", b" ")) == ["body", "bytes"]
+    timed = [response(200, "application/json", b'{"created_at":%d,"duration":%s}' % (t, d)) for t, d in
+             ((1, b"0.5"), (2, b"1e-05"))]
+    assert differences(*timed) == []
+
+
+def test_every_known_difference_names_a_step_and_a_reason() -> None:
+    steps = {f"{flow}: {label}" for flow, flow_steps in FLOWS.items() for label, *_ in flow_steps}
+    assert len(steps) == sum(len(s) for s in FLOWS.values()), "step labels must be unique within a flow"
+    for entry in yaml.safe_load(KNOWN.read_text()) or []:
+        assert entry["exchange"] in steps and entry["reason"].strip()
+        assert set(entry["differs"]) <= {"status", "content-type", "body", "bytes"}
