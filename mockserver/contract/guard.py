@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import _thread
 import collections
-import io
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, cast
 
+from mockserver.contract.output import StreamWrapper
 from mockserver.contract.policy import Policies, Policy, Sandbox, policy_of, targets_owned
 from mockserver.errors import ConfigurationError
 
@@ -140,25 +140,13 @@ class Redactor:
                     path.write_bytes(cleaned)
 
 
-class _RedactingStream(io.TextIOBase):
+class _RedactingStream(StreamWrapper):
     """A text stream that writes through ``redact`` (the token may not even reach the terminal)."""
 
     def __init__(self, target: TextIO, redact: Redactor) -> None:
-        self._target, self._redact = target, redact
+        super().__init__(target)
+        self._redact = redact
 
     def write(self, text: str) -> int:
         self._target.write(self._redact(text))
         return len(text)
-
-    def flush(self) -> None:
-        self._target.flush()
-
-    def isatty(self) -> bool:
-        return self._target.isatty()
-
-    def fileno(self) -> int:
-        return self._target.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._target, "encoding", "utf-8")

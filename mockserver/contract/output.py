@@ -23,11 +23,32 @@ ADVICE: tuple[tuple[re.Pattern[str], str | None], ...] = (
 """A line matching the pattern → its replacement (None: the line is dropped)."""
 
 
-class OutputFilter(io.TextIOBase):
+class StreamWrapper(io.TextIOBase):
+    """A text stream in front of ``target`` (a terminal, usually): what it is, it asks ``target``."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._target, "encoding", "utf-8")
+
+
+class OutputFilter(StreamWrapper):
     """Writes ``target`` line by line, rewriting advice and dropping lines that name ``hidden`` paths."""
 
     def __init__(self, target: TextIO, hidden: tuple[str, ...] = ()) -> None:
-        self._target, self._hidden, self._pending = target, tuple(h for h in hidden if h), ""
+        super().__init__(target)
+        self._hidden, self._pending = tuple(h for h in hidden if h), ""
 
     def write(self, text: str) -> int:
         self._pending += text
@@ -53,16 +74,6 @@ class OutputFilter(io.TextIOBase):
             if rewritten is not None:
                 self._target.write(rewritten)
         self._target.flush()
-
-    def isatty(self) -> bool:
-        return self._target.isatty()
-
-    def fileno(self) -> int:
-        return self._target.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._target, "encoding", "utf-8")
 
 
 def filtered(target: TextIO, hidden: tuple[str, ...] = ()) -> TextIO:
