@@ -32,6 +32,8 @@ class Facts:
     task_type_id: str | None = None
     project_name: str | None = None
     """The run's sandbox project (write mode), or None."""
+    existing_project: str | None = None
+    """The name of a project the user can read (for the lookups by name)."""
 
     def parameters(self) -> dict[str, str]:
         """Path and query values for schemathesis' ``parameters`` setting."""
@@ -48,12 +50,15 @@ def discover(client: httpx.Client, guard: Guard) -> Facts:
     team_ids = {t.get("id") for t in teams}
     datasets = _get(client, guard, "/datasets", {"isActive": "true"})
     task_types = _get(client, guard, "/taskTypes")
+    projects = _get(client, guard, "/projects")
     dataset = next((d.get("name") for d in datasets or [] if isinstance(d, dict)
                     and d.get("owningOrganization") == me.get("organization")), None)
     task_type = next((t.get("id") for t in task_types or [] if isinstance(t, dict) and t.get("teamId") in team_ids),
                      None)
+    project = next((p.get("name") for p in projects or [] if isinstance(p, dict) and p.get("name")), None)
     return Facts(user_id=me.get("id"), organization=me.get("organization"),
-                 team_id=teams[0].get("id") if teams else None, dataset=dataset, task_type_id=task_type)
+                 team_id=teams[0].get("id") if teams else None, dataset=dataset, task_type_id=task_type,
+                 existing_project=project)
 
 
 def open_sandbox(client: httpx.Client, guard: Guard, facts: Facts) -> Facts:
@@ -100,6 +105,7 @@ class Fixups:
             "POST /tasks/{id}/assign": self._assign,
             "POST /datasets/{organizationName}/{dataSetName}/createExplorational": self._layers,
             "GET /datasets/{organizationName}/{dataSetName}/isValidNewName": self._new_name,
+            "GET /projects/byName/{name}": self._project_by_name,
         }
 
     def apply(self, case: Any) -> None:
@@ -147,6 +153,10 @@ class Fixups:
         for layer in case.body:
             if isinstance(layer, dict):
                 layer.pop("fallbackLayerName", None)  # names a layer of the dataset; generated ones do not exist
+
+    def _project_by_name(self, case: Any) -> None:
+        if self.facts.existing_project and isinstance(case.path_parameters, dict):
+            case.path_parameters["name"] = self.facts.existing_project
 
     def _new_name(self, case: Any) -> None:
         if isinstance(case.path_parameters, dict):  # the discovered dataset's name is taken: ask about a new one
