@@ -43,22 +43,34 @@ def port_range(settings: Settings) -> None:
 CHECKS: tuple[Callable[[Settings], None], ...] = (log_level, port_range)
 
 
+def options(settings: Settings) -> None:
+    """``CHECKS`` on ``settings`` (``ConfigurationError`` naming the option and the fix)."""
+    for check in CHECKS:
+        check(settings)
+
+
+def bound(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` as uvicorn binds it (0: a free port); a clear error if it cannot be."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except socket.gaierror as exc:
+        sock.close()
+        raise ConfigurationError(f"host {host!r} cannot be resolved ({exc.strerror}; --host, MOCKSERVER_HOST): use "
+                                 "an address such as 127.0.0.1 or 0.0.0.0, or a host name this machine knows"
+                                 ) from None
+    except OSError as exc:
+        sock.close()
+        message = BIND_ERRORS.get(exc.errno or 0, "cannot listen on {host}:{port} ({reason}): check --host and "
+                                                  "--port")
+        raise ConfigurationError(message.format(host=host, port=port, reason=exc.strerror)) from None
+    return sock
+
+
 def checked(settings: Settings) -> Settings:
     """``settings`` after ``CHECKS`` and a trial bind of ``host``:``port`` as uvicorn binds it, with the port
     found free when it was 0 (uvicorn binds it again right after start-up)."""
-    for check in CHECKS:
-        check(settings)
-    host = settings.host
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, settings.port))
-        except socket.gaierror as exc:
-            raise ConfigurationError(f"host {host!r} cannot be resolved ({exc.strerror}; --host, MOCKSERVER_HOST): use "
-                                     "an address such as 127.0.0.1 or 0.0.0.0, or a host name this machine knows"
-                                     ) from None
-        except OSError as exc:
-            message = BIND_ERRORS.get(exc.errno or 0, "cannot listen on {host}:{port} ({reason}): check --host and "
-                                                      "--port")
-            raise ConfigurationError(message.format(host=host, port=settings.port, reason=exc.strerror)) from None
+    options(settings)
+    with bound(settings.host, settings.port) as sock:
         return dataclasses.replace(settings, port=sock.getsockname()[1])

@@ -96,9 +96,18 @@ def run(settings: Settings) -> None:
 
 def run_all(settings: Settings) -> None:
     """Every installed pack on its own port (``combined.py``), until SIGINT/SIGTERM."""
-    configure_logging(settings.log_level)
     plans = planned(settings)
-    sockets = [bind(plan.host, plan.port) for plan in plans]
+    for plan in plans:
+        preflight.options(plan)
+    configure_logging(settings.log_level)
+    sockets: list[socket.socket] = []
+    for plan in plans:  # every port first: a clear error before any banner
+        try:
+            sockets.append(preflight.bound(plan.host, plan.port))
+        except ConfigurationError:
+            for sock in sockets:
+                sock.close()
+            raise
     servers: list[BackgroundServer] = []
     try:
         for plan, sock in zip(plans, sockets, strict=True):
@@ -118,19 +127,6 @@ def run_all(settings: Settings) -> None:
             server.app.backend.store.close()
         for sock in sockets[len(servers):]:
             sock.close()
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (0: a free port); a clear error if it is taken."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise ConfigurationError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port/--ports "
-                                 "or stop what uses it") from None
-    return sock
 
 
 def run_workers(settings: Settings) -> None:

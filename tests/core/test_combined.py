@@ -74,3 +74,17 @@ def test_admin_finds_a_packs_server_among_those_of_serve_all(echo: Pack) -> None
 
     assert server_of(Settings(port=9000), "echo").base_url == "http://127.0.0.1:9001"
     assert server_of(Settings(port=9000, ports="echo=7000"), "echo").base_url == "http://127.0.0.1:7000"
+
+
+def test_serve_all_checks_its_options_and_ports_before_any_banner() -> None:
+    from click.testing import CliRunner
+
+    from mockserver.cli import main
+
+    bad_level = CliRunner().invoke(main, ["serve", "--api", "all", "--port", "0", "--log-level", "loud"])
+    assert bad_level.exit_code == 2 and "'loud' is not a log level" in bad_level.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = CliRunner().invoke(main, ["serve", "--api", "all", "--port", str(taken.getsockname()[1])])
+    assert busy.exit_code == 2 and "is in use" in busy.output and "X-Admin-Key" not in busy.output
