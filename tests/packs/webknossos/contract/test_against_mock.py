@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from mockserver.contract.findings import read_junit
+from mockserver.packs.webknossos.contract.checks import DOMAIN_CHECKS
 from tests.packs.webknossos.contract.conftest import ServedMock
-from tests.packs.webknossos.contract.drift import DEVIATIONS
+from tests.packs.webknossos.contract.drift import GROUPS, STATEFUL
 
 pytestmark = pytest.mark.slow
 
@@ -20,22 +21,31 @@ def _token_absent(token: str, output: str, report_dir: Path) -> None:
         assert not path.is_file() or token.encode() not in path.read_bytes(), path
 
 
-@pytest.mark.parametrize("version", sorted(DEVIATIONS))
-def test_every_deviation_is_reported_with_operation_and_check(version: str, served_mock: ServedMock,
+def test_every_domain_check_has_a_deviation_of_its_own() -> None:
+    caught = [d.check for group in GROUPS.values() for d in group.deviations]
+    assert {check.__name__ for check in DOMAIN_CHECKS} <= set(caught)
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_every_deviation_is_reported_with_operation_and_check(group: str, served_mock: ServedMock,
                                                                contract: Any) -> None:
-    deviations = DEVIATIONS[version]
+    deviations = list(GROUPS[group].deviations)
     served_mock.drift.deviations = deviations
     try:
-        operations = [arg for d in deviations for arg in ("--operation", d.operation)]
-        run = contract(version, "--phases", "examples,coverage,fuzzing", "--max-time", "15", *operations)
+        operations = [arg for label in GROUPS[group].operations() for arg in ("--operation", label)]
+        run = contract(GROUPS[group].version, "--phases", GROUPS[group].phases, "--max-time", "15",
+                       *GROUPS[group].options, *operations)
     finally:
         served_mock.drift.deviations = []
     found, _ = read_junit(run.report_dir / "junit.xml")
-    reported = {(finding.operation, finding.check) for finding in found}
-    missed = [d.name for d in deviations if (d.operation, d.check) not in reported]
-    assert not missed, f"not reported: {missed}; reported: {sorted(reported)}\n{run.output[-4000:]}"
+    missed = [d.name for d in deviations if not any(d.caught_by(finding) for finding in found)]
+    reported = sorted({(finding.operation, finding.check) for finding in found})
+    assert not missed, f"not reported: {missed}; reported: {reported}\n{run.output[-4000:]}"
     for deviation in deviations:
-        assert f"{deviation.operation}: {deviation.check}" in run.output  # the terminal summary names both
+        others = {f.check for f in found if deviation.concerns(f) and f.check != deviation.check}
+        assert not (deviation.alone and others), f"{deviation.name}: also reported by {sorted(others)}"
+    for deviation in deviations:  # the terminal summary names the operation (or the sequence) and the check
+        assert any(f"{label}: {deviation.check}" in run.output for label in (deviation.operation, STATEFUL))
     assert run.exit_code == 1
     html = (run.report_dir / "html" / "index.html").read_text()
     assert "curl" in html and "[Filtered]" in html
