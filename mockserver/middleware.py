@@ -1,4 +1,9 @@
-"""ASGI middleware in front of Connexion: the request size limit, and errors written at the ASGI level."""
+"""ASGI middleware in front of Connexion: the request size limit, and errors written at the ASGI level.
+
+A body sent without ``Content-Length`` (``Transfer-Encoding: chunked``) is read here, within the limit,
+and handed on with its length declared: Connexion takes a request without ``Content-Length`` for one
+without a body and would validate (and the handler read) nothing.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +53,33 @@ class BodyLimitMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            if declared is None and dict(scope["headers"]).get(b"transfer-encoding"):
+                scope, replay = await _declared_length(scope, limited_receive)
+                await self.app(scope, replay, tracking_send)
+            else:
+                await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
                 await send_error(send, self.errors, 413, f"Request entity too large (limit {self.max_bytes} bytes)")
+
+
+async def _declared_length(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """Read a body of unknown length whole (``receive`` enforces the limit); the scope with its
+    ``Content-Length`` and a ``receive`` that replays the body's messages, then the rest of the channel."""
+    messages: list[Message] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            messages.append(message)
+            break
+        messages.append(message)
+        more = bool(message.get("more_body"))
+    length = sum(len(m.get("body", b"")) for m in messages)
+    headers = [(k, v) for k, v in scope["headers"] if k != b"transfer-encoding"]
+    queued = iter(messages)
+
+    async def replay() -> Message:
+        return next(queued, None) or await receive()
+
+    return {**scope, "headers": [*headers, (b"content-length", str(length).encode())]}, replay

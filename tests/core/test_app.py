@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 
 from starlette.testclient import TestClient
 
@@ -58,6 +59,27 @@ def test_body_limit_answers_413_in_the_packs_format(echo_app: MockApp, echo_clie
     limit = echo_app.backend.settings.max_body_bytes
     response = echo_client.post("/echo/v1/notes", headers={**key, "Content-Length": str(limit + 1)}, content=b"{}")
     assert response.status_code == 413 and error(response)["status"] == 413
+
+
+def test_a_chunked_body_is_read_as_sent(echo_client: TestClient, key: dict[str, str]) -> None:
+    """Without Content-Length (Transfer-Encoding: chunked) the body still reaches validation and handler."""
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": '
+        yield b'"sent in pieces"}'
+
+    created = echo_client.post("/echo/v2/notes", headers={**key, "Content-Type": "application/json"},
+                               content=chunks())
+    assert created.status_code == 201, created.text
+    assert created.json()["text"] == "SENT IN PIECES"
+
+    def too_long() -> Iterator[bytes]:
+        yield b'{"text": "'
+        yield b"x" * (64 * 1024 * 1024)
+        yield b'"}'
+
+    refused = echo_client.post("/echo/v2/notes", headers={**key, "Content-Type": "application/json"},
+                               content=too_long())
+    assert refused.status_code == 413 and error(refused)["status"] == 413
 
 
 def test_writes_are_stateful_and_reset_restores_the_start(echo_app: MockApp, echo_client: TestClient,
