@@ -75,7 +75,23 @@ def test_request_log_is_rate_limited_with_a_summary(caplog: pytest.LogCaptureFix
     assert lines[3] == "POST /api/v5/user - 1.0 ms"
 
 
-def test_request_log_off() -> None:
-    log = RequestLog(0)
-    log(entry(1))  # nothing, not even a lock
-    log.flush()
+class Untouchable:
+    """A lock that fails the test when it is taken."""
+
+    def __enter__(self) -> None:
+        raise AssertionError("the request log took its lock although it is off")
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_request_log_off(caplog: pytest.LogCaptureFixture) -> None:
+    """``--request-log 0`` writes nothing and does not even take its lock (no cost per request)."""
+    log = RequestLog(0, logging.getLogger("mockserver.requests"))
+    lock, log._lock = log._lock, Untouchable()  # type: ignore[assignment]
+    with caplog.at_level(logging.INFO, "mockserver.requests"):
+        for number in range(50):
+            log(entry(number))
+        log._lock = lock
+        log.flush()
+    assert caplog.records == []
