@@ -31,8 +31,13 @@ from mockserver.contract.findings import read_junit
 from mockserver.contract.runner import selected_operations
 from mockserver.pack import DEFAULT_PACK, load_pack
 from mockserver.settings import derived_admin_key
+from tests import ci_skips
 
 RUN = "the run as a whole"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    ci_skips.register(config)  # in CI a skip needs an allowed reason
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,12 +10,17 @@ import pytest
 from mockserver import Settings, create_app  # first: imports Connexion with its foreign warnings silenced
 from mockserver.app import MockApp
 from mockserver.packs.webknossos.versions import ADAPTERS
+from tests import ci_skips
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
 
 VERSIONS = tuple(ADAPTERS)
 """The WEBKNOSSOS versions, oldest first (the pack's one list)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    ci_skips.register(config)  # in CI a skip needs an allowed reason
 
 
 @pytest.fixture(scope="session")
