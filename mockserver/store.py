@@ -129,6 +129,10 @@ def _without_wal(image: bytes) -> bytes:
     return image[:18] + b"\x01\x01" + image[20:]
 
 
+SQLITE_MIN, SQLITE_MAX = -(2**63), 2**63 - 1
+"""The range of SQLite's INTEGER."""
+
+
 class Store:
     """Records in one SQLite database; see the module docstring."""
 
@@ -227,6 +231,8 @@ class Store:
         if key in memo:
             found: R | None = memo[key]
             return found
+        if any(isinstance(part, int) and not SQLITE_MIN <= part <= SQLITE_MAX for part in key):
+            return None  # no row has a key SQLite cannot even store
         found = memo[key] = self.one(cls, " AND ".join(f"{c} = ?" for c in table.primary_key), key)
         return found
 

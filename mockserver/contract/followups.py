@@ -7,6 +7,7 @@ every generated request. ``Memo`` bounds how often a check sends follow-ups in o
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -61,9 +62,13 @@ def fail(case: Any, message: str, *, follow: Any = None, status: int | None = No
 
 
 def json_of(response: Any) -> Any:
+    """The body parsed as JSON (None if it is not JSON), whatever its media type says.
+
+    Not ``response.json()``: schemathesis caches that as the response's deserialised body, and its schema check
+    would then validate a ``text/html`` body that happens to hold JSON as JSON."""
     try:
-        return response.json()
-    except ValueError:
+        return json.loads(response.content)
+    except (ValueError, TypeError):
         return None
 
 

@@ -1,4 +1,5 @@
-"""Before a contract run generates anything: the deployment answers, and accepts the credentials.
+"""Before a contract run generates anything: the deployment answers, is the version checked, and accepts the
+credentials.
 
 A run against an unreachable URL, without a token where the API needs one, or with a token the
 deployment refuses would only ever see connection errors or 401s, which the specs allow: it would
@@ -35,6 +36,7 @@ def check(options: ContractOptions, profile: ContractProfile, client: httpx.Clie
                               "deployment is up") from None
     except httpx.HTTPError as exc:
         raise PreflightFailed(f"cannot reach {url} ({exc}); check the URL and that the deployment is up") from None
+    _check_version(options, profile, client)
     if not profile.whoami:
         return
     if response.status_code in (401, 403):
@@ -45,3 +47,18 @@ def check(options: ContractOptions, profile: ContractProfile, client: httpx.Clie
                               "(check --api, --api-version and the URL)")
     if not 200 <= response.status_code < 300:
         raise PreflightFailed(f"GET {url} answered {response.status_code}; the deployment is not ready for a run")
+
+
+def same_version(spec_version: str, reported: str) -> bool:
+    """Whether a deployment reporting ``reported`` (``0.8.1``) runs the API of ``spec_version`` (``0.8``)."""
+    return reported == spec_version or reported.startswith(f"{spec_version}.")
+
+
+def _check_version(options: ContractOptions, profile: ContractProfile, client: httpx.Client) -> None:
+    if profile.deployment_version is None:
+        return
+    reported = profile.deployment_version(client)
+    if reported is not None and not same_version(options.version_name, reported):
+        raise PreflightFailed(f"the deployment says it is version {reported}, not {options.version_name}: choose its "
+                              f"spec with --api-version (versions of {options.pack.name}: "
+                              f"{', '.join(options.pack.version_names)})")

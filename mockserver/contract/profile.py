@@ -86,3 +86,6 @@ class ContractProfile:
     operation does not count against ``--min-coverage`` (it is listed as excused)."""
     checks: tuple[CheckFunction, ...] = ()
     """The pack's domain checks, registered with schemathesis for the run."""
+    deployment_version: Callable[[httpx.Client], str | None] | None = None
+    """(client on the version's URL) → the version the deployment says it is (Label Studio: ``GET /version``), or
+    None where it does not say; the pre-flight stops a run whose spec version it contradicts."""

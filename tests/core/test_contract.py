@@ -11,6 +11,7 @@ import pytest
 
 from mockserver import Settings, create_app
 from mockserver.contract import ContractOptions, run_contract
+from mockserver.contract.preflight import same_version
 from mockserver.contract.runner import selected_operations
 from mockserver.pack import Pack
 from mockserver.server import BackgroundServer
@@ -83,3 +84,11 @@ def test_an_operation_that_never_gets_a_2xx_fails_the_run_unless_min_coverage_al
     assert run_contract(options(served, tmp_path, allow_writes=False)) == 1
     assert "not covered: GET /notes/{id}: only 404 (no data to address)" in capsys.readouterr().out
     assert run_contract(options(served, tmp_path, allow_writes=False, min_coverage=50)) == 0
+
+
+@pytest.mark.parametrize(("spec", "reported", "same"), [
+    ("0.8", "0.8.1", True), ("0.8", "0.8", True), ("0.8", "0.9.1", False), ("0.8", "0.81", False),
+    ("v5", "v5", True),
+])
+def test_a_reported_version_matches_its_spec_version(spec: str, reported: str, same: bool) -> None:
+    assert same_version(spec, reported) is same

@@ -54,11 +54,10 @@ def pack() -> Pack:
 
 
 def contract_profile() -> ContractProfile:
-    """Read-only contract checks for now: every write is NEVER (imports, completions and deletes change the one
-    project a real server has; a write policy with cleanup is a later slice)."""
-    from mockserver.contract.profile import ContractProfile
+    """Read-only contract checks with the Label Studio domain checks (``contract/``)."""
+    from mockserver.packs.labelstudio.contract import profile
 
-    return ContractProfile(policies={}, operation_config=operation_config)
+    return profile(operation_config)
 
 
 DOCUMENTED_500 = frozenset({"GET /api/tasks", "GET /api/tasks/{task_id}", "DELETE /api/tasks/{task_id}",

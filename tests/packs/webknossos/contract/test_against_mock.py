@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract.findings import read_junit
 from mockserver.packs.webknossos.contract.checks import DOMAIN_CHECKS
-from tests.packs.webknossos.contract.conftest import ServedMock
-from tests.packs.webknossos.contract.drift import GROUPS, STATEFUL
+from tests.contract.drift import assert_reported
+from tests.packs.webknossos.contract.conftest import ServedWebknossos as ServedMock
+from tests.packs.webknossos.contract.deviations import GROUPS
 
 pytestmark = pytest.mark.slow
 
@@ -29,24 +29,7 @@ def test_every_domain_check_has_a_deviation_of_its_own() -> None:
 @pytest.mark.parametrize("group", sorted(GROUPS))
 def test_every_deviation_is_reported_with_operation_and_check(group: str, served_mock: ServedMock,
                                                                contract: Any) -> None:
-    deviations = list(GROUPS[group].deviations)
-    served_mock.drift.deviations = deviations
-    try:
-        operations = [arg for label in GROUPS[group].operations() for arg in ("--operation", label)]
-        run = contract(GROUPS[group].version, "--phases", GROUPS[group].phases, "--max-time", "15",
-                       *GROUPS[group].options, *operations)
-    finally:
-        served_mock.drift.deviations = []
-    found, _ = read_junit(run.report_dir / "junit.xml")
-    missed = [d.name for d in deviations if not any(d.caught_by(finding) for finding in found)]
-    reported = sorted({(finding.operation, finding.check) for finding in found})
-    assert not missed, f"not reported: {missed}; reported: {reported}\n{run.output[-4000:]}"
-    for deviation in deviations:
-        others = {f.check for f in found if deviation.concerns(f) and f.check != deviation.check}
-        assert not (deviation.alone and others), f"{deviation.name}: also reported by {sorted(others)}"
-    for deviation in deviations:  # the terminal summary names the operation (or the sequence) and the check
-        assert any(f"{label}: {deviation.check}" in run.output for label in (deviation.operation, STATEFUL))
-    assert run.exit_code == 1
+    run = assert_reported(GROUPS[group], served_mock.drift, contract)
     html = (run.report_dir / "html" / "index.html").read_text()
     assert "curl" in html and "[Filtered]" in html
     _token_absent(served_mock.token, run.output, run.report_dir)

@@ -29,7 +29,7 @@ def response(status: int, body: Any = None, headers: dict[str, str] | None = Non
     def parse() -> Any:
         return json.loads(text)
 
-    return types.SimpleNamespace(status_code=status, headers=all_headers, text=text, json=parse)
+    return types.SimpleNamespace(status_code=status, headers=all_headers, text=text, content=text.encode(), json=parse)
 
 
 PAGED = ("isFinished", "limit", "pageNumber", "includeTotalCount")

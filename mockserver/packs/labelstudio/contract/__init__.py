@@ -1,0 +1,47 @@
+"""``mockserver contract --api labelstudio``: what a run may send, and the Label Studio domain checks.
+
+Read-only for now: every write is ``NEVER`` (an import, a completion or a delete changes the one project a
+real 0.8 server has, and nothing of a run's own could be told apart from the user's tasks). The domain
+checks read the project's counters, the task list, single tasks, ``next`` and the JSON export, and hold them
+against each other (``checks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from mockserver.contract.profile import ContractProfile
+
+
+def deployment_version(client: httpx.Client) -> str | None:
+    """What ``GET /version`` says the backend is (``label-studio-backend``), or None."""
+    try:
+        response = client.get("/version", timeout=10)
+        body = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        return None
+    version = body.get("label-studio-backend") if isinstance(body, dict) else None
+    return version if isinstance(version, str) else None
+
+
+NEEDS_ML_BACKEND = {
+    "GET /api/models/predictions": "answers the documented 400 \"No ML backend\" to every request while the project "
+                                   "has no ML backend (a 0.8 project starts without one)",
+}
+"""Operations whose 2xx needs an ML backend: excused from coverage, their 400 no rejection of valid data."""
+
+
+def profile(operation_config: Callable[[str], Mapping[str, Any]]) -> ContractProfile:
+    from mockserver.packs.labelstudio.contract.checks import DOMAIN_CHECKS
+
+    def settings(label: str) -> Mapping[str, Any]:
+        config = dict(operation_config(label))
+        if label in NEEDS_ML_BACKEND:
+            config["checks"] = {**config.get("checks", {}), "positive_data_acceptance": {"enabled": False}}
+        return config
+
+    return ContractProfile(policies={}, operation_config=settings, checks=DOMAIN_CHECKS,
+                           deployment_version=deployment_version, excused=NEEDS_ML_BACKEND)
