@@ -14,6 +14,7 @@ Read-only (GET/HEAD) unless ``--allow-writes``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import socket
@@ -22,6 +23,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -83,6 +85,8 @@ class VersionResult:
     failures: dict[str, list[str]]
     skipped: dict[str, str]
     output: str
+    coverage: dict[str, dict[str, Any]]
+    """Per operation (``coverage.json`` of the run): requests sent, answers by status class, covered or why not."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -166,7 +170,12 @@ def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, ve
     for name, reason in skipped.items():
         if reason == "Disabled for this operation":
             skipped[name] = f"{reason}: writes to existing resources run only in the stateful phase (not reached)"
-    return VersionResult(process.returncode, labels, failures, skipped, output)
+    try:
+        record = json.loads((report_dir / "coverage.json").read_text(encoding="utf-8"))
+        coverage = {op["operation"]: op for op in record["operations"]}
+    except (OSError, ValueError, KeyError):
+        coverage = {}
+    return VersionResult(process.returncode, labels, failures, skipped, output, coverage)
 
 
 def _start_mock(mocks: list[subprocess.Popen[bytes]], api: str) -> str:

@@ -1,4 +1,5 @@
-"""Every operation of each checked version passes every check of its ``mockserver contract`` run."""
+"""Every operation of each checked version was sent, answered, and passed every check of its ``mockserver contract``
+run; the run as a whole met its coverage and left nothing behind."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ def test_operation_conforms_to_spec(contract_case: tuple[str, str], contract_res
                     + "\n".join(result.failures[label]), pytrace=False)
     if label in result.skipped:
         pytest.skip(result.skipped[label])
+    # passing means something only if the operation was really sent: cases generated and answered
+    operation = result.coverage.get(label)
+    assert operation is not None, f"{version} {label}: the run wrote no coverage record for it\n{result.output[-3000:]}"
+    assert operation["sent"] > 0, f"{version} {label}: no case was sent ({operation['reason']})"
+    assert sum(n for key, n in operation["answers"].items() if key.endswith("xx")) > 0, (
+        f"{version} {label}: sent {operation['sent']}, never answered")

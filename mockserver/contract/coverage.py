@@ -109,5 +109,16 @@ class Verdict:
                 *(f"  excused: {op.label}: {self.excused[op.label]}" for op in excused)]
 
 
+    def to_json(self) -> dict[str, object]:
+        """Per operation: requests sent, answers by status class, covered or why not (``coverage.json``)."""
+        required = {op.label for op in self.required}
+        return {
+            "percent": round(self.percent, 1), "min_coverage": self.min_coverage, "met": self.met,
+            "operations": [{"operation": op.label, "sent": op.sent, "answers": op.statuses, "covered": op.covered,
+                            "excused": None if op.label in required else self.excused[op.label],
+                            "reason": None if op.covered else op.reason} for op in self.operations],
+        }
+
+
 def verdict(coverage: Coverage, min_coverage: float, excused: Mapping[str, str] | None = None) -> Verdict:
     return Verdict(tuple(coverage.operations()), min_coverage, excused or {})

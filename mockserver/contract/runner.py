@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -161,6 +162,11 @@ def run_contract(options: ContractOptions) -> int:
         covered = verdict(coverage, options.min_coverage, excused)
         _echo_summary(guard, cleaned, found)
         click.echo("\n".join(covered.lines()))
+        if options.reports:
+            options.report_dir.mkdir(parents=True, exist_ok=True)
+            record = options.report_dir / "coverage.json"
+            record.write_text(json.dumps(covered.to_json(), indent=1) + "\n", encoding="utf-8")
+            click.echo(f"per operation (requests sent, answers by status class): {record}")
         if guard.budget_exhausted and code == EXIT_INTERRUPTED:
             code = EXIT_FAILED if found else EXIT_OK
     if options.reports:

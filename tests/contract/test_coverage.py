@@ -29,3 +29,22 @@ def test_the_verdict_counts_required_operations_and_lists_the_excused() -> None:
                               "  not covered: GET /b: never sent (no case generated, or the time or request "
                               "budget ran out)", "  excused: GET /c: no data"]
     assert verdict(coverage, 50.0, {"GET /c": "no data"}).met
+
+
+def test_the_per_operation_record_has_counts_and_reasons() -> None:
+    coverage = Coverage(["GET /a", "GET /b", "GET /c"])
+    for status in (200, 200, 404):
+        coverage.sent("GET /a")
+        coverage.answered("GET /a", status)
+    coverage.sent("GET /b")
+    coverage.answered("GET /b", 404)
+    record = verdict(coverage, 100.0, {"GET /c": "no data"}).to_json()
+    assert record["percent"] == 50.0 and record["met"] is False
+    assert record["operations"] == [
+        {"operation": "GET /a", "sent": 3, "answers": {"2xx": 2, "4xx": 1, "404": 1}, "covered": True,
+         "excused": None, "reason": None},
+        {"operation": "GET /b", "sent": 1, "answers": {"4xx": 1, "404": 1}, "covered": False, "excused": None,
+         "reason": "only 404 (no data to address)"},
+        {"operation": "GET /c", "sent": 0, "answers": {}, "covered": False, "excused": "no data",
+         "reason": "never sent (no case generated, or the time or request budget ran out)"},
+    ]
