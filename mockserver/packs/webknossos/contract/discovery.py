@@ -34,6 +34,8 @@ class Facts:
     """The run's sandbox project (write mode), or None."""
     existing_project: str | None = None
     """The name of a project the user can read (for the lookups by name)."""
+    annotation_id: str | None = None
+    """An annotation of the user's own (for the routes that address an annotation by id alone)."""
 
     def parameters(self) -> dict[str, str]:
         """Path and query values for schemathesis' ``parameters`` setting."""
@@ -56,9 +58,11 @@ def discover(client: httpx.Client, guard: Guard) -> Facts:
     task_type = next((t.get("id") for t in task_types or [] if isinstance(t, dict) and t.get("teamId") in team_ids),
                      None)
     project = next((p.get("name") for p in projects or [] if isinstance(p, dict) and p.get("name")), None)
+    annotations = _get(client, guard, "/user/annotations", {"limit": "1"})
+    annotation = next((a.get("id") for a in annotations or [] if isinstance(a, dict) and a.get("id")), None)
     return Facts(user_id=me.get("id"), organization=me.get("organization"),
                  team_id=teams[0].get("id") if teams else None, dataset=dataset, task_type_id=task_type,
-                 existing_project=project)
+                 existing_project=project, annotation_id=annotation)
 
 
 def open_sandbox(client: httpx.Client, guard: Guard, facts: Facts) -> Facts:
@@ -106,6 +110,8 @@ class Fixups:
             "POST /datasets/{organizationName}/{dataSetName}/createExplorational": self._layers,
             "GET /datasets/{organizationName}/{dataSetName}/isValidNewName": self._new_name,
             "GET /projects/byName/{name}": self._project_by_name,
+            "GET /annotations/{id}/info": self._annotation,
+            "GET /annotations/{id}/download": self._annotation,
         }
 
     def apply(self, case: Any) -> None:
@@ -157,6 +163,10 @@ class Fixups:
     def _project_by_name(self, case: Any) -> None:
         if self.facts.existing_project and isinstance(case.path_parameters, dict):
             case.path_parameters["name"] = self.facts.existing_project
+
+    def _annotation(self, case: Any) -> None:
+        if self.facts.annotation_id and isinstance(case.path_parameters, dict):
+            case.path_parameters["id"] = self.facts.annotation_id
 
     def _new_name(self, case: Any) -> None:
         if isinstance(case.path_parameters, dict):  # the discovered dataset's name is taken: ask about a new one

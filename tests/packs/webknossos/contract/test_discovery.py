@@ -57,3 +57,29 @@ def test_assignment_goes_to_the_current_user_and_other_operations_are_untouched(
 def test_facts_become_schemathesis_parameters() -> None:
     assert FACTS.parameters() == {"organizationName": "org", "dataSetName": "ds"}
     assert Facts().parameters() == {}
+
+
+def test_routes_by_annotation_id_alone_address_the_users_own_annotation() -> None:
+    facts = Facts(annotation_id="a" * 24)
+    for label in ("GET /annotations/{id}/info", "GET /annotations/{id}/download"):
+        addressed = case(label)
+        addressed.path_parameters = {"id": "0" * 24}
+        Fixups(facts).apply(addressed)
+        assert addressed.path_parameters == {"id": "a" * 24}
+    unknown = case("GET /annotations/{id}/info")
+    unknown.path_parameters = {"id": "0" * 24}
+    Fixups(Facts()).apply(unknown)  # nothing discovered: the generated id stays
+    assert unknown.path_parameters == {"id": "0" * 24}
+
+
+def test_discovery_reads_an_annotation_of_the_user(served_mock: Any) -> None:
+    import httpx
+
+    from mockserver.contract.guard import Guard
+    from mockserver.packs.webknossos.contract.discovery import discover
+
+    guard = Guard(allow_writes=False, rate=None, max_requests=None, policies={})
+    with httpx.Client(base_url=f"{served_mock.url}/api/v5", headers={"X-Auth-Token": served_mock.token}) as client:
+        facts = discover(client, guard)
+    own = httpx.get(f"{served_mock.url}/api/v5/user/annotations", headers={"X-Auth-Token": served_mock.token}).json()
+    assert facts.annotation_id in {annotation["id"] for annotation in own}
