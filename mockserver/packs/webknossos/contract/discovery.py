@@ -11,11 +11,14 @@ for path and query values.
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import httpx
+from urllib3.filepost import encode_multipart_formdata
 
 from mockserver.contract.guard import Guard
 from mockserver.contract.policy import Created
@@ -89,6 +92,22 @@ def _get(client: httpx.Client, guard: Guard, path: str, params: dict[str, str] |
     return response.json() if response.status_code == 200 else None
 
 
+def _multipart(case: Any, fields: list[tuple[str, str]], nml_file: bytes) -> None:
+    """``case`` sends ``fields`` and one NML file part, encoded here: schemathesis sends the parts of a form body
+    without file names, and the server reads only named files as files."""
+    body, content_type = encode_multipart_formdata([*fields, (f"{_unique()}.nml", (f"{_unique()}.nml", nml_file))])
+    case.body = body
+    case.headers = {**(case.headers or {}), "Content-Type": content_type}
+
+
+def nml(dataset: str, organization: str) -> bytes:
+    """A minimal NML: one tree of two nodes on ``dataset`` of ``organization``."""
+    return (f'<things><parameters><experiment name={quoteattr(dataset)} organization={quoteattr(organization)}/>'
+            '<scale x="1.0" y="1.0" z="1.0"/></parameters><thing id="1" name="contract"><nodes>'
+            '<node id="1" x="1" y="1" z="1"/><node id="2" x="2" y="2" z="2"/></nodes>'
+            '<edges><edge source="1" target="2"/></edges></thing></things>').encode()
+
+
 def _unique(prefix: str = "contract") -> str:
     return f"{prefix}_{secrets.token_hex(6)}"
 
@@ -110,6 +129,8 @@ class Fixups:
             "POST /datasets/{organizationName}/{dataSetName}/createExplorational": self._layers,
             "GET /datasets/{organizationName}/{dataSetName}/isValidNewName": self._new_name,
             "GET /projects/byName/{name}": self._project_by_name,
+            "POST /annotations/upload": self._upload,
+            "POST /tasks/createFromFiles": self._tasks_from_files,
             "GET /annotations/{id}/info": self._annotation,
             "GET /annotations/{id}/download": self._annotation,
         }
@@ -163,6 +184,22 @@ class Fixups:
     def _project_by_name(self, case: Any) -> None:
         if self.facts.existing_project and isinstance(case.path_parameters, dict):
             case.path_parameters["name"] = self.facts.existing_project
+
+    def _upload(self, case: Any) -> None:
+        """One small valid NML of the discovered dataset (generated file parts never parse as NML)."""
+        if self.facts.dataset and self.facts.organization and isinstance(case.body, dict):
+            group = case.body.get("createGroupForEachFile", "false")
+            _multipart(case, [("createGroupForEachFile", group if group in ("true", "false") else "false")],
+                       nml(self.facts.dataset, self.facts.organization))
+
+    def _tasks_from_files(self, case: Any) -> None:
+        """A task form for the run's sandbox project and one NML (the task's dataset and start position)."""
+        facts = self.facts
+        if not (facts.dataset and facts.organization and facts.task_type_id and facts.project_name):
+            return
+        form = {"taskTypeId": facts.task_type_id, "neededExperience": {"domain": "contract", "value": 1},
+                "pendingInstances": 1, "projectName": facts.project_name, "scriptId": None, "boundingBox": None}
+        _multipart(case, [("formJSON", json.dumps(form))], nml(facts.dataset, facts.organization))
 
     def _annotation(self, case: Any) -> None:
         if self.facts.annotation_id and isinstance(case.path_parameters, dict):

@@ -28,6 +28,10 @@ SEMANTIC_400: dict[str, str] = {
 }
 """Operations whose schema-valid requests may get 400 for a documented reason (state, conflict, content)."""
 
+RUN_ENCODED_FILES = frozenset({"POST /annotations/upload", "POST /tasks/createFromFiles"})
+"""Operations whose positive cases carry an NML the run encodes itself (discovery's fixups): schemathesis takes
+such an already encoded body for one that violates the form's schema, so a 2xx to it is no accepted violation."""
+
 
 
 def operation_config(label: str) -> dict[str, Any]:
@@ -36,6 +40,8 @@ def operation_config(label: str) -> dict[str, Any]:
     checks: dict[str, Any] = {}
     if label in SEMANTIC_400:
         checks["positive_data_acceptance"] = {"expected-statuses": [*POSITIVE_STATUSES, "400"]}
+    if label in RUN_ENCODED_FILES:
+        checks["negative_data_rejection"] = {"enabled": False}
     if path.startswith("/annotations/"):
         # DELETE on an annotation cancels a task annotation and leaves an explorational as it is (real
         # server); neither is gone afterwards, so "deleted resource still available" does not apply.

@@ -65,6 +65,8 @@ def created_by(path: str, body: Any) -> list[Created]:
     if kind == "tasks":
         items = [item.get("success") for item in body.get("tasks", []) if isinstance(item, dict)]
         return [Created("tasks", str(task["id"])) for task in items if isinstance(task, dict) and "id" in task]
+    if path == "/annotations/upload" and isinstance(body.get("annotation"), dict):
+        body = body["annotation"]  # only {"annotation": {"typ", "id"}, "messages": [...]}
     if "id" not in body:
         return []
     return [Created(kind, str(body["id"]), name=body.get("name"), typ=body.get("typ"))]

@@ -83,3 +83,20 @@ def test_discovery_reads_an_annotation_of_the_user(served_mock: Any) -> None:
         facts = discover(client, guard)
     own = httpx.get(f"{served_mock.url}/api/v5/user/annotations", headers={"X-Auth-Token": served_mock.token}).json()
     assert facts.annotation_id in {annotation["id"] for annotation in own}
+
+
+def test_uploads_carry_a_named_nml_file_of_the_discovered_dataset() -> None:
+    upload = case("POST /annotations/upload", {"createGroupForEachFile": "maybe", "x": [b"junk"]})
+    upload.headers = None
+    Fixups(FACTS).apply(upload)
+    assert isinstance(upload.body, bytes)
+    assert upload.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'name="createGroupForEachFile"\r\n\r\nfalse' in upload.body
+    assert b'filename="contract_' in upload.body and b'<experiment name="ds" organization="org"/>' in upload.body
+    from_files = case("POST /tasks/createFromFiles", {"formJSON": "{}"})
+    from_files.headers = {}
+    Fixups(FACTS).apply(from_files)
+    assert b'"projectName": "contract_p"' in from_files.body and b'"taskTypeId": "' + b"y" * 24 in from_files.body
+    read_only = case("POST /tasks/createFromFiles", {"formJSON": "{}"})
+    Fixups(Facts(dataset="ds", organization="org")).apply(read_only)  # no sandbox project: nothing to fill in
+    assert read_only.body == {"formJSON": "{}"}

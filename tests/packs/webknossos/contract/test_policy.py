@@ -34,6 +34,8 @@ def test_created_resources_are_read_from_create_responses() -> None:
     assert created_by("/tasks", tasks) == [Created("tasks", "a" * 24)]
     assert created_by("/projects", {"id": "b" * 24, "name": "p1"}) == [Created("projects", "b" * 24, name="p1")]
     assert created_by("/users", {"id": "c" * 24}) == []
+    uploaded = {"annotation": {"typ": "Explorational", "id": "d" * 24}, "messages": [{"success": "uploaded"}]}
+    assert created_by("/annotations/upload", uploaded) == [Created("annotations", "d" * 24, typ="Explorational")]
 
 
 def test_sandbox_owns_what_the_run_created_by_id_or_project_name() -> None:
