@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 import types
 from typing import Any
+
+import pytest
 
 from mockserver.packs.webknossos.contract.discovery import Facts, Fixups
 
@@ -59,20 +62,27 @@ def test_facts_become_schemathesis_parameters() -> None:
     assert Facts().parameters() == {}
 
 
-def test_routes_by_annotation_id_alone_address_the_users_own_annotation() -> None:
-    facts = Facts(annotation_id="a" * 24)
-    for label in ("GET /annotations/{id}/info", "GET /annotations/{id}/download"):
-        addressed = case(label)
-        addressed.path_parameters = {"id": "0" * 24}
-        Fixups(facts).apply(addressed)
-        assert addressed.path_parameters == {"id": "a" * 24}
-    unknown = case("GET /annotations/{id}/info")
-    unknown.path_parameters = {"id": "0" * 24}
+@pytest.mark.parametrize(("label", "parameter", "value"), [
+    ("GET /annotations/{id}/download", "id", "a" * 24), ("GET /tasks/{id}/annotations", "id", "k" * 24),
+    ("GET /taskTypes/{id}", "id", "y" * 24), ("GET /projects/{name}/tasks", "name", "existing"),
+])
+def test_every_other_read_by_id_names_a_thing_that_exists(label: str, parameter: str, value: str) -> None:
+    facts = dataclasses.replace(FACTS, annotation_id="a" * 24, task_id="k" * 24, existing_project="existing")
+    fixups = Fixups(facts)
+    sent = []
+    for _ in range(4):
+        read = case(label)
+        read.path_parameters = {parameter: "generated"}
+        fixups.apply(read)
+        sent.append(read.path_parameters[parameter])
+    assert sent == [value, "generated", value, "generated"]
+    unknown = case("GET /tasks/{id}")
+    unknown.path_parameters = {"id": "generated"}
     Fixups(Facts()).apply(unknown)  # nothing discovered: the generated id stays
-    assert unknown.path_parameters == {"id": "0" * 24}
+    assert unknown.path_parameters == {"id": "generated"}
 
 
-def test_discovery_reads_an_annotation_of_the_user(served_mock: Any) -> None:
+def test_discovery_reads_real_things_of_the_user(served_mock: Any) -> None:
     import httpx
 
     from mockserver.contract.guard import Guard
@@ -83,6 +93,9 @@ def test_discovery_reads_an_annotation_of_the_user(served_mock: Any) -> None:
         facts = discover(client, guard)
     own = httpx.get(f"{served_mock.url}/api/v5/user/annotations", headers={"X-Auth-Token": served_mock.token}).json()
     assert facts.annotation_id in {annotation["id"] for annotation in own}
+    tasks = httpx.get(f"{served_mock.url}/api/v5/projects/{facts.project_id}/tasks",
+                      headers={"X-Auth-Token": served_mock.token}).json()
+    assert facts.task_id in {task["id"] for task in tasks}
 
 
 def test_uploads_carry_a_named_nml_file_of_the_discovered_dataset() -> None:
