@@ -44,6 +44,8 @@ def packs() -> None:
         click.echo(f"{name:<12} {pack.title}")
         for version in pack.versions:
             click.echo(f"  {version.name:<12} {version.base_path or '/':<16} spec/{version.spec}")
+        for version in pack.diff_only:
+            click.echo(f"  {version.name:<12} {'(diff only)':<16} spec/{version.spec}")
 
 
 @main.command()
