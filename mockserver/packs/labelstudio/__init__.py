@@ -50,6 +50,7 @@ def pack() -> Pack:
         middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),),
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
+        diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),
     )
 
 
