@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from urllib.parse import quote
 
 IMAGE = ('<View><Image name="image" value="$image"/><Choices name="choice" toName="image">'
          '<Choice value="Cat"/><Choice value="Dog"/></Choices></View>')
+
+TEXT = '<View><Text name="text" value="$text"/><Labels name="l" toName="text"><Label value="A"/><Label value="B"/>' \
+       "</Labels></View>"
+EVERY_TAG = ('<View><Image name="i" value="$image"/><Text name="t" value="$text"/><Text name="u" value="$url" '
+             'valueType="url"/><HyperText name="h" value="$html"/><Audio name="a" value="$audio"/>'
+             '<AudioPlus name="ap" value="$audioplus"/><Header name="hd" value="$header"/>'
+             '<Dialog name="d" value="$dialog"/><Table name="tb" value="$table"/><Text name="lt" value="$longText"/>'
+             '<HyperText name="v" value="$video"/><Text name="o" value="$other"/><View value="$view"/></View>')
+
+S3 = "/api/project/storage-settings?storage_for=source&type=s3"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -334,6 +345,72 @@ FLOWS: dict[str, list[Step]] = {
         ("a config with aliases", "POST", "/api/project/config", {"label_config": (
             '<View><Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="a" alias="A"/>'
             '<Choice value="b" alias="B"/></Choices></View>')}),
+    ],
+    "pages and deprecated routes": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("the root without tasks", "GET", "/", None),
+        ("an example for a config", "GET", "/api/import-example?label_config=" + quote(IMAGE), None),
+        ("an example for a text config", "GET", "/api/import-example?label_config=" + quote(TEXT), None),
+        ("an example for a broken config", "GET", "/api/import-example?label_config=%3CView", None),
+        ("an example without a config", "GET", "/api/import-example", None),
+        ("an example from a form", "POST", "/api/import-example", Form({"label_config": IMAGE})),
+        ("an example of every object tag", "POST", "/api/import-example", Form({"label_config": EVERY_TAG})),
+        ("the example file", "GET", "/api/import-example-file", None),
+        ("the example file as CSV", "GET", "/api/import-example-file?q=csv", None),
+        ("the example file as TSV", "GET", "/api/import-example-file?q=tsv", None),
+        ("the example file as TXT", "GET", "/api/import-example-file?q=txt", None),
+        ("the example file raw", "GET", "/api/import-example-file?q=json&raw=1", None),
+        ("the example file as XLSX", "GET", "/api/import-example-file?q=xlsx", None),
+        ("tasks through the deprecated import", "POST", "/api/import", [{"image": "a.jpg"}, {"image": "b.jpg"}]),
+        ("the root with tasks", "GET", "/?x=1", None),
+        ("next, deprecated", "GET", "/api/projects/1/next/", None),
+        ("next, deprecated, without the slash", "GET", "/api/projects/1/next", None),
+        ("complete 0", "POST", "/api/tasks/0/completions", {"result": choice("Cat")}),
+        ("completion ids, deprecated", "GET", "/api/projects/1/completions_ids/", None),
+        ("the instruction, deprecated", "GET", "/api/projects/1/expert_instruction", None),
+        ("export, deprecated", "GET", "/api/export?format=JSON", None),
+        ("save a config, deprecated", "POST", "/api/save-config", {"label_config": IMAGE}),
+        ("save a bad config, deprecated", "POST", "/api/save-config", {"label_config": "<View"}),
+        ("train, deprecated", "POST", "/api/train", None),
+        ("predict, deprecated", "POST", "/predict", {"image": "x.jpg"}),
+        ("predict a task, deprecated", "POST", "/predict", {"data": {"image": "x.jpg"}}),
+        ("predict without a body, deprecated", "POST", "/predict", None),
+        ("cancel, deprecated", "POST", "/api/tasks/0/cancel", None),
+        ("remove an ML backend, deprecated", "POST", "/api/remove-ml-backend", {"name": "x"}),
+        ("delete every completion, deprecated", "DELETE", "/api/project/completions/", None),
+        ("no completion ids left", "GET", "/api/projects/1/completions_ids/", None),
+        ("switch without a uuid", "GET", "/api/project-switch", None),
+        ("switch by form without a uuid", "POST", "/api/project-switch", None),
+        ("switch in single-project mode", "GET", "/api/project-switch?uuid=0d4d4b4e-1c1c-4c1c-8c1c-1c1c1c1c1c1c",
+         None),
+        ("switch by form in single-project mode", "POST", "/api/project-switch?uuid=x", None),
+        ("delete every task, deprecated", "DELETE", "/api/tasks/delete", None),
+        ("no tasks left", "GET", "/api/tasks", None),
+    ],
+    "storage settings": [
+        ("the forms", "GET", "/api/project/storage-settings", None),
+        ("S3 without credentials", "POST", S3, {"type": "s3", "path": "bucket"}),
+        ("S3 without a path", "POST", S3, {"type": "s3", "regex": ".*"}),
+        ("S3 with a bad regex and no path", "POST", S3, {"type": "s3", "regex": "("}),
+        ("S3 with a number as regex", "POST", S3, {"type": "s3", "path": "bucket", "regex": 5}),
+        ("S3 with an empty object", "POST", S3, {}),
+        ("S3 without a body", "POST", S3, None),
+        ("an unknown type", "POST", "/api/project/storage-settings?storage_for=source&type=nope", {"type": "nope"}),
+        ("the local tasks file", "POST", "/api/project/storage-settings?storage_for=source&type=tasks-json",
+         {"type": "tasks-json"}),
+        ("the local tasks file without type", "POST",
+         "/api/project/storage-settings?storage_for=source&type=tasks-json", {}),
+        ("the current target", "POST", "/api/project/storage-settings?storage_for=target",
+         {"type": "completions-dir"}),
+        ("GCS completions without credentials", "POST",
+         "/api/project/storage-settings?storage_for=target&type=gcs-completions",
+         {"type": "gcs-completions", "path": "b"}),
+        ("S3 completions without a path", "POST",
+         "/api/project/storage-settings?storage_for=target&type=s3-completions", {"type": "s3-completions"}),
+        ("a text config", "POST", "/api/project/config", {"label_config": TEXT}),
+        ("the forms after", "GET", "/api/project/storage-settings", None),
+        ("the project after", "GET", "/api/project", None),
     ],
 }
 

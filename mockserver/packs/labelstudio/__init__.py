@@ -68,7 +68,11 @@ DOCUMENTED_500 = frozenset({"GET /api/tasks", "GET /api/tasks/{task_id}", "DELET
                             "PATCH /api/tasks/{task_id}/completions/{completion_id}",
                             "DELETE /api/tasks/{task_id}/completions/{completion_id}", "POST /api/project",
                             "PATCH /api/project", "DELETE /api/models",
-                            "GET /api/project/export"})
+                            "GET /api/project/export", "GET /api/export", "GET /api/import-example-file",
+                            "GET /api/project-switch", "POST /api/project-switch",
+                            "POST /api/project/storage-settings", "POST /api/tasks/{task_id}/cancel",
+                            "POST /api/remove-ml-backend", "POST /predict", "POST /api/save-config",
+                            "POST /api/import"})
 """Operations whose 500 answers are the real server's documented behaviour (ids read with ``int()``, unknown
 tasks, bad paging or order values, bodies the handler cannot read): not server errors of the mock."""
 

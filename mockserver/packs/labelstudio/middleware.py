@@ -20,6 +20,8 @@ WRAPPED_JSON = re.compile(r"/api/project/import|/api/tasks/[^/]+/completions(/[^
 (werkzeug's ``BadRequest`` text as detail), not the 400 page the core renders for Connexion's problem."""
 BAD_REQUEST = "400 Bad Request: The browser (or proxy) sent a request that this server could not understand."
 MAX_CHECKED = 16 * 1024 * 1024
+OUTSIDE_API = frozenset({"/predict"})
+"""Routes outside ``/api/`` that read a JSON body (the deprecated ``/predict``)."""
 
 
 def allowed_methods(spec: Path) -> list[tuple[re.Pattern[str], str]]:
@@ -44,7 +46,7 @@ class RoutingQuirksMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/api/"):
+        if scope["type"] != "http" or not (path.startswith("/api/") or path in OUTSIDE_API):
             await self.app(scope, receive, send)
             return
         if path.endswith("/") and not path.endswith("//"):

@@ -26,6 +26,9 @@ class Project:
     sampling: str
     instruction: str
     label_config_updated: bool
+    saved_storages: dict[str, str] | None = None
+    """Side (``source``/``target``) → the storage type a storage-settings POST saved (its config entry is rewritten
+    without a path)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -36,11 +36,13 @@ DEPRECATED_AND_MORE = {
     ("GET", "/"), ("GET", "/api/import-example"), ("POST", "/api/import-example"), ("GET", "/api/import-example-file"),
     ("GET", "/api/project/storage-settings"), ("POST", "/api/project/storage-settings"),
     ("GET", "/api/project-switch"), ("POST", "/api/project-switch"),
-    ("GET", "/api/projects/1/next/"), ("GET", "/api/projects/1/completions_ids/"),
+    ("GET", "/api/projects/1/next"), ("GET", "/api/projects/1/completions_ids"),
     ("GET", "/api/projects/1/expert_instruction"), ("GET", "/api/export"), ("POST", "/api/save-config"),
-    ("POST", "/api/import"), ("POST", "/api/train"), ("POST", "/predict"),
+    ("POST", "/api/import"), ("POST", "/api/train"), ("POST", "/predict"), ("POST", "/api/tasks/{task_id}/cancel"),
+    ("POST", "/api/remove-ml-backend"), ("DELETE", "/api/tasks/delete"), ("DELETE", "/api/project/completions"),
 }
-"""Routes both versions answer that the 0.8 document does not list yet."""
+"""The root, the routes the docs leave out and the deprecated ones (registered with a trailing slash where the real
+server has one: the mock, like Flask, ignores a trailing slash)."""
 NEW_IN_09 = {
     ("PATCH", "/api/tasks/{task_id}"), ("POST", "/api/tasks/{task_id}"),
     ("POST", "/api/tasks/{task_id}/completions/{completion_id}"),
@@ -90,7 +92,7 @@ def test_every_09_operation_says_what_changed(method: str, path: str, operation:
 
 
 def test_the_routes_of_08() -> None:
-    assert routes(DOCUMENTS["0.8"]) == ROUTES_08
+    assert routes(DOCUMENTS["0.8"]) == ROUTES_08 | DEPRECATED_AND_MORE
 
 
 def test_the_routes_of_09() -> None:

@@ -37,6 +37,8 @@ async def read_project(ls: LabelStudio, status: int = 200) -> Response:
     }
     if project.label_config_updated:
         config["label_config_updated"] = True
+    for side, storage_type in (project.saved_storages or {}).items():
+        config[side] = {"name": side, "params": {}, "path": None, "type": storage_type}
     parsed = ls.config()
     return jsonify_response({
         "available_storages": STORAGES, "can_delete_tasks": True, "can_manage_completions": True,
@@ -68,17 +70,22 @@ async def patch_project(ls: LabelStudio, body: Any = None) -> Response:
     return await read_project(ls, status=201)
 
 
+def check_config(ls: LabelStudio, text: Any) -> None:
+    """``project.validate_label_config``: on its own, then against the tasks and completions (``ConfigError``)."""
+    config = labelconfig.validate(text)
+    tasks = ls.tasks()
+    keys: list[str] | None = None
+    if tasks:
+        shared = set.intersection(*(set(t.data) for t in tasks))
+        keys = [key for key in tasks[0].data if key in shared]
+    used = labelconfig.used_labels([c for t in tasks for c in t.completions or []])
+    labelconfig.check_against_tasks(config, keys, used)
+
+
 def _check_config(ls: LabelStudio, text: Any) -> None:
-    """``project.validate_label_config``: on its own, then against the tasks and completions (400 otherwise)."""
+    """``check_config``, refusals as 400 ``{"label_config": [text]}``."""
     try:
-        config = labelconfig.validate(text)
-        tasks = ls.tasks()
-        keys: list[str] | None = None
-        if tasks:
-            shared = set.intersection(*(set(t.data) for t in tasks))
-            keys = [key for key in tasks[0].data if key in shared]
-        used = labelconfig.used_labels([c for t in tasks for c in t.completions or []])
-        labelconfig.check_against_tasks(config, keys, used)
+        check_config(ls, text)
     except labelconfig.ConfigError as exc:
         raise JsonError({"label_config": [str(exc)]}, 400) from exc
 
@@ -88,7 +95,7 @@ def _is_form() -> bool:
     return media_type in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _field(body: Any, name: str) -> Any:
+def form_field(body: Any, name: str) -> Any:
     """A field of a JSON object, or of a form (Connexion gives a form's values as lists; Flask the first one)."""
     value = body.get(name) if isinstance(body, dict) else None
     if _is_form() and isinstance(value, list):
@@ -102,7 +109,7 @@ async def save_config(ls: LabelStudio, body: Any = None) -> Response:
     missing = "label_config" not in body if isinstance(body, dict) else True
     if missing if _is_form() else body is None or isinstance(body, str | bytes):
         raise Unwrapped("label_config: no form field and no JSON body")
-    text = _field(body, "label_config")
+    text = form_field(body, "label_config")
     _check_config(ls, text)
     with ls.store.transaction():
         ls.store.update(ls.project(), label_config=str(text).replace("\r\n", "\n"), label_config_updated=True)
@@ -112,7 +119,7 @@ async def save_config(ls: LabelStudio, body: Any = None) -> Response:
 async def validate_config(ls: LabelStudio, body: Any = None) -> Response:
     if not _is_form() or not isinstance(body, dict) or "label_config" not in body:
         raise TextError("No label_config in POST", status=417)
-    _check_config(ls, _field(body, "label_config"))
+    _check_config(ls, form_field(body, "label_config"))
     return empty(204, HTML)
 
 
