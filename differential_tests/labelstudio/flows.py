@@ -5,6 +5,8 @@ or ``Raw``. State carries from one flow to the next, the same on both sides."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +27,32 @@ S3 = "/api/project/storage-settings?storage_for=source&type=s3"
 @dataclasses.dataclass(frozen=True)
 class Form:
     fields: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Files:
+    """A multipart body: (field name, file name, content) per file, and form fields."""
+
+    files: tuple[tuple[str, str, bytes], ...]
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def zipped(**members: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name.replace("__", "/").replace("_", "."), content)
+    return out.getvalue()
+
+
+def ui(name: str, content: bytes) -> Files:
+    """The web UI's upload: the field is named after its file."""
+    return Files(((name, name, content),))
+
+
+def documented(name: str, content: bytes) -> Files:
+    """The docs' ``curl -F FileUpload=@name``."""
+    return Files((("FileUpload", name, content),))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -411,6 +439,43 @@ FLOWS: dict[str, list[Step]] = {
         ("a text config", "POST", "/api/project/config", {"label_config": TEXT}),
         ("the forms after", "GET", "/api/project/storage-settings", None),
         ("the project after", "GET", "/api/project", None),
+    ],
+    "file uploads": [
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("CSV", "POST", "/api/project/import", ui("tasks.csv", b"image,extra,flag\na.jpg,1,True\nb.jpg,,False\n")),
+        ("TSV", "POST", "/api/project/import", ui("tasks.tsv", b"image\tn\tx\nc.jpg\t2\t0.5\n")),
+        ("JSON", "POST", "/api/project/import",
+         ui("tasks.json", b'[{"image": "d.jpg"}, {"data": {"image": "e.jpg"}}]')),
+        ("a JSON object", "POST", "/api/project/import", ui("one.json", b'{"image": "f.jpg"}')),
+        ("TXT", "POST", "/api/project/import", ui("lines.txt", "g.jpg\nh\u00e9.jpg\n".encode())),
+        ("an image", "POST", "/api/project/import", ui("photo.jpg", b"\xff\xd8\xff\xe0 not really a JPEG")),
+        ("two files", "POST", "/api/project/import",
+         Files((("p.png", "p.png", b"\x89PNG"), ("more.csv", "more.csv", b"image\ni.jpg\n")))),
+        ("a ZIP", "POST", "/api/project/import",
+         ui("batch.zip", zipped(a_csv=b"image\nj.jpg\n", b_json=b'[{"image": "k.jpg"}]', c_jpg=b"\xff\xd8"))),
+        ("a ZIP with a TXT", "POST", "/api/project/import", ui("text.zip", zipped(a_txt=b"l.jpg\n"))),
+        ("a ZIP with a folder", "POST", "/api/project/import", ui("folder.zip", zipped(d__a_json=b'{"image": "m"}'))),
+        ("the documented form, CSV", "POST", "/api/project/import", documented("tasks.csv", b"image\nn.jpg\n")),
+        ("the documented form, broken JSON", "POST", "/api/project/import", documented("bad.json", b"{bad")),
+        ("broken JSON", "POST", "/api/project/import", ui("bad.json", b"{bad")),
+        ("JSON with trailing data", "POST", "/api/project/import", ui("trail.json", b"[] x")),
+        ("JSON null", "POST", "/api/project/import", ui("null.json", b"null")),
+        ("a JSON number", "POST", "/api/project/import", ui("five.json", b"5")),
+        ("an empty JSON list", "POST", "/api/project/import", ui("empty.json", b"[]")),
+        ("a CSV with a header only", "POST", "/api/project/import", ui("head.csv", b"image\n")),
+        ("an empty CSV", "POST", "/api/project/import", ui("empty.csv", b"")),
+        ("a CSV without the image column", "POST", "/api/project/import", ui("other.csv", b"img\no.jpg\n")),
+        ("a form without files", "POST", "/api/project/import",
+         Raw(b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\ny\r\n--b--\r\n',
+             "multipart/form-data; boundary=b")),
+        ("a file through the deprecated import", "POST", "/api/import", ui("old.csv", b"image\np.jpg\n")),
+        ("every task", "GET", "/api/tasks?page_size=100", None),
+        ("the project", "GET", "/api/project", None),
+        ("a two-key config", "POST", "/api/project/config", {"label_config": EVERY_TAG}),
+        ("start over", "DELETE", "/api/tasks", None),
+        ("an image into a two-key config", "POST", "/api/project/import", ui("q.jpg", b"\xff\xd8")),
+        ("a CSV into a two-key config", "POST", "/api/project/import", ui("r.csv", b"image,text\ns.jpg,t\n")),
+        ("back to the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
     ],
 }
 

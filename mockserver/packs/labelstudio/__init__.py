@@ -33,6 +33,7 @@ def pack() -> Pack:
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
     from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
+    from mockserver.packs.labelstudio.uploads import UploadsMiddleware
 
     return Pack(
         name="labelstudio",
@@ -47,7 +48,8 @@ def pack() -> Pack:
         errors=ERROR_FORMAT,
         auth_header="Authorization",
         id_pattern=ID_PATTERN,
-        middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),),
+        middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),
+                              (UploadsMiddleware, {})),
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),

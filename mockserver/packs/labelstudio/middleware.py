@@ -63,14 +63,14 @@ class RoutingQuirksMiddleware:
         if scope["method"] in ("POST", "PATCH", "DELETE"):
             scope = _without_body_as_json(scope)
         if scope["method"] in ("POST", "PATCH") and WRAPPED_JSON.fullmatch(path) and _is_json(scope):
-            body = await _read(receive)
+            body = await read_body(receive)
             if body is not None and body.strip() and not _parses(body):
                 query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
                 content, media_type, _ = Crash(BAD_REQUEST, query, "BadRequest").rendered()
                 await _send(send, 500, content, media_type)
                 return
             if body is not None:
-                receive = _replay(body)
+                receive = replayed(body)
         await self.app(scope, receive, send)
 
 
@@ -106,7 +106,8 @@ def _parses(body: bytes) -> bool:
     return True
 
 
-async def _read(receive: Receive) -> bytes | None:
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None: the client went away)."""
     chunks = []
     while True:
         message = await receive()
@@ -117,7 +118,8 @@ async def _read(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def replayed(body: bytes) -> Receive:
+    """A ``receive`` that sends ``body`` again."""
     sent = False
 
     async def receive() -> Message:

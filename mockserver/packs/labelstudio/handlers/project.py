@@ -9,10 +9,11 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import labelconfig
+from mockserver.packs.labelstudio import fileimport, labelconfig
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
 from mockserver.packs.labelstudio.records import Task
+from mockserver.packs.labelstudio.uploads import UPLOADS, Upload
 
 STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Google Cloud Storage"],
             ["gcs-completions", "Google Cloud Storage"],
@@ -143,9 +144,20 @@ class EmptyForm(dict[str, Any]):
     __str__ = __repr__
 
 
+def _uploaded(ls: LabelStudio, uploads: list[Upload]) -> tuple[list[Any], dict[str, int]]:
+    """Tasks from the request's files; a multipart body without files is the real 'No data found'."""
+    if not uploads:
+        raise Crash("load_tasks: No data found in DATA or in FILES", query_args(), "ValidationError")
+    try:
+        return fileimport.load(uploads, ls.config().data_types, ls.backend.settings.base_url.rstrip("/"))
+    except fileimport.UploadError as exc:
+        raise Crash(str(exc), query_args(), "ValidationError") from exc
+
+
 async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     started = time.perf_counter()
-    items, formats = _items(body)
+    uploads = request.scope.get(UPLOADS)
+    items, formats = _uploaded(ls, uploads) if uploads is not None else _items(body)
     data_types = ls.config().data_types
     tasks, errors = [], []
     for index, item in enumerate(items):
