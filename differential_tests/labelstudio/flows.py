@@ -22,6 +22,21 @@ EVERY_TAG = ('<View><Image name="i" value="$image"/><Text name="t" value="$text"
              '<HyperText name="v" value="$video"/><Text name="o" value="$other"/><View value="$view"/></View>')
 
 S3 = "/api/project/storage-settings?storage_for=source&type=s3"
+NER = ('<View><Text name="text" value="$text"/><Labels name="label" toName="text"><Label value="PER"/>'
+       '<Label value="ORG"/></Labels></View>')
+BOXES = ('<View><Image name="image" value="$image"/><RectangleLabels name="box" toName="image"><Label value="Cat"/>'
+         '<Label value="Dog"/></RectangleLabels></View>')
+
+
+def span(start: int, end: int, label: str) -> dict[str, Any]:
+    return {"from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "labels": [label]}}
+
+
+def box(x: float, y: float, width: float, height: float, label: str) -> dict[str, Any]:
+    return {"from_name": "box", "to_name": "image", "type": "rectanglelabels", "original_width": 640,
+            "original_height": 480, "value": {"x": x, "y": y, "width": width, "height": height, "rotation": 0,
+                                              "rectanglelabels": [label]}}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -476,6 +491,23 @@ FLOWS: dict[str, list[Step]] = {
         ("an image into a two-key config", "POST", "/api/project/import", ui("q.jpg", b"\xff\xd8")),
         ("a CSV into a two-key config", "POST", "/api/project/import", ui("r.csv", b"image,text\ns.jpg,t\n")),
         ("back to the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+    ],
+    "converter exports": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("a NER config", "POST", "/api/project/config", {"label_config": NER}),
+        ("two texts", "POST", "/api/project/import",
+         [{"text": "Alice works at Acme Corp now"}, {"text": "Bob  sleeps,  too"}]),
+        ("entities", "POST", "/api/tasks/0/completions", {"result": [span(0, 5, "PER"), span(15, 24, "ORG")]}),
+        ("no entities", "POST", "/api/tasks/1/completions", {"result": []}),
+        ("CONLL2003", "GET", "/api/project/export?format=CONLL2003", None),
+        ("start over for boxes", "DELETE", "/api/tasks", None),
+        ("a box config", "POST", "/api/project/config", {"label_config": BOXES}),
+        ("an image nobody serves", "POST", "/api/project/import", [{"image": "http://127.0.0.1:9/cat.jpg"}]),
+        ("two boxes", "POST", "/api/tasks/0/completions", {"result": [box(10, 20, 30.5, 40, "Cat"),
+                                                                     box(50, 50, 12.25, 7, "Dog")]}),
+        ("COCO", "GET", "/api/project/export?format=COCO", None),
+        ("VOC", "GET", "/api/project/export?format=VOC", None),
+        ("CONLL2003 of boxes", "GET", "/api/project/export?format=CONLL2003", None),
     ],
 }
 
