@@ -116,6 +116,9 @@ class Pack:
     mounts: tuple[Mount, ...] = ()
     middleware: Callable[[Pack], tuple[Middleware, ...]] = lambda pack: ()
     """ASGI middleware in front of Connexion (WEBKNOSSOS: ``/api`` → the latest version)."""
+    basic_auth: Callable[[Pack, str | None, str], Middleware] | None = None
+    """(pack, user name or None, password) → the middleware that asks for HTTP Basic credentials when the server is
+    started with a password (``serve --username/--password``); None: the pack refuses those options."""
     check_import: Callable[[Mapping[str, Any]], None] | None = None
     """Checks the tables of a world export beyond their types (``ConfigurationError`` naming the problem)."""
     arranger: Callable[[Store, WorldInfo, str], Any] | None = None

@@ -4,6 +4,7 @@ or ``Raw``. State carries from one flow to the next, the same on both sides."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import zipfile
@@ -68,6 +69,17 @@ def ui(name: str, content: bytes) -> Files:
 def documented(name: str, content: bytes) -> Files:
     """The docs' ``curl -F FileUpload=@name``."""
     return Files((("FileUpload", name, content),))
+
+
+@dataclasses.dataclass(frozen=True)
+class As:
+    """A request with an ``Authorization`` header (None: without one)."""
+
+    authorization: str | None
+    body: Any = None
+
+
+ALICE = "Basic " + base64.b64encode(b"alice:s3cret").decode()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -543,5 +555,29 @@ SCORED_FLOWS: dict[str, list[Step]] = {
          [{"data": {"image": "i.jpg"}, "predictions": [{"result": [], "score": "high"}]}]),
         ("remove the scoreless task", "DELETE", "/api/tasks/7", None),
         ("next fails on the string", "GET", "/api/project/next", None),
+    ],
+}
+
+
+AUTH_FLOWS: dict[str, list[Step]] = {
+    "basic auth": [
+        ("health without credentials", "GET", "/api/health", None),
+        ("health as alice", "GET", "/api/health", As(ALICE)),
+        ("the default user", "GET", "/api/health", As("Basic " + base64.b64encode(b"ls:s3cret").decode())),
+        ("a wrong password", "GET", "/api/project", As("Basic " + base64.b64encode(b"alice:nope").decode())),
+        ("a bearer token", "GET", "/api/project", As("Bearer s3cret")),
+        ("a broken header", "GET", "/api/project", As("Basic !!!")),
+        ("version without credentials", "GET", "/version", None),
+        ("the root without credentials", "GET", "/", None),
+        ("an import without credentials", "POST", "/api/project/import", [{"image": "a.jpg"}]),
+        ("a deprecated route without credentials", "POST", "/predict", {"image": "x"}),
+        ("options without credentials", "OPTIONS", "/api/project", None),
+        ("an unknown route without credentials", "GET", "/api/nope", None),
+        ("a wrong method without credentials", "DELETE", "/api/health", None),
+        ("head without credentials", "HEAD", "/api/health", None),
+        ("the config as alice", "POST", "/api/project/config", As(ALICE, {"label_config": IMAGE})),
+        ("an import as alice", "POST", "/api/project/import", As(ALICE, [{"image": "a.jpg"}])),
+        ("the tasks as alice", "GET", "/api/tasks", As(ALICE)),
+        ("the project as alice", "GET", "/api/project", As(ALICE)),
     ],
 }

@@ -16,7 +16,7 @@ import httpx
 import yaml
 
 from differential_tests.labelstudio.conftest import Servers
-from differential_tests.labelstudio.flows import FLOWS, SCORED_FLOWS, Files, Form, Raw
+from differential_tests.labelstudio.flows import AUTH_FLOWS, FLOWS, SCORED_FLOWS, As, Files, Form, Raw
 
 KNOWN = Path(__file__).with_name("known-differences.yaml")
 MOCK_DIR = "/srv/label-studio/project"
@@ -26,6 +26,10 @@ TIME_KEYS = {"created_at"}
 
 
 def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> httpx.Response:
+    if isinstance(body, As):
+        client = httpx.Client(timeout=30, headers={"Authorization": body.authorization} if body.authorization else {})
+        with client:
+            return send(client, base, method, path, body.body)
     if isinstance(body, Files):
         files = [(field, (name, content, "application/octet-stream")) for field, name, content in body.files]
         return client.request(method, base + path, data=dict(body.fields), files=files)
@@ -171,3 +175,7 @@ def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
 
 def test_prediction_score_sampling_as_the_real_server(scored_servers: Servers) -> None:
     compare(scored_servers, SCORED_FLOWS)
+
+
+def test_basic_auth_as_the_real_server(auth_servers: Servers) -> None:
+    compare(auth_servers, AUTH_FLOWS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mockserver.pack import DiffProfile, Pack, Version
+from mockserver.pack import DiffProfile, Middleware, Pack, Version
 from mockserver.store import Store
 
 if TYPE_CHECKING:
@@ -50,10 +50,21 @@ def pack() -> Pack:
         id_pattern=ID_PATTERN,
         middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),
                               (UploadsMiddleware, {})),
+        basic_auth=basic_auth,
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),
     )
+
+
+def basic_auth(pack: Pack, username: str | None, password: str) -> Middleware:
+    """``label-studio start --username U --password P``: every API route asks for the pair (user ``ls`` by
+    default); OPTIONS, 404 and 405 answers stay open."""
+    from mockserver.packs.labelstudio.auth import BasicAuthMiddleware
+    from mockserver.packs.labelstudio.middleware import allowed_methods
+
+    return BasicAuthMiddleware, {"username": username, "password": password,
+                                 "allowed": allowed_methods(pack.latest.spec_path)}
 
 
 def contract_profile() -> ContractProfile:
