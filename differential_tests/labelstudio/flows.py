@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import io
 import zipfile
 from typing import Any
@@ -79,6 +80,7 @@ class As:
     body: Any = None
 
 
+PHOTO = b"\xff\xd8\xff\xe0 not really a JPEG"
 ALICE = "Basic " + base64.b64encode(b"alice:s3cret").decode()
 
 
@@ -475,7 +477,10 @@ FLOWS: dict[str, list[Step]] = {
          ui("tasks.json", b'[{"image": "d.jpg"}, {"data": {"image": "e.jpg"}}]')),
         ("a JSON object", "POST", "/api/project/import", ui("one.json", b'{"image": "f.jpg"}')),
         ("TXT", "POST", "/api/project/import", ui("lines.txt", "g.jpg\nh\u00e9.jpg\n".encode())),
-        ("an image", "POST", "/api/project/import", ui("photo.jpg", b"\xff\xd8\xff\xe0 not really a JPEG")),
+        ("an image", "POST", "/api/project/import", ui("photo.jpg", PHOTO)),
+        ("the stored image", "GET", "/data/upload/" + hashlib.md5(PHOTO).hexdigest() + "-photo.jpg", None),
+        ("a file never stored", "GET", "/data/upload/nope.jpg", None),
+        ("a local file", "GET", "/data/x.jpg?d=/tmp", None),
         ("two files", "POST", "/api/project/import",
          Files((("p.png", "p.png", b"\x89PNG"), ("more.csv", "more.csv", b"image\ni.jpg\n")))),
         ("a ZIP", "POST", "/api/project/import",
@@ -483,6 +488,7 @@ FLOWS: dict[str, list[Step]] = {
         ("a ZIP with a TXT", "POST", "/api/project/import", ui("text.zip", zipped(a_txt=b"l.jpg\n"))),
         ("a ZIP with a folder", "POST", "/api/project/import", ui("folder.zip", zipped(d__a_json=b'{"image": "m"}'))),
         ("the documented form, CSV", "POST", "/api/project/import", documented("tasks.csv", b"image\nn.jpg\n")),
+        ("the stored CSV", "GET", "/data/upload/" + hashlib.md5(b"image\nn.jpg\n").hexdigest() + "-FileUpload", None),
         ("the documented form, broken JSON", "POST", "/api/project/import", documented("bad.json", b"{bad")),
         ("broken JSON", "POST", "/api/project/import", ui("bad.json", b"{bad")),
         ("JSON with trailing data", "POST", "/api/project/import", ui("trail.json", b"[] x")),

@@ -10,6 +10,7 @@ The documented ``FileUpload=@tasks.csv`` form therefore makes one URL task with 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
@@ -76,14 +77,22 @@ READERS: dict[str, Callable[[str, bytes, str], Any]] = {
 PAGES = (".html", ".htm", ".xml")
 
 
+def stored_name(name: str, content: bytes) -> str:
+    """``<md5 of the content>-<base name>``: the stored copy's name."""
+    return hashlib.md5(content, usedforsecurity=False).hexdigest() + "-" + os.path.basename(name)
+
+
 def _stored(name: str, content: bytes, host: str) -> tuple[list[Any], str]:
-    stored = hashlib.md5(content, usedforsecurity=False).hexdigest() + "-" + os.path.basename(name)
+    stored = stored_name(name, content)
     return [{"data": {UNDEFINED: f"{host}/data/upload/{stored}"}}], os.path.splitext(stored)[1]
 
 
-def tasks_from_file(name: str, content: bytes, data_types: Mapping[str, str], host: str) -> tuple[Any, str]:
-    """``uploader.tasks_from_file``: (tasks, the format counted in ``formats``)."""
+def tasks_from_file(name: str, content: bytes, data_types: Mapping[str, str],
+                    host: str) -> tuple[Any, str, str | None]:
+    """``uploader.tasks_from_file``: (tasks, the format counted in ``formats``, the name to store the content under
+    when the file becomes a URL task)."""
     time_series_only = list(data_types.values()) == ["TimeSeries"]
+    stored = None
     try:
         reader = next((r for ending, r in READERS.items() if name.endswith(ending)
                        and not (ending in (".csv", ".tsv") and time_series_only)), None)
@@ -95,7 +104,7 @@ def tasks_from_file(name: str, content: bytes, data_types: Mapping[str, str], ho
         elif name.endswith(PAGES):
             raise UploadError("HTML and XML uploads are not served by this mock")
         else:
-            tasks, file_format = _stored(name, content, host)
+            (tasks, file_format), stored = _stored(name, content, host), stored_name(name, content)
     except Exception as exc:
         raise UploadError(f"Failed to parse input file {name}: {exc}") from exc
     if tasks is None:
@@ -105,7 +114,7 @@ def tasks_from_file(name: str, content: bytes, data_types: Mapping[str, str], ho
     if not isinstance(tasks, list):
         raise UploadError(f'Incorrect task type in {name}: "{str(tasks)[:100]}". It is allowed "dict" or "list of '
                           'dicts" only')
-    return tasks, file_format
+    return tasks, file_format, stored
 
 
 def _files(uploads: list[Upload]) -> list[tuple[str, bytes | None, bool]]:
@@ -134,15 +143,29 @@ def _member(name: str, content: bytes | None) -> bytes:
     return content
 
 
-def load(uploads: list[Upload], data_types: Mapping[str, str], host: str) -> tuple[list[Any], dict[str, int]]:
-    """``uploader.load_tasks`` for files: every file's tasks and the count of each format."""
-    tasks, formats = [], []
+@dataclasses.dataclass
+class Loaded:
+    """What ``load`` read so far: the tasks, each file's format, and the files to store (kept even when a later
+    file fails: the real uploader writes them as it goes)."""
+
+    tasks: list[Any] = dataclasses.field(default_factory=list)
+    formats: list[str] = dataclasses.field(default_factory=list)
+    stored: dict[str, bytes] = dataclasses.field(default_factory=dict)
+
+
+def load(uploads: list[Upload], data_types: Mapping[str, str], host: str, loaded: Loaded) -> None:
+    """``uploader.load_tasks`` for files, into ``loaded``; ``UploadError`` with the real texts."""
     for name, content, archived in _files(uploads):
         data = _member(name, content) if archived else content
         assert data is not None
-        found, file_format = tasks_from_file(name, data, data_types, host)
-        tasks += found
-        formats.append(file_format)
-    if not tasks:
+        found, file_format, stored = tasks_from_file(name, data, data_types, host)
+        if stored is not None:
+            loaded.stored[stored] = data
+        loaded.tasks += found
+        loaded.formats.append(file_format)
+    if not loaded.tasks:
         raise UploadError("load_tasks: No tasks added")
-    return tasks, dict(Counter(formats))
+
+
+def formats(loaded: Loaded) -> dict[str, int]:
+    return dict(Counter(loaded.formats))

@@ -40,6 +40,7 @@ DEPRECATED_AND_MORE = {
     ("GET", "/api/projects/1/expert_instruction"), ("GET", "/api/export"), ("POST", "/api/save-config"),
     ("POST", "/api/import"), ("POST", "/api/train"), ("POST", "/predict"), ("POST", "/api/tasks/{task_id}/cancel"),
     ("POST", "/api/remove-ml-backend"), ("DELETE", "/api/tasks/delete"), ("DELETE", "/api/project/completions"),
+    ("GET", "/data/upload/{filename}"), ("GET", "/data/{filename}"),
 }
 """The root, the routes the docs leave out and the deprecated ones (registered with a trailing slash where the real
 server has one: the mock, like Flask, ignores a trailing slash)."""

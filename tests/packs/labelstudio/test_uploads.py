@@ -38,7 +38,14 @@ def test_other_files_become_one_url_task_each(fresh: TestClient) -> None:
     answer = upload(fresh, ("photo.jpg", jpeg))
     assert answer.json()["formats"] == {".jpg": 1}
     [task] = data(fresh, answer.json()["new_task_ids"])
-    assert task == {"image": f"http://127.0.0.1:9000/data/upload/{hashlib.md5(jpeg).hexdigest()}-photo.jpg"}
+    name = f"{hashlib.md5(jpeg).hexdigest()}-photo.jpg"
+    assert task == {"image": f"http://127.0.0.1:9000/data/upload/{name}"}
+    served = fresh.get(f"/data/upload/{name}")
+    assert (served.status_code, served.headers["content-type"], served.content) == (200, "image/jpeg", jpeg)
+    assert served.headers["content-disposition"] == f"attachment; filename={name}"
+    missing = fresh.get("/data/upload/nope.jpg")
+    assert (missing.status_code, missing.json()["detail"].split(":")[0]) == (500, "404 Not Found")
+    assert fresh.get("/data/x.jpg?d=/tmp").json()["detail"].startswith("Serving local files is not allowed.")
 
 
 def test_the_documented_file_upload_is_one_url_task_whatever_the_file(fresh: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import time
 from typing import Any
@@ -12,7 +13,7 @@ from starlette.responses import Response
 from mockserver.packs.labelstudio import fileimport, labelconfig
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
-from mockserver.packs.labelstudio.records import Task
+from mockserver.packs.labelstudio.records import StoredFile, Task
 from mockserver.packs.labelstudio.uploads import UPLOADS, Upload
 
 STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Google Cloud Storage"],
@@ -145,13 +146,21 @@ class EmptyForm(dict[str, Any]):
 
 
 def _uploaded(ls: LabelStudio, uploads: list[Upload]) -> tuple[list[Any], dict[str, int]]:
-    """Tasks from the request's files; a multipart body without files is the real 'No data found'."""
+    """Tasks from the request's files (the files that become URL tasks are stored as they are read); a multipart
+    body without files is the real 'No data found'."""
     if not uploads:
         raise Crash("load_tasks: No data found in DATA or in FILES", query_args(), "ValidationError")
+    loaded = fileimport.Loaded()
     try:
-        return fileimport.load(uploads, ls.config().data_types, ls.backend.settings.base_url.rstrip("/"))
+        fileimport.load(uploads, ls.config().data_types, ls.backend.settings.base_url.rstrip("/"), loaded)
     except fileimport.UploadError as exc:
         raise Crash(str(exc), query_args(), "ValidationError") from exc
+    finally:
+        with ls.store.transaction():
+            for name, content in loaded.stored.items():
+                if ls.store.get(StoredFile, name) is None:
+                    ls.store.insert(StoredFile(name, base64.b64encode(content).decode()))
+    return loaded.tasks, fileimport.formats(loaded)
 
 
 async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
