@@ -101,3 +101,20 @@ def auth_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     with server_pair(tmp_path_factory.mktemp("labelstudio-auth"), "empty", None,
                      "--username", "alice", "--password", "s3cret") as pair:
         yield pair
+
+
+@pytest.fixture(scope="session")
+def real_091(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh real Label Studio 0.9.1.post2 project (``ls-0.9.1`` in ``LS_VENV_DIR``): its base URL."""
+    venvs = os.environ.get("LS_VENV_DIR")
+    if not venvs or not (Path(venvs) / "ls-0.9.1" / "bin" / "python").exists():
+        pytest.fail("LS_VENV_DIR must name the directory of the ls-0.9.1 venv (tools/labelstudio/ensure-venv.sh 0.9.1)")
+    work, port = tmp_path_factory.mktemp("labelstudio-091"), free_port()
+    pidfile = work / "ls.pid"
+    env = {**os.environ, "PIDFILE": str(pidfile), "LOG": str(work / "ls.log"), "TZ": "UTC"}
+    subprocess.run([str(RUN_LS), "start", "0.9.1", str(work / "project"), str(port)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=False, stdout=subprocess.DEVNULL)
