@@ -219,6 +219,8 @@ FLOWS: dict[str, list[Step]] = {
         ("an unknown task", "GET", "/api/tasks/99999", None),
         ("a negative id", "GET", "/api/tasks/-1", None),
         ("a non-number", "GET", "/api/tasks/abc", None),
+        ("an id beyond 64 bits", "GET", "/api/tasks/467219992002800171369", None),
+        ("a line break in the id", "GET", "/api/tasks/a%0Ab", None),
         ("next", "GET", "/api/project/next", None),
     ],
     "completions": [
@@ -281,6 +283,7 @@ FLOWS: dict[str, list[Step]] = {
         ("delete a task", "DELETE", "/api/tasks/3", None),
         ("delete it again", "DELETE", "/api/tasks/3", None),
         ("delete a non-number", "DELETE", "/api/tasks/abc", None),
+        ("delete an id beyond 64 bits", "DELETE", "/api/tasks/467219992002800171369", None),
         ("project after a delete", "GET", "/api/project", None),
         ("import after a delete", "POST", "/api/project/import", [{"image": "f.jpg"}, {"image": "g.jpg"}]),
         ("next is the lowest open", "GET", "/api/project/next", None),
