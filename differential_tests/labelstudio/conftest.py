@@ -118,3 +118,14 @@ def real_091(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=False, stdout=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def contract_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """A fresh project on both sides with the image config, two tasks and a completion (for the contract runs)."""
+    from differential_tests.labelstudio.test_contract_real import arrange
+
+    with server_pair(tmp_path_factory.mktemp("labelstudio-contract"), "empty") as pair:
+        arrange(pair.real)
+        arrange(pair.mock)
+        yield pair
