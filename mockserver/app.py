@@ -20,11 +20,11 @@ from starlette.formparsers import MultiPartException
 from mockserver import statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
-from mockserver.errors import HttpError
+from mockserver.errors import ConfigurationError, HttpError
 from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.middleware import BodyLimitMiddleware
-from mockserver.pack import ErrorFormat, Pack, load_pack
+from mockserver.pack import ErrorFormat, Middleware, Pack, load_pack
 from mockserver.resolver import PackResolver
 from mockserver.resources import spec_dir
 from mockserver.scenarios import apply_all
@@ -109,12 +109,21 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
                         base_path=mount.base_path, name=mount.name,
                         resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)
     app.add_middleware(IndexPageMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, page=lambda: index_page(app))
-    for middleware, options in pack.middleware(pack):
+    for middleware, options in (*pack.middleware(pack), *basic_auth(pack, settings)):
         app.add_middleware(middleware, MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes,
                        errors=pack.errors)
     add_error_handlers(app, pack, [(v.base_path, documents[v.name]) for v in pack.versions])
     return app
+
+
+def basic_auth(pack: Pack, settings: Settings) -> tuple[Middleware, ...]:
+    """The pack's HTTP Basic middleware when ``settings`` has a password (inside the pack's own middleware)."""
+    if settings.password is None:
+        return ()
+    if pack.basic_auth is None:
+        raise ConfigurationError(f"--password: the {pack.name} pack has no HTTP Basic auth")
+    return (pack.basic_auth(pack, settings.username, settings.password),)
 
 
 def add_error_handlers(app: MockApp, pack: Pack, mounts: list[tuple[str, dict[str, Any]]]) -> None:

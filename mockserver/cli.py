@@ -44,6 +44,8 @@ def packs() -> None:
         click.echo(f"{name:<12} {pack.title}")
         for version in pack.versions:
             click.echo(f"  {version.name:<12} {version.base_path or '/':<16} spec/{version.spec}")
+        for version in pack.diff_only:
+            click.echo(f"  {version.name:<12} {'(diff only)':<16} spec/{version.spec}")
 
 
 @main.command()
@@ -83,6 +85,10 @@ def packs() -> None:
 @click.option("--request-log-limit", type=int, default=None, help="Request log lines per second, the rest summed "
                                                                    "up (default 10; 0: off). "
                                                                    "[MOCKSERVER_REQUEST_LOG_LIMIT]")
+@click.option("--username", default=None, help="HTTP Basic user name, with --password (packs with Basic auth: "
+                                                "labelstudio; its default user is ls). [MOCKSERVER_USERNAME]")
+@click.option("--password", default=None, help="Ask for HTTP Basic credentials (packs with Basic auth only). "
+                                                "[MOCKSERVER_PASSWORD]")
 def serve(**options: Any) -> None:
     """Start the mock of one API pack: every version on one seeded world; prints URL, tokens and docs link."""
     with silenced():

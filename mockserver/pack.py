@@ -91,7 +91,7 @@ class Pack:
     title: str
     """The banner's name of the API: ``WEBKNOSSOS REST API``."""
     versions: tuple[Version, ...]
-    """Oldest to latest; the single list of versions of the pack."""
+    """Oldest to latest; the single list of the versions the pack serves."""
     handlers: str
     """The package operationIds are relative to (``tasks.read_task`` → ``<handlers>.tasks.read_task``)."""
     schema: Schema
@@ -116,6 +116,9 @@ class Pack:
     mounts: tuple[Mount, ...] = ()
     middleware: Callable[[Pack], tuple[Middleware, ...]] = lambda pack: ()
     """ASGI middleware in front of Connexion (WEBKNOSSOS: ``/api`` → the latest version)."""
+    basic_auth: Callable[[Pack, str | None, str], Middleware] | None = None
+    """(pack, user name or None, password) → the middleware that asks for HTTP Basic credentials when the server is
+    started with a password (``serve --username/--password``); None: the pack refuses those options."""
     check_import: Callable[[Mapping[str, Any]], None] | None = None
     """Checks the tables of a world export beyond their types (``ConfigurationError`` naming the problem)."""
     arranger: Callable[[Store, WorldInfo, str], Any] | None = None
@@ -126,6 +129,9 @@ class Pack:
     """Builds the pack's contract profile (``mockserver.contract.ContractProfile``; imported only by a contract
     run); None: no contract checks."""
     diff: DiffProfile = DiffProfile()
+    diff_only: tuple[Version, ...] = ()
+    """Later versions whose documents ``mockserver diff`` compares but no server serves (their behaviour is not
+    implemented by the handlers yet); oldest first, all newer than ``versions``."""
     fixtures_path: Path | None = None
     """Where the pack's fixtures are, if not ``fixtures/<name>/`` (a pack shipped in another distribution)."""
 
@@ -148,6 +154,19 @@ class Pack:
                 return version
         raise ConfigurationError(f"the {self.name} pack has no version {name!r}; choose one of "
                                  f"{', '.join(self.version_names)}")
+
+    @property
+    def documented_versions(self) -> tuple[Version, ...]:
+        """Every version with a document: the served ones, then the diff-only ones (what ``diff`` takes)."""
+        return self.versions + self.diff_only
+
+    def documented_version(self, name: str) -> Version:
+        """A served or diff-only version by name; ``ConfigurationError`` naming the choices otherwise."""
+        for version in self.documented_versions:
+            if version.name == name:
+                return version
+        raise ConfigurationError(f"the {self.name} pack has no version {name!r}; choose one of "
+                                 f"{', '.join(v.name for v in self.documented_versions)}")
 
     @property
     def fixtures(self) -> Path:

@@ -46,6 +46,10 @@ class Settings:
     """Request log lines per second (more are summed up in one line); 0: no request log."""
     workers: int = 1
     """Server processes; more than one needs ``state`` (they all serve the world kept in that file)."""
+    username: str | None = None
+    password: str | None = None
+    """HTTP Basic credentials the API asks for, for packs that have such auth (``Pack.basic_auth``: Label Studio's
+    ``--username``/``--password``); without a password nothing is asked, and the pack picks the default user name."""
     given: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False,
                                               metadata={"variable": False})
     """Fields ``from_env`` found set (options, ``MOCKSERVER_*`` variables): a ``state`` file's own seed and recipe

@@ -40,3 +40,33 @@ def test_every_known_difference_names_a_step_and_a_reason() -> None:
     for entry in yaml.safe_load(KNOWN.read_text()) or []:
         assert entry["exchange"] in steps and entry["reason"].strip()
         assert set(entry["differs"]) <= {"status", "content-type", "body", "bytes"}
+
+
+def test_upload_urls_and_archive_paths_are_normalised() -> None:
+    real = {"image": "http://localhost:8311/data/upload/abc-x.jpg",
+            "detail": "Failed to parse input file /tmp/htx_k2j/x.zip/a.txt: 'str' object has no attribute 'decode'"}
+    mock = {"image": "http://127.0.0.1:9000/data/upload/abc-x.jpg",
+            "detail": "Failed to parse input file /tmp/htx_labelstudio/x.zip/a.txt: 'str' object has no attribute "
+                      "'decode'"}
+    assert normalised(real, "/srv/p") == normalised(mock, "/srv/p")
+    assert normalised({"image": "http://h:1/data/upload/abc-x.jpg"}, "/srv/p") != normalised(mock, "/srv/p")
+    escaped = [shape(httpx.Response(200, headers={"content-type": "application/json"},
+                                    content=b'{"image":"http:\\/\\/%s\\/data\\/upload\\/a"}' % host), "/srv/p")
+               for host in (b"localhost:1", b"127.0.0.1:2")]
+    assert differences(*escaped) == []
+
+
+def test_the_09_check_names_undocumented_answers() -> None:
+    from differential_tests.labelstudio.test_spec_09 import CORS, problems
+
+    operation = {"responses": {"200": {"content": {"application/json": {"schema": {
+        "type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}}}}
+    good = httpx.Response(200, headers={"content-type": "application/json", **CORS}, content=b'{"id": 1}')
+    assert problems(operation, good) == []
+    assert problems(operation, httpx.Response(404, headers=CORS)) == ["status 404 not documented"]
+    assert problems(operation, httpx.Response(200, headers={"content-type": "application/json"}, content=b'{"id": 1}')
+                    ) == ["header access-control-allow-origin", "header access-control-allow-methods"]
+    assert problems(operation, httpx.Response(200, headers={"content-type": "text/html", **CORS}, content=b"x")) == [
+        "media type text/html not documented (application/json)"]
+    assert problems(operation, httpx.Response(200, headers={"content-type": "application/json", **CORS},
+                                              content=b'{"id": "1"}'))[0].startswith("body: '1' is not of type")

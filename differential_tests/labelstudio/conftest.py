@@ -35,7 +35,7 @@ def wait_healthy(url: str, process: subprocess.Popen[str] | None = None, timeout
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"{url}: the server exited ({process.returncode})")
         try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code in (200, 401):
                 return
         except httpx.HTTPError:
             pass
@@ -49,7 +49,7 @@ class Servers:
 
 
 @contextlib.contextmanager
-def server_pair(work: Path, recipe: str, sampling: str | None = None) -> Iterator[Servers]:
+def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentials: str) -> Iterator[Servers]:
     """A fresh real project (``--init``; with ``sampling`` written into its config.json and the server restarted,
     the only way to set the prediction-score modes) and ``mockserver serve --recipe <recipe>``."""
     venvs = os.environ.get("LS_VENV_DIR")
@@ -58,7 +58,7 @@ def server_pair(work: Path, recipe: str, sampling: str | None = None) -> Iterato
     real_port, mock_port = free_port(), free_port()
     pidfile, log, project = work / "ls.pid", work / "ls.log", work / "project"
     env = {**os.environ, "LS_VENV_DIR": venvs, "PIDFILE": str(pidfile), "LOG": str(log), "TZ": "UTC"}
-    start = [str(RUN_LS), "start", "0.8.1", str(project), str(real_port)]
+    start = [str(RUN_LS), "start", "0.8.1", str(project), str(real_port), *credentials]
     started = time.monotonic()
     subprocess.run(start, env=env, check=True, stdout=subprocess.DEVNULL)
     if sampling is not None:
@@ -68,7 +68,7 @@ def server_pair(work: Path, recipe: str, sampling: str | None = None) -> Iterato
         subprocess.run(start, env={**env, "NO_INIT": "1"}, check=True, stdout=subprocess.DEVNULL)
     real_seconds = time.monotonic() - started
     mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "labelstudio", "--recipe", recipe,
-                             "--port", str(mock_port), "--log-level", "warning"],
+                             "--port", str(mock_port), "--log-level", "warning", *credentials],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_healthy(f"http://127.0.0.1:{mock_port}", mock)
@@ -93,3 +93,28 @@ def scored_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers
     with server_pair(tmp_path_factory.mktemp("labelstudio-scored"), "empty-score-min",
                      sampling="prediction-score-min") as pair:
         yield pair
+
+
+@pytest.fixture(scope="session")
+def auth_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """A fresh project on both sides, started with ``--username alice --password s3cret``."""
+    with server_pair(tmp_path_factory.mktemp("labelstudio-auth"), "empty", None,
+                     "--username", "alice", "--password", "s3cret") as pair:
+        yield pair
+
+
+@pytest.fixture(scope="session")
+def real_091(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh real Label Studio 0.9.1.post2 project (``ls-0.9.1`` in ``LS_VENV_DIR``): its base URL."""
+    venvs = os.environ.get("LS_VENV_DIR")
+    if not venvs or not (Path(venvs) / "ls-0.9.1" / "bin" / "python").exists():
+        pytest.fail("LS_VENV_DIR must name the directory of the ls-0.9.1 venv (tools/labelstudio/ensure-venv.sh 0.9.1)")
+    work, port = tmp_path_factory.mktemp("labelstudio-091"), free_port()
+    pidfile = work / "ls.pid"
+    env = {**os.environ, "PIDFILE": str(pidfile), "LOG": str(work / "ls.log"), "TZ": "UTC"}
+    subprocess.run([str(RUN_LS), "start", "0.9.1", str(work / "project"), str(port)], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=False, stdout=subprocess.DEVNULL)

@@ -4,16 +4,84 @@ or ``Raw``. State carries from one flow to the next, the same on both sides."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
+import io
+import zipfile
 from typing import Any
+from urllib.parse import quote
 
 IMAGE = ('<View><Image name="image" value="$image"/><Choices name="choice" toName="image">'
          '<Choice value="Cat"/><Choice value="Dog"/></Choices></View>')
+
+TEXT = '<View><Text name="text" value="$text"/><Labels name="l" toName="text"><Label value="A"/><Label value="B"/>' \
+       "</Labels></View>"
+EVERY_TAG = ('<View><Image name="i" value="$image"/><Text name="t" value="$text"/><Text name="u" value="$url" '
+             'valueType="url"/><HyperText name="h" value="$html"/><Audio name="a" value="$audio"/>'
+             '<AudioPlus name="ap" value="$audioplus"/><Header name="hd" value="$header"/>'
+             '<Dialog name="d" value="$dialog"/><Table name="tb" value="$table"/><Text name="lt" value="$longText"/>'
+             '<HyperText name="v" value="$video"/><Text name="o" value="$other"/><View value="$view"/></View>')
+
+S3 = "/api/project/storage-settings?storage_for=source&type=s3"
+NER = ('<View><Text name="text" value="$text"/><Labels name="label" toName="text"><Label value="PER"/>'
+       '<Label value="ORG"/></Labels></View>')
+BOXES = ('<View><Image name="image" value="$image"/><RectangleLabels name="box" toName="image"><Label value="Cat"/>'
+         '<Label value="Dog"/></RectangleLabels></View>')
+
+
+def span(start: int, end: int, label: str) -> dict[str, Any]:
+    return {"from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": end, "labels": [label]}}
+
+
+def box(x: float, y: float, width: float, height: float, label: str) -> dict[str, Any]:
+    return {"from_name": "box", "to_name": "image", "type": "rectanglelabels", "original_width": 640,
+            "original_height": 480, "value": {"x": x, "y": y, "width": width, "height": height, "rotation": 0,
+                                              "rectanglelabels": [label]}}
 
 
 @dataclasses.dataclass(frozen=True)
 class Form:
     fields: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Files:
+    """A multipart body: (field name, file name, content) per file, and form fields."""
+
+    files: tuple[tuple[str, str, bytes], ...]
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def zipped(**members: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name.replace("__", "/").replace("_", "."), content)
+    return out.getvalue()
+
+
+def ui(name: str, content: bytes) -> Files:
+    """The web UI's upload: the field is named after its file."""
+    return Files(((name, name, content),))
+
+
+def documented(name: str, content: bytes) -> Files:
+    """The docs' ``curl -F FileUpload=@name``."""
+    return Files((("FileUpload", name, content),))
+
+
+@dataclasses.dataclass(frozen=True)
+class As:
+    """A request with an ``Authorization`` header (None: without one)."""
+
+    authorization: str | None
+    body: Any = None
+
+
+PHOTO = b"\xff\xd8\xff\xe0 not really a JPEG"
+ALICE = "Basic " + base64.b64encode(b"alice:s3cret").decode()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,6 +219,8 @@ FLOWS: dict[str, list[Step]] = {
         ("an unknown task", "GET", "/api/tasks/99999", None),
         ("a negative id", "GET", "/api/tasks/-1", None),
         ("a non-number", "GET", "/api/tasks/abc", None),
+        ("an id beyond 64 bits", "GET", "/api/tasks/467219992002800171369", None),
+        ("a line break in the id", "GET", "/api/tasks/a%0Ab", None),
         ("next", "GET", "/api/project/next", None),
     ],
     "completions": [
@@ -213,6 +283,7 @@ FLOWS: dict[str, list[Step]] = {
         ("delete a task", "DELETE", "/api/tasks/3", None),
         ("delete it again", "DELETE", "/api/tasks/3", None),
         ("delete a non-number", "DELETE", "/api/tasks/abc", None),
+        ("delete an id beyond 64 bits", "DELETE", "/api/tasks/467219992002800171369", None),
         ("project after a delete", "GET", "/api/project", None),
         ("import after a delete", "POST", "/api/project/import", [{"image": "f.jpg"}, {"image": "g.jpg"}]),
         ("next is the lowest open", "GET", "/api/project/next", None),
@@ -335,6 +406,130 @@ FLOWS: dict[str, list[Step]] = {
             '<View><Text name="x" value="$x"/><Choices name="c" toName="x"><Choice value="a" alias="A"/>'
             '<Choice value="b" alias="B"/></Choices></View>')}),
     ],
+    "pages and deprecated routes": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("the root without tasks", "GET", "/", None),
+        ("an example for a config", "GET", "/api/import-example?label_config=" + quote(IMAGE), None),
+        ("an example for a text config", "GET", "/api/import-example?label_config=" + quote(TEXT), None),
+        ("an example for a broken config", "GET", "/api/import-example?label_config=%3CView", None),
+        ("an example without a config", "GET", "/api/import-example", None),
+        ("an example from a form", "POST", "/api/import-example", Form({"label_config": IMAGE})),
+        ("an example of every object tag", "POST", "/api/import-example", Form({"label_config": EVERY_TAG})),
+        ("the example file", "GET", "/api/import-example-file", None),
+        ("the example file as CSV", "GET", "/api/import-example-file?q=csv", None),
+        ("the example file as TSV", "GET", "/api/import-example-file?q=tsv", None),
+        ("the example file as TXT", "GET", "/api/import-example-file?q=txt", None),
+        ("the example file raw", "GET", "/api/import-example-file?q=json&raw=1", None),
+        ("the example file as XLSX", "GET", "/api/import-example-file?q=xlsx", None),
+        ("tasks through the deprecated import", "POST", "/api/import", [{"image": "a.jpg"}, {"image": "b.jpg"}]),
+        ("the root with tasks", "GET", "/?x=1", None),
+        ("next, deprecated", "GET", "/api/projects/1/next/", None),
+        ("next, deprecated, without the slash", "GET", "/api/projects/1/next", None),
+        ("complete 0", "POST", "/api/tasks/0/completions", {"result": choice("Cat")}),
+        ("completion ids, deprecated", "GET", "/api/projects/1/completions_ids/", None),
+        ("the instruction, deprecated", "GET", "/api/projects/1/expert_instruction", None),
+        ("export, deprecated", "GET", "/api/export?format=JSON", None),
+        ("save a config, deprecated", "POST", "/api/save-config", {"label_config": IMAGE}),
+        ("save a bad config, deprecated", "POST", "/api/save-config", {"label_config": "<View"}),
+        ("train, deprecated", "POST", "/api/train", None),
+        ("predict, deprecated", "POST", "/predict", {"image": "x.jpg"}),
+        ("predict a task, deprecated", "POST", "/predict", {"data": {"image": "x.jpg"}}),
+        ("predict without a body, deprecated", "POST", "/predict", None),
+        ("cancel, deprecated", "POST", "/api/tasks/0/cancel", None),
+        ("remove an ML backend, deprecated", "POST", "/api/remove-ml-backend", {"name": "x"}),
+        ("delete every completion, deprecated", "DELETE", "/api/project/completions/", None),
+        ("no completion ids left", "GET", "/api/projects/1/completions_ids/", None),
+        ("switch without a uuid", "GET", "/api/project-switch", None),
+        ("switch by form without a uuid", "POST", "/api/project-switch", None),
+        ("switch in single-project mode", "GET", "/api/project-switch?uuid=0d4d4b4e-1c1c-4c1c-8c1c-1c1c1c1c1c1c",
+         None),
+        ("switch by form in single-project mode", "POST", "/api/project-switch?uuid=x", None),
+        ("delete every task, deprecated", "DELETE", "/api/tasks/delete", None),
+        ("no tasks left", "GET", "/api/tasks", None),
+    ],
+    "storage settings": [
+        ("the forms", "GET", "/api/project/storage-settings", None),
+        ("S3 without credentials", "POST", S3, {"type": "s3", "path": "bucket"}),
+        ("S3 without a path", "POST", S3, {"type": "s3", "regex": ".*"}),
+        ("S3 with a bad regex and no path", "POST", S3, {"type": "s3", "regex": "("}),
+        ("S3 with a number as regex", "POST", S3, {"type": "s3", "path": "bucket", "regex": 5}),
+        ("S3 with an empty object", "POST", S3, {}),
+        ("S3 without a body", "POST", S3, None),
+        ("an unknown type", "POST", "/api/project/storage-settings?storage_for=source&type=nope", {"type": "nope"}),
+        ("the local tasks file", "POST", "/api/project/storage-settings?storage_for=source&type=tasks-json",
+         {"type": "tasks-json"}),
+        ("the local tasks file without type", "POST",
+         "/api/project/storage-settings?storage_for=source&type=tasks-json", {}),
+        ("the current target", "POST", "/api/project/storage-settings?storage_for=target",
+         {"type": "completions-dir"}),
+        ("GCS completions without credentials", "POST",
+         "/api/project/storage-settings?storage_for=target&type=gcs-completions",
+         {"type": "gcs-completions", "path": "b"}),
+        ("S3 completions without a path", "POST",
+         "/api/project/storage-settings?storage_for=target&type=s3-completions", {"type": "s3-completions"}),
+        ("a text config", "POST", "/api/project/config", {"label_config": TEXT}),
+        ("the forms after", "GET", "/api/project/storage-settings", None),
+        ("the project after", "GET", "/api/project", None),
+    ],
+    "file uploads": [
+        ("the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("CSV", "POST", "/api/project/import", ui("tasks.csv", b"image,extra,flag\na.jpg,1,True\nb.jpg,,False\n")),
+        ("TSV", "POST", "/api/project/import", ui("tasks.tsv", b"image\tn\tx\nc.jpg\t2\t0.5\n")),
+        ("JSON", "POST", "/api/project/import",
+         ui("tasks.json", b'[{"image": "d.jpg"}, {"data": {"image": "e.jpg"}}]')),
+        ("a JSON object", "POST", "/api/project/import", ui("one.json", b'{"image": "f.jpg"}')),
+        ("TXT", "POST", "/api/project/import", ui("lines.txt", "g.jpg\nh\u00e9.jpg\n".encode())),
+        ("an image", "POST", "/api/project/import", ui("photo.jpg", PHOTO)),
+        ("the stored image", "GET", "/data/upload/" + hashlib.md5(PHOTO).hexdigest() + "-photo.jpg", None),
+        ("a file never stored", "GET", "/data/upload/nope.jpg", None),
+        ("a local file", "GET", "/data/x.jpg?d=/tmp", None),
+        ("two files", "POST", "/api/project/import",
+         Files((("p.png", "p.png", b"\x89PNG"), ("more.csv", "more.csv", b"image\ni.jpg\n")))),
+        ("a ZIP", "POST", "/api/project/import",
+         ui("batch.zip", zipped(a_csv=b"image\nj.jpg\n", b_json=b'[{"image": "k.jpg"}]', c_jpg=b"\xff\xd8"))),
+        ("a ZIP with a TXT", "POST", "/api/project/import", ui("text.zip", zipped(a_txt=b"l.jpg\n"))),
+        ("a ZIP with a folder", "POST", "/api/project/import", ui("folder.zip", zipped(d__a_json=b'{"image": "m"}'))),
+        ("the documented form, CSV", "POST", "/api/project/import", documented("tasks.csv", b"image\nn.jpg\n")),
+        ("the stored CSV", "GET", "/data/upload/" + hashlib.md5(b"image\nn.jpg\n").hexdigest() + "-FileUpload", None),
+        ("the documented form, broken JSON", "POST", "/api/project/import", documented("bad.json", b"{bad")),
+        ("broken JSON", "POST", "/api/project/import", ui("bad.json", b"{bad")),
+        ("JSON with trailing data", "POST", "/api/project/import", ui("trail.json", b"[] x")),
+        ("JSON null", "POST", "/api/project/import", ui("null.json", b"null")),
+        ("a JSON number", "POST", "/api/project/import", ui("five.json", b"5")),
+        ("an empty JSON list", "POST", "/api/project/import", ui("empty.json", b"[]")),
+        ("a CSV with a header only", "POST", "/api/project/import", ui("head.csv", b"image\n")),
+        ("an empty CSV", "POST", "/api/project/import", ui("empty.csv", b"")),
+        ("a CSV without the image column", "POST", "/api/project/import", ui("other.csv", b"img\no.jpg\n")),
+        ("a form without files", "POST", "/api/project/import",
+         Raw(b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\ny\r\n--b--\r\n',
+             "multipart/form-data; boundary=b")),
+        ("a file through the deprecated import", "POST", "/api/import", ui("old.csv", b"image\np.jpg\n")),
+        ("every task", "GET", "/api/tasks?page_size=100", None),
+        ("the project", "GET", "/api/project", None),
+        ("a two-key config", "POST", "/api/project/config", {"label_config": EVERY_TAG}),
+        ("start over", "DELETE", "/api/tasks", None),
+        ("an image into a two-key config", "POST", "/api/project/import", ui("q.jpg", b"\xff\xd8")),
+        ("a CSV into a two-key config", "POST", "/api/project/import", ui("r.csv", b"image,text\ns.jpg,t\n")),
+        ("back to the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+    ],
+    "converter exports": [
+        ("start over", "DELETE", "/api/tasks", None),
+        ("a NER config", "POST", "/api/project/config", {"label_config": NER}),
+        ("two texts", "POST", "/api/project/import",
+         [{"text": "Alice works at Acme Corp now"}, {"text": "Bob  sleeps,  too"}]),
+        ("entities", "POST", "/api/tasks/0/completions", {"result": [span(0, 5, "PER"), span(15, 24, "ORG")]}),
+        ("no entities", "POST", "/api/tasks/1/completions", {"result": []}),
+        ("CONLL2003", "GET", "/api/project/export?format=CONLL2003", None),
+        ("start over for boxes", "DELETE", "/api/tasks", None),
+        ("a box config", "POST", "/api/project/config", {"label_config": BOXES}),
+        ("an image nobody serves", "POST", "/api/project/import", [{"image": "http://127.0.0.1:9/cat.jpg"}]),
+        ("two boxes", "POST", "/api/tasks/0/completions", {"result": [box(10, 20, 30.5, 40, "Cat"),
+                                                                     box(50, 50, 12.25, 7, "Dog")]}),
+        ("COCO", "GET", "/api/project/export?format=COCO", None),
+        ("VOC", "GET", "/api/project/export?format=VOC", None),
+        ("CONLL2003 of boxes", "GET", "/api/project/export?format=CONLL2003", None),
+    ],
 }
 
 
@@ -369,5 +564,29 @@ SCORED_FLOWS: dict[str, list[Step]] = {
          [{"data": {"image": "i.jpg"}, "predictions": [{"result": [], "score": "high"}]}]),
         ("remove the scoreless task", "DELETE", "/api/tasks/7", None),
         ("next fails on the string", "GET", "/api/project/next", None),
+    ],
+}
+
+
+AUTH_FLOWS: dict[str, list[Step]] = {
+    "basic auth": [
+        ("health without credentials", "GET", "/api/health", None),
+        ("health as alice", "GET", "/api/health", As(ALICE)),
+        ("the default user", "GET", "/api/health", As("Basic " + base64.b64encode(b"ls:s3cret").decode())),
+        ("a wrong password", "GET", "/api/project", As("Basic " + base64.b64encode(b"alice:nope").decode())),
+        ("a bearer token", "GET", "/api/project", As("Bearer s3cret")),
+        ("a broken header", "GET", "/api/project", As("Basic !!!")),
+        ("version without credentials", "GET", "/version", None),
+        ("the root without credentials", "GET", "/", None),
+        ("an import without credentials", "POST", "/api/project/import", [{"image": "a.jpg"}]),
+        ("a deprecated route without credentials", "POST", "/predict", {"image": "x"}),
+        ("options without credentials", "OPTIONS", "/api/project", None),
+        ("an unknown route without credentials", "GET", "/api/nope", None),
+        ("a wrong method without credentials", "DELETE", "/api/health", None),
+        ("head without credentials", "HEAD", "/api/health", None),
+        ("the config as alice", "POST", "/api/project/config", As(ALICE, {"label_config": IMAGE})),
+        ("an import as alice", "POST", "/api/project/import", As(ALICE, [{"image": "a.jpg"}])),
+        ("the tasks as alice", "GET", "/api/tasks", As(ALICE)),
+        ("the project as alice", "GET", "/api/project", As(ALICE)),
     ],
 }

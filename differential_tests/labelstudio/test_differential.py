@@ -16,7 +16,7 @@ import httpx
 import yaml
 
 from differential_tests.labelstudio.conftest import Servers
-from differential_tests.labelstudio.flows import FLOWS, SCORED_FLOWS, Form, Raw
+from differential_tests.labelstudio.flows import AUTH_FLOWS, FLOWS, SCORED_FLOWS, As, Files, Form, Raw
 
 KNOWN = Path(__file__).with_name("known-differences.yaml")
 MOCK_DIR = "/srv/label-studio/project"
@@ -26,6 +26,13 @@ TIME_KEYS = {"created_at"}
 
 
 def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> httpx.Response:
+    if isinstance(body, As):
+        client = httpx.Client(timeout=30, headers={"Authorization": body.authorization} if body.authorization else {})
+        with client:
+            return send(client, base, method, path, body.body)
+    if isinstance(body, Files):
+        files = [(field, (name, content, "application/octet-stream")) for field, name, content in body.files]
+        return client.request(method, base + path, data=dict(body.fields), files=files)
     if isinstance(body, Form):
         return client.request(method, base + path, data=body.fields)
     if isinstance(body, Raw):
@@ -67,8 +74,17 @@ def normalised(value: Any, directory: str, key: str = "") -> Any:
     if isinstance(value, str):
         if key == "completed_at" and DATETIME.match(value):
             return "<local time>"
-        return sorted_set_lists(value.replace(directory, "<project dir>"))
+        return sorted_set_lists(PLACES.sub(_place, value.replace(directory, "<project dir>")))
     return value
+
+
+PLACES = re.compile(r"http:(\\?/){2}(?:localhost|127\.0\.0\.1):\d+(\\?/)data\\?/upload\\?/|/tmp/htx_[^/'\"]+/")
+r"""Where uploads are stored (``http://localhost:PORT/data/upload/``, also with ``\/`` escapes) and where archives
+are extracted (a random temporary directory)."""
+
+
+def _place(match: re.Match[str]) -> str:
+    return "<temp dir>/" if match.group(0).startswith("/tmp/") else "<host>/data/upload/"
 
 
 BYTE_RULES = [(re.compile(pattern), replacement) for pattern, replacement in (
@@ -83,7 +99,7 @@ def normalised_bytes(content: bytes, directory: str) -> str:
     text = text.replace(directory.replace("/", "\\/"), "<project dir>")
     for pattern, replacement in BYTE_RULES:
         text = pattern.sub(replacement, text)
-    return sorted_set_lists(text)
+    return sorted_set_lists(PLACES.sub(_place, text))
 
 
 def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
@@ -159,3 +175,7 @@ def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:
 
 def test_prediction_score_sampling_as_the_real_server(scored_servers: Servers) -> None:
     compare(scored_servers, SCORED_FLOWS)
+
+
+def test_basic_auth_as_the_real_server(auth_servers: Servers) -> None:
+    compare(auth_servers, AUTH_FLOWS)

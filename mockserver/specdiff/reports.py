@@ -39,19 +39,18 @@ class LiveServer:
 
 
 def versions(api: str = DEFAULT_PACK) -> list[str]:
-    """The versions of the pack, oldest first (``v1`` … ``v5``)."""
-    return list(load_pack(api).version_names)
+    """The versions of the pack with a document, oldest first (``v1`` … ``v5``; diff-only ones included)."""
+    return [version.name for version in load_pack(api).documented_versions]
 
 
 def document_path(argument: str, api: str = DEFAULT_PACK) -> Path:
     """The file a ``diff`` argument names: a version of the pack (``v4``) or a path."""
-    pack = load_pack(api)
-    if argument in pack.version_names:
-        return pack.version(argument).spec_path
+    known = versions(api)
+    if argument in known:
+        return load_pack(api).documented_version(argument).spec_path
     path = Path(argument)
     if not path.is_file():
-        raise ConfigurationError(f"{argument} is neither a version of {pack.name} ({', '.join(pack.version_names)}) "
-                                 "nor a file")
+        raise ConfigurationError(f"{argument} is neither a version of {api} ({', '.join(known)}) nor a file")
     return path
 
 
@@ -67,7 +66,7 @@ def pairs(old: str, new: str, stepwise: bool = False, api: str = DEFAULT_PACK) -
 
 
 def label(argument: str, api: str = DEFAULT_PACK) -> str:
-    return argument if argument in load_pack(api).version_names else Path(argument).name
+    return argument if argument in versions(api) else Path(argument).name
 
 
 def build(old: str, new: str, *, stepwise: bool = False, live: LiveServer | None = None,

@@ -5,11 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from mockserver import Settings, create_app
 from mockserver.app import MockApp, describe
+from mockserver.cli import main
+from mockserver.errors import ConfigurationError
 from mockserver.pack import Pack
 from mockserver.store import Store
 from mockserver.world import WorldInfo
@@ -150,3 +155,38 @@ def test_a_pack_at_the_root_serves_its_paths_index_page_and_docs(echo: Pack) -> 
         page = client.get("/", headers={"Accept": "text/html"}).text
         assert "API URL: <code>/</code>" in page and "none: the API needs no credentials" in page
     assert describe(app)["api_url"] == app.backend.settings.base_url and describe(app)["users"] == []
+
+
+class Refusing:
+    """A middleware that refuses every request not carrying its password (what ``Pack.basic_auth`` builds)."""
+
+    def __init__(self, app: Any, username: str | None, password: str) -> None:
+        self.app, self.expected = app, f"{username}:{password}"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and dict(scope["headers"]).get(b"x-pass", b"").decode() != self.expected:
+            await send({"type": "http.response.start", "status": 401, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_a_password_needs_a_pack_with_basic_auth(echo: Pack) -> None:
+    with pytest.raises(ConfigurationError, match="--password: the echo pack has no HTTP Basic auth"):
+        create_app(Settings(api="echo", password="x"))
+
+
+def test_a_password_adds_the_packs_basic_auth_middleware(echo: Pack) -> None:
+    guarded = dataclasses.replace(echo, basic_auth=lambda pack, user, password: (
+        Refusing, {"username": user, "password": password}))
+    app = create_app(Settings(api="echo", username="u", password="p"), pack=guarded)
+    with app.test_client() as client:  # refused: an empty 401; passed on: the echo pack's own 401 (no X-Echo-Key)
+        assert client.get("/echo/v2/notes").content == b""
+        assert error(client.get("/echo/v2/notes", headers={"X-Pass": "u:p"}))["status"] == 401
+    with create_app(Settings(api="echo"), pack=guarded).test_client() as client:
+        assert error(client.get("/echo/v2/notes"))["status"] == 401  # no password: nothing is asked
+
+
+def test_serve_refuses_a_password_for_a_pack_without_basic_auth() -> None:
+    result = CliRunner().invoke(main, ["serve", "--api", "webknossos", "--port", "0", "--password", "x"])
+    assert result.exit_code == 2 and "the webknossos pack has no HTTP Basic auth" in result.output

@@ -2,7 +2,7 @@
 # Make sure $LS_VENV_DIR/ls-VERSION holds exactly the Label Studio install of freeze-VERSION.txt: reuse the
 # cached venv when its `pip freeze` matches that file, otherwise (re)install it with run-ls.sh (about 35-80 s).
 #
-#   LS_VENV_DIR=~/.cache/mockserver tools/labelstudio/ensure-venv.sh 0.8.1
+#   LS_VENV_DIR=~/.cache/mockserver tools/labelstudio/ensure-venv.sh 0.8.1   (or 0.9.1: label-studio==0.9.1.post2)
 #
 # run-ls.sh and constraints-*.txt are vendored from shared/tools/labelstudio/ (see README there and
 # shared/reference/labelstudio-real.md); freeze-VERSION.txt is what that install gave on 2026-12-03.

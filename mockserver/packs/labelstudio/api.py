@@ -90,6 +90,9 @@ class LabelStudio:
         return self.store.select(Task, order="id")
 
     def task(self, task_id: int) -> Task | None:
+        """The task, or None (also for ids no task can have: beyond SQLite's 64-bit integers, which Python reads)."""
+        if not -(2**63) <= task_id < 2**63:
+            return None
         return self.store.get(Task, task_id)
 
     def next_task_id(self) -> int:

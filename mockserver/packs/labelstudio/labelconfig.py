@@ -297,7 +297,13 @@ def used_labels(completions: list[dict[str, Any]]) -> dict[tuple[str, str, str],
     return used
 
 
+UNDEFINED = "$undefined$"
+"""The data key of uploaded TXT lines and stored files: validation gives it the config's first data key."""
+
+
 def check_data(data_types: Mapping[str, str], data: Any) -> None:
+    if UNDEFINED in data and data_types:  # renamed in place, as the real validator does
+        data[next(iter(data_types))] = data.pop(UNDEFINED)
     for key, tag in data_types.items():
         if key not in data:
             raise ConfigError(f'"{key}" key is expected in task data')

@@ -20,6 +20,8 @@ WRAPPED_JSON = re.compile(r"/api/project/import|/api/tasks/[^/]+/completions(/[^
 (werkzeug's ``BadRequest`` text as detail), not the 400 page the core renders for Connexion's problem."""
 BAD_REQUEST = "400 Bad Request: The browser (or proxy) sent a request that this server could not understand."
 MAX_CHECKED = 16 * 1024 * 1024
+OUTSIDE_API = frozenset({"/predict"})
+"""Routes outside ``/api/`` that read a JSON body (the deprecated ``/predict``)."""
 
 
 def allowed_methods(spec: Path) -> list[tuple[re.Pattern[str], str]]:
@@ -44,7 +46,7 @@ class RoutingQuirksMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith("/api/"):
+        if scope["type"] != "http" or not (path.startswith("/api/") or path in OUTSIDE_API):
             await self.app(scope, receive, send)
             return
         if path.endswith("/") and not path.endswith("//"):
@@ -61,14 +63,14 @@ class RoutingQuirksMiddleware:
         if scope["method"] in ("POST", "PATCH", "DELETE"):
             scope = _without_body_as_json(scope)
         if scope["method"] in ("POST", "PATCH") and WRAPPED_JSON.fullmatch(path) and _is_json(scope):
-            body = await _read(receive)
+            body = await read_body(receive)
             if body is not None and body.strip() and not _parses(body):
                 query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
                 content, media_type, _ = Crash(BAD_REQUEST, query, "BadRequest").rendered()
                 await _send(send, 500, content, media_type)
                 return
             if body is not None:
-                receive = _replay(body)
+                receive = replayed(body)
         await self.app(scope, receive, send)
 
 
@@ -104,7 +106,8 @@ def _parses(body: bytes) -> bool:
     return True
 
 
-async def _read(receive: Receive) -> bytes | None:
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None: the client went away)."""
     chunks = []
     while True:
         message = await receive()
@@ -115,7 +118,8 @@ async def _read(receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def replayed(body: bytes) -> Receive:
+    """A ``receive`` that sends ``body`` again."""
     sent = False
 
     async def receive() -> Message:

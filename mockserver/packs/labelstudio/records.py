@@ -26,6 +26,9 @@ class Project:
     sampling: str
     instruction: str
     label_config_updated: bool
+    saved_storages: dict[str, str] | None = None
+    """Side (``source``/``target``) → the storage type a storage-settings POST saved (its config entry is rewritten
+    without a path)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,4 +46,15 @@ class Task:
     save takes them out again): what the JSON export shows."""
 
 
-SCHEMA = Schema((Project, Task))
+@dataclasses.dataclass(frozen=True)
+class StoredFile:
+    """A file an import stored (``upload/<md5>-<name>`` in the project directory), served at ``/data/upload/``."""
+
+    table: ClassVar[str] = "uploads"
+    primary_key: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+    content: str
+    """Base64."""
+
+
+SCHEMA = Schema((Project, Task, StoredFile))

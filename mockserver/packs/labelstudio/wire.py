@@ -47,3 +47,30 @@ def _ujson_text(data: Any, indent: int, depth: int) -> str:
 def ujson(data: Any, newline: bool = False, indent: int = 0) -> bytes:
     text = NON_ASCII.sub(_escape, _ujson_text(data, indent, 0).replace("/", "\\/"))
     return (text + ("\n" if newline else "")).encode()
+
+
+LITERALS = {"n": "null", "t": "true", "f": "false"}
+"""The literal ujson starts decoding at a letter (``nul`` fails as ``… decoding 'null'``)."""
+
+
+def ujson_loads(data: bytes) -> Any:
+    """``ujson.loads`` of ujson 3.0: the value, or ``ValueError`` with ujson's text for the common failures."""
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise ValueError("Expected object or value") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(_ujson_error(data.decode("utf-8", "replace"), exc)) from exc
+
+
+def _ujson_error(text: str, exc: json.JSONDecodeError) -> str:
+    at = text[exc.pos:].lstrip()
+    if exc.msg == "Extra data":
+        return "Trailing data"
+    if exc.msg == "Expecting ':' delimiter":
+        return "No ':' found when decoding object value"
+    if exc.msg.startswith("Unterminated string"):
+        return "Unmatched ''\"' when when decoding 'string'"
+    if at[:1] in LITERALS:
+        return f"Unexpected character found when decoding '{LITERALS[at[0]]}'"
+    return "Expected object or value"

@@ -85,10 +85,16 @@ def test_a_done_task_comes_with_every_key_sorted(fresh: TestClient) -> None:
 
 def test_unknown_or_malformed_task_ids_are_500_envelopes(ls: TestClient) -> None:
     for path, detail in (("/api/tasks/99999", "'NoneType' object is not subscriptable"),
+                         ("/api/tasks/467219992002800171369", "'NoneType' object is not subscriptable"),
                          ("/api/tasks/abc", "invalid literal for int() with base 10: 'abc'")):
         response = ls.get(path)
         assert (response.status_code, response.headers["content-type"]) == (500, "application/json")
         assert response.json()["detail"] == detail and response.json()["status"] == 500
+
+
+def test_ids_beyond_64_bits_are_unknown_tasks_not_400s(ls: TestClient) -> None:
+    deleted = ls.delete("/api/tasks/467219992002800171369")
+    assert (deleted.status_code, deleted.json()["detail"]) == (500, "467219992002800171369")
 
 
 def test_deleting_a_task_and_again(ls: TestClient) -> None:

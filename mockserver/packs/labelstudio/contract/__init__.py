@@ -27,12 +27,6 @@ def deployment_version(client: httpx.Client) -> str | None:
     return version if isinstance(version, str) else None
 
 
-NEEDS_ML_BACKEND = {
-    "GET /api/models/predictions": "answers the documented 400 \"No ML backend\" to every request while the project "
-                                   "has no ML backend (a 0.8 project starts without one)",
-}
-"""Operations whose 2xx needs an ML backend: excused from coverage, their 400 no rejection of valid data."""
-
 SEMANTIC_4XX = {
     "GET /api/tasks": "`page` and `page_size` are strings read with int(): a number below 1 is the documented 422 "
                       "`Incorrect page or page_size`, which no schema of a string can rule out",
@@ -40,14 +34,15 @@ SEMANTIC_4XX = {
 """Operations whose documented 4xx answers inputs the spec's schemas accept (not a rejection of valid data)."""
 
 
-def profile(operation_config: Callable[[str], Mapping[str, Any]]) -> ContractProfile:
+def profile(operation_config: Callable[[str], Mapping[str, Any]], excused: Mapping[str, str]) -> ContractProfile:
+    """``excused``: operations no read-only run can get a 2xx from (the pack's ``EXCUSED``, with the reasons)."""
     from mockserver.packs.labelstudio.contract.checks import DOMAIN_CHECKS
 
     def settings(label: str) -> Mapping[str, Any]:
         config = dict(operation_config(label))
-        if label in NEEDS_ML_BACKEND or label in SEMANTIC_4XX:
+        if label in SEMANTIC_4XX:
             config["checks"] = {**config.get("checks", {}), "positive_data_acceptance": {"enabled": False}}
         return config
 
     return ContractProfile(policies={}, operation_config=settings, checks=DOMAIN_CHECKS,
-                           deployment_version=deployment_version, excused=NEEDS_ML_BACKEND)
+                           deployment_version=deployment_version, excused=excused)

@@ -1,8 +1,8 @@
 """``GET /api/project/export``: a ZIP of the done tasks, as label-studio-converter 0.0.22 writes them.
 
 Served formats: JSON (the completions files), JSON_MIN and CSV/TSV (one record per task: its data, ``id`` and per
-control the newest not-cancelled completion's values, simplified). The other converter formats (CONLL2003,
-COCO, VOC, BRUSH_TO_*) are a later slice; unknown names are the real 500 envelope with an empty detail.
+control the newest not-cancelled completion's values, simplified), CONLL2003, COCO and VOC (``converters``). The
+BRUSH_TO_* formats are a later slice; unknown names are the real 500 envelope with an empty detail.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from mockserver.packs.labelstudio import converters
 from mockserver.packs.labelstudio.api import LabelStudio, query_args, sorted_keys
 from mockserver.packs.labelstudio.errors import Crash
 from mockserver.packs.labelstudio.records import Task
@@ -23,7 +24,7 @@ from mockserver.packs.labelstudio.records import Task
 FORMATS = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG",
            "ASR_MANIFEST")
 """The converter's format names (``Format[name]``); others, lower case included, fail."""
-SERVED = ("JSON", "JSON_MIN", "CSV", "TSV")
+SERVED = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC")
 
 
 def _completions_file(task: Task) -> dict[str, Any]:
@@ -36,9 +37,9 @@ def _completions_file(task: Task) -> dict[str, Any]:
     return result
 
 
-def _record(ls: LabelStudio, task: Task, dump: bool) -> dict[str, Any] | None:
-    """``Converter.load_from_dict`` + the JSON_MIN/CSV record (``dump``: control values that are not text as JSON
-    text, as the CSV writer does): None when every completion is cancelled."""
+def _item(ls: LabelStudio, task: Task) -> dict[str, Any] | None:
+    """``Converter.load_from_dict``: the data and, per control, the values of the newest not-cancelled completion
+    (None when every completion is cancelled)."""
     kept = [c for c in task.completions or [] if not (c.get("skipped", False) or c.get("was_cancelled", False))]
     if not kept:
         return None
@@ -55,9 +56,18 @@ def _record(ls: LabelStudio, task: Task, dump: bool) -> dict[str, Any] | None:
                 if key in region:
                     value[key] = region[key]
             outputs.setdefault(region["from_name"], []).append(value)
+    return {"id": task.id, "input": task.data, "output": outputs}
+
+
+def _record(ls: LabelStudio, task: Task, dump: bool) -> dict[str, Any] | None:
+    """The JSON_MIN/CSV record of a task (``dump``: control values that are not text as JSON text, as the CSV
+    writer does): None when every completion is cancelled."""
+    item = _item(ls, task)
+    if item is None:
+        return None
     record = dict(sorted_keys(task.data))  # the data as the completions file holds it
     record["id"] = task.id
-    for name, values in outputs.items():
+    for name, values in item["output"].items():
         pretty = _prettify(values)
         record[name] = json.dumps(pretty) if dump and not isinstance(pretty, str) else pretty
     return record
@@ -98,8 +108,20 @@ def _csv(records: list[dict[str, Any]], separator: str) -> str:
     return out.getvalue()
 
 
+def _converted(ls: LabelStudio, export_format: str, done: list[Task]) -> dict[str, str]:
+    """A converter format from the items; the converter's exceptions are the real 500 envelopes."""
+    items = [item for task in done if (item := _item(ls, task)) is not None]
+    inputs = [value for control in ls.config().controls.values() for value in control.input_values]
+    try:
+        return converters.CONVERTERS[export_format](items, inputs[0])
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise Crash(str(exc), query_args(), type(exc).__name__) from exc
+
+
 def _members(ls: LabelStudio, export_format: str) -> dict[str, str]:
     done = [task for task in ls.tasks() if task.completions is not None]
+    if export_format in converters.CONVERTERS:
+        return _converted(ls, export_format, done)
     if export_format == "JSON":
         return {"result.json": json.dumps([_completions_file(t) for t in done], indent=2, ensure_ascii=False)}
     records = [r for t in done if (r := _record(ls, t, dump=export_format != "JSON_MIN")) is not None]
@@ -118,7 +140,7 @@ async def export(ls: LabelStudio, format_: str | None = None) -> Response:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
-            archive.writestr(name, text.encode())
+            archive.writestr(name, text.encode())  # a name ending in "/" is a folder
     name = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(ls.now())) + ".zip"
     return Response(buffer.getvalue(), media_type="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={name}", "filename": name,

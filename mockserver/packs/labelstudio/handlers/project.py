@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import time
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import labelconfig
+from mockserver.packs.labelstudio import fileimport, labelconfig
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
-from mockserver.packs.labelstudio.records import Task
+from mockserver.packs.labelstudio.records import StoredFile, Task
+from mockserver.packs.labelstudio.uploads import UPLOADS, Upload
 
 STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Google Cloud Storage"],
             ["gcs-completions", "Google Cloud Storage"],
@@ -37,6 +39,8 @@ async def read_project(ls: LabelStudio, status: int = 200) -> Response:
     }
     if project.label_config_updated:
         config["label_config_updated"] = True
+    for side, storage_type in (project.saved_storages or {}).items():
+        config[side] = {"name": side, "params": {}, "path": None, "type": storage_type}
     parsed = ls.config()
     return jsonify_response({
         "available_storages": STORAGES, "can_delete_tasks": True, "can_manage_completions": True,
@@ -68,17 +72,22 @@ async def patch_project(ls: LabelStudio, body: Any = None) -> Response:
     return await read_project(ls, status=201)
 
 
+def check_config(ls: LabelStudio, text: Any) -> None:
+    """``project.validate_label_config``: on its own, then against the tasks and completions (``ConfigError``)."""
+    config = labelconfig.validate(text)
+    tasks = ls.tasks()
+    keys: list[str] | None = None
+    if tasks:
+        shared = set.intersection(*(set(t.data) for t in tasks))
+        keys = [key for key in tasks[0].data if key in shared]
+    used = labelconfig.used_labels([c for t in tasks for c in t.completions or []])
+    labelconfig.check_against_tasks(config, keys, used)
+
+
 def _check_config(ls: LabelStudio, text: Any) -> None:
-    """``project.validate_label_config``: on its own, then against the tasks and completions (400 otherwise)."""
+    """``check_config``, refusals as 400 ``{"label_config": [text]}``."""
     try:
-        config = labelconfig.validate(text)
-        tasks = ls.tasks()
-        keys: list[str] | None = None
-        if tasks:
-            shared = set.intersection(*(set(t.data) for t in tasks))
-            keys = [key for key in tasks[0].data if key in shared]
-        used = labelconfig.used_labels([c for t in tasks for c in t.completions or []])
-        labelconfig.check_against_tasks(config, keys, used)
+        check_config(ls, text)
     except labelconfig.ConfigError as exc:
         raise JsonError({"label_config": [str(exc)]}, 400) from exc
 
@@ -88,7 +97,7 @@ def _is_form() -> bool:
     return media_type in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _field(body: Any, name: str) -> Any:
+def form_field(body: Any, name: str) -> Any:
     """A field of a JSON object, or of a form (Connexion gives a form's values as lists; Flask the first one)."""
     value = body.get(name) if isinstance(body, dict) else None
     if _is_form() and isinstance(value, list):
@@ -102,7 +111,7 @@ async def save_config(ls: LabelStudio, body: Any = None) -> Response:
     missing = "label_config" not in body if isinstance(body, dict) else True
     if missing if _is_form() else body is None or isinstance(body, str | bytes):
         raise Unwrapped("label_config: no form field and no JSON body")
-    text = _field(body, "label_config")
+    text = form_field(body, "label_config")
     _check_config(ls, text)
     with ls.store.transaction():
         ls.store.update(ls.project(), label_config=str(text).replace("\r\n", "\n"), label_config_updated=True)
@@ -112,7 +121,7 @@ async def save_config(ls: LabelStudio, body: Any = None) -> Response:
 async def validate_config(ls: LabelStudio, body: Any = None) -> Response:
     if not _is_form() or not isinstance(body, dict) or "label_config" not in body:
         raise TextError("No label_config in POST", status=417)
-    _check_config(ls, _field(body, "label_config"))
+    _check_config(ls, form_field(body, "label_config"))
     return empty(204, HTML)
 
 
@@ -136,9 +145,28 @@ class EmptyForm(dict[str, Any]):
     __str__ = __repr__
 
 
+def _uploaded(ls: LabelStudio, uploads: list[Upload]) -> tuple[list[Any], dict[str, int]]:
+    """Tasks from the request's files (the files that become URL tasks are stored as they are read); a multipart
+    body without files is the real 'No data found'."""
+    if not uploads:
+        raise Crash("load_tasks: No data found in DATA or in FILES", query_args(), "ValidationError")
+    loaded = fileimport.Loaded()
+    try:
+        fileimport.load(uploads, ls.config().data_types, ls.backend.settings.base_url.rstrip("/"), loaded)
+    except fileimport.UploadError as exc:
+        raise Crash(str(exc), query_args(), "ValidationError") from exc
+    finally:
+        with ls.store.transaction():
+            for name, content in loaded.stored.items():
+                if ls.store.get(StoredFile, name) is None:
+                    ls.store.insert(StoredFile(name, base64.b64encode(content).decode()))
+    return loaded.tasks, fileimport.formats(loaded)
+
+
 async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     started = time.perf_counter()
-    items, formats = _items(body)
+    uploads = request.scope.get(UPLOADS)
+    items, formats = _uploaded(ls, uploads) if uploads is not None else _items(body)
     data_types = ls.config().data_types
     tasks, errors = [], []
     for index, item in enumerate(items):

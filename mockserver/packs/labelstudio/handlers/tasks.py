@@ -116,7 +116,7 @@ async def delete_task(ls: LabelStudio, task_id: str) -> Response:
     without ``result`` elsewhere makes the schema update after the removal fail: 500 ``'result'``, task gone."""
     number = parse_int(task_id, query_args())
     with ls.store.transaction():
-        if not ls.store.delete(Task, "id = ?", (number,)):
+        if ls.task(number) is None or not ls.store.delete(Task, "id = ?", (number,)):
             raise Crash(str(number), query_args(), "KeyError")
     if ls.poisoned():
         raise Crash("'result'", query_args(), "KeyError")
