@@ -1,0 +1,43 @@
+"""Annotation geometry: WKT read with shapely, refused when malformed or empty; area, perimeter, centroid.
+
+Coordinates are image pixels (origin bottom-left); units are pixels (``areaUnit``/``perimeterUnit`` 1 and 0 as
+the real server sets them without a physical size).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import shapely
+from shapely import wkt
+from shapely.errors import ShapelyError
+
+from mockserver.packs.cytomine.errors import BadRequest
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    wkt: str
+    area: float
+    perimeter: float
+    centroid: dict[str, float]
+    bounds: tuple[float, float, float, float]
+
+
+def parse(location: Any) -> Shape:
+    """The shape of a WKT text; 400 in Cytomine's words when it is not a usable geometry."""
+    if not isinstance(location, str) or not location.strip():
+        raise BadRequest("Annotation location is missing or empty")
+    try:
+        geometry = wkt.loads(location)
+    except (ShapelyError, ValueError, TypeError) as exc:
+        raise BadRequest(f"Annotation location is not a valid WKT geometry: {location[:200]}") from exc
+    if geometry.is_empty:
+        raise BadRequest("Annotation location is an empty geometry")
+    if not geometry.is_valid:
+        geometry = shapely.make_valid(geometry)  # the real server repairs a self-intersecting polygon
+    point = geometry.centroid
+    return Shape(geometry.wkt, round(float(geometry.area), 3), round(float(geometry.length), 3),
+                 {"x": round(float(point.x), 3), "y": round(float(point.y), 3)},
+                 tuple(float(v) for v in geometry.bounds))  # type: ignore[arg-type]

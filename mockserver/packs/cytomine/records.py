@@ -1,0 +1,187 @@
+"""The records of the Cytomine pack: canonical rows, one table per domain, ids from one global sequence.
+
+Times are epoch milliseconds (the wire shows them as strings). Counters (``numberOfAnnotations`` …) are not
+stored: they are counted when an object is shown, so they are right after every create and delete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+from mockserver.store import Schema
+
+
+@dataclasses.dataclass(frozen=True)
+class Sequence:
+    """The one global id sequence every domain (and every command) draws from (row id 1)."""
+
+    table: ClassVar[str] = "id_sequence"
+    id: int
+    last: int
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    table: ClassVar[str] = "users"
+    id: int
+    username: str
+    firstname: str
+    lastname: str
+    email: str
+    public_key: str
+    private_key: str
+    token: str
+    """The bearer token of the user (the current core also accepts bearer JWTs)."""
+    admin: bool
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Storage:
+    table: ClassVar[str] = "storages"
+    id: int
+    name: str
+    user: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadedFile:
+    table: ClassVar[str] = "uploaded_files"
+    id: int
+    storage: int
+    user: int
+    original_filename: str
+    filename: str
+    ext: str
+    content_type: str
+    size: int
+    status: int
+    parent: int | None
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AbstractImage:
+    table: ClassVar[str] = "abstract_images"
+    id: int
+    uploaded_file: int | None
+    original_filename: str
+    width: int
+    height: int
+    depth: int
+    channels: int
+    magnification: int | None
+    physical_size_x: float | None
+    content_type: str
+    user: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Ontology:
+    table: ClassVar[str] = "ontologies"
+    id: int
+    name: str
+    user: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    table: ClassVar[str] = "terms"
+    id: int
+    name: str
+    ontology: int
+    color: str
+    comment: str | None
+    parent: int | None
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Project:
+    table: ClassVar[str] = "projects"
+    id: int
+    name: str
+    ontology: int | None
+    user: int
+    """The creator (a manager of the project)."""
+    created: int
+    updated: int | None = None
+    blind_mode: bool = False
+    is_closed: bool = False
+    is_read_only: bool = False
+    is_restricted: bool = False
+    hide_users_layers: bool = False
+    hide_admins_layers: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """A user of a project: a contributor, or a manager (``/admin.json``)."""
+
+    table: ClassVar[str] = "members"
+    primary_key: ClassVar[tuple[str, ...]] = ("project", "user")
+    project: int
+    user: int
+    manager: bool
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageInstance:
+    table: ClassVar[str] = "image_instances"
+    id: int
+    base_image: int
+    project: int
+    user: int
+    instance_filename: str | None
+    created: int
+    updated: int | None = None
+    reviewed: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Annotation:
+    """A user annotation: WKT in image pixels, origin bottom-left."""
+
+    table: ClassVar[str] = "annotations"
+    id: int
+    image: int
+    project: int
+    user: int
+    location: str
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationTerm:
+    table: ClassVar[str] = "annotation_terms"
+    id: int
+    annotation: int
+    term: int
+    user: int
+    created: int
+
+
+RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, Ontology, Term, Project, Member,
+                ImageInstance, Annotation, AnnotationTerm)
+SCHEMA = Schema(RECORD_TYPES, (
+    "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_terms_ontology ON terms(ontology)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_members_user ON members(user)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_images_project ON image_instances(project)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image ON annotations(image)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project ON annotations(project)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation ON annotation_terms(annotation)",
+))

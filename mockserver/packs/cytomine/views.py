@@ -1,0 +1,147 @@
+"""Records → the wire objects of the Spring core: ``class`` on every object, ``created``/``updated`` as strings of
+epoch milliseconds, foreign keys as bare ids with their denormalised names, counters counted now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.packs.cytomine import records as r
+from mockserver.packs.cytomine.api import CLASS_PREFIX, Cytomine
+from mockserver.packs.cytomine.geometry import parse
+
+CLASSES: dict[type[Any], str] = {
+    r.User: "security.User",
+    r.Storage: "image.server.Storage",
+    r.UploadedFile: "image.UploadedFile",
+    r.AbstractImage: "image.AbstractImage",
+    r.Ontology: "ontology.Ontology",
+    r.Term: "ontology.Term",
+    r.Project: "project.Project",
+    r.ImageInstance: "image.ImageInstance",
+    r.Annotation: "ontology.UserAnnotation",
+    r.AnnotationTerm: "ontology.AnnotationTerm",
+}
+
+
+def class_of(record_type: type[Any]) -> str:
+    return CLASS_PREFIX + CLASSES[record_type]
+
+
+def stamp(ms: int | None) -> str | None:
+    return None if ms is None else str(ms)
+
+
+def common(record: Any) -> dict[str, Any]:
+    return {"class": class_of(type(record)), "id": record.id, "created": stamp(record.created),
+            "updated": stamp(getattr(record, "updated", None)), "deleted": None}
+
+
+def user(cy: Cytomine, record: r.User, me: r.User | None = None) -> dict[str, Any]:
+    shown = {**common(record), "username": record.username, "firstname": record.firstname,
+             "lastname": record.lastname, "name": f"{record.firstname} {record.lastname}",
+             "fullName": f"{record.firstname} {record.lastname}", "email": record.email,
+             "publicKey": record.public_key, "admin": record.admin, "guest": False, "algo": False,
+             "isDeveloper": False, "language": "ENGLISH", "origin": "BOOTSTRAP"}
+    if me is not None and (me.id == record.id or me.admin):
+        shown["privateKey"] = record.private_key  # only the user and admins see it
+    return shown
+
+
+def storage(cy: Cytomine, record: r.Storage) -> dict[str, Any]:
+    return {**common(record), "name": record.name, "user": record.user}
+
+
+def ontology(cy: Cytomine, record: r.Ontology) -> dict[str, Any]:
+    terms = cy.store.select(r.Term, "ontology = ?", (record.id,), order="id")
+    projects = cy.store.select(r.Project, "ontology = ?", (record.id,), order="id")
+    return {**common(record), "name": record.name, "user": record.user, "title": record.name,
+            "attr": {"id": record.id, "type": class_of(r.Ontology)}, "data": record.name, "isFolder": True,
+            "key": record.id, "hideCheckbox": True, "state": "open",
+            "projects": [{"id": p.id, "name": p.name} for p in projects],
+            "children": [node(t, terms) for t in terms if t.parent is None]}
+
+
+def node(term: r.Term, terms: list[r.Term]) -> dict[str, Any]:
+    """A term in the ontology's tree (``children``)."""
+    children = [node(t, terms) for t in terms if t.parent == term.id]
+    return {"id": term.id, "name": term.name, "title": term.name, "data": term.name, "color": term.color,
+            "class": class_of(r.Term), "parent": term.parent, "attr": {"id": term.id, "type": class_of(r.Term)},
+            "checked": False, "key": term.id, "children": children, "isFolder": bool(children),
+            "hideCheckbox": bool(children)}
+
+
+def term(cy: Cytomine, record: r.Term) -> dict[str, Any]:
+    return {**common(record), "name": record.name, "ontology": record.ontology, "color": record.color,
+            "comment": record.comment, "parent": record.parent}
+
+
+def project(cy: Cytomine, record: r.Project) -> dict[str, Any]:
+    ontology_record = cy.store.get(r.Ontology, record.ontology) if record.ontology else None
+    images = cy.store.count(r.ImageInstance, "project = ?", (record.id,))
+    annotations = cy.store.count(r.Annotation, "project = ?", (record.id,))
+    return {**common(record), "name": record.name, "ontology": record.ontology,
+            "ontologyName": ontology_record.name if ontology_record else None, "blindMode": record.blind_mode,
+            "isClosed": record.is_closed, "isReadOnly": record.is_read_only, "isRestricted": record.is_restricted,
+            "hideUsersLayers": record.hide_users_layers, "hideAdminsLayers": record.hide_admins_layers,
+            "numberOfImages": images, "numberOfAnnotations": annotations, "numberOfJobAnnotations": 0,
+            "numberOfReviewedAnnotations": 0, "areImagesDownloadable": False}
+
+
+def uploaded_file(cy: Cytomine, record: r.UploadedFile) -> dict[str, Any]:
+    return {**common(record), "storage": record.storage, "user": record.user,
+            "originalFilename": record.original_filename, "filename": record.filename, "ext": record.ext,
+            "contentType": record.content_type, "size": record.size, "status": record.status,
+            "parent": record.parent, "path": f"/data/images/{record.user}/{record.filename}",
+            "isArchive": False, "projects": []}
+
+
+def _image_fields(cy: Cytomine, base: r.AbstractImage) -> dict[str, Any]:
+    return {"originalFilename": base.original_filename, "filename": base.original_filename,
+            "width": base.width, "height": base.height, "depth": base.depth, "duration": 1, "channels": base.channels,
+            "physicalSizeX": base.physical_size_x, "physicalSizeY": base.physical_size_x, "physicalSizeZ": None,
+            "fps": None, "zoom": max(1, (max(base.width, base.height) // 256).bit_length()),
+            "magnification": base.magnification, "bitPerSample": 8, "samplePerPixel": base.channels,
+            "colorspace": "sRGB", "contentType": base.content_type}
+
+
+def abstract_image(cy: Cytomine, record: r.AbstractImage) -> dict[str, Any]:
+    url = f"{cy.base_url}/api/abstractimage/{record.id}"
+    return {**common(record), **_image_fields(cy, record), "uploadedFile": record.uploaded_file,
+            "user": record.user, "dimensions": "XYC" if record.channels > 1 else "XY",
+            "thumb": f"{url}/thumb.png?maxSize=512", "preview": f"{url}/thumb.png?maxSize=1024", "macroURL": None}
+
+
+def image_instance(cy: Cytomine, record: r.ImageInstance) -> dict[str, Any]:
+    base = cy.store.get(r.AbstractImage, record.base_image)
+    assert base is not None
+    project_record = cy.store.get(r.Project, record.project)
+    url = f"{cy.base_url}/api/imageinstance/{record.id}"
+    shown = {**common(record), **_image_fields(cy, base), "baseImage": record.base_image, "project": record.project,
+             "user": record.user, "instanceFilename": record.instance_filename or base.original_filename,
+             "blindedName": None, "reviewStart": None, "reviewStop": None, "reviewUser": None,
+             "reviewed": record.reviewed, "inReview": False,
+             "numberOfAnnotations": cy.store.count(r.Annotation, "image = ?", (record.id,)),
+             "numberOfJobAnnotations": 0, "numberOfReviewedAnnotations": 0,
+             "thumb": f"{url}/thumb.png?maxSize=512", "preview": f"{url}/thumb.png?maxSize=1024",
+             "macroURL": f"{url}/associated/macro.png?maxWidth=512"}
+    if project_record is not None and project_record.blind_mode:
+        shown |= {"blindedName": str(base.id), "instanceFilename": None, "originalFilename": None, "filename": None}
+    return shown
+
+
+def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
+    shape = parse(record.location)
+    terms = cy.store.scalars("SELECT DISTINCT term FROM annotation_terms WHERE annotation = ? ORDER BY term",
+                             (record.id,))
+    crop = f"{cy.base_url}/api/userannotation/{record.id}/crop.png"
+    return {**common(record), "class": class_of(r.Annotation), "slice": None, "image": record.image,
+            "project": record.project, "user": record.user, "location": record.location,
+            "geometryCompression": 0.0, "centroid": shape.centroid, "area": shape.area, "areaUnit": 1,
+            "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "nbComments": 0, "reviewed": False,
+            "cropURL": crop, "smallCropURL": f"{crop}?maxSize=256", "url": crop,
+            "imageURL": f"{cy.base_url}/#/project/{record.project}/image/{record.image}/annotation/{record.id}"}
+
+
+def annotation_term(cy: Cytomine, record: r.AnnotationTerm) -> dict[str, Any]:
+    return {**common(record), "userannotation": record.annotation, "annotationIdent": record.annotation,
+            "annotationClassName": class_of(r.Annotation), "term": record.term, "user": record.user}
