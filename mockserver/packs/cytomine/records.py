@@ -173,8 +173,55 @@ class AnnotationTerm:
     created: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Property:
+    """A key-value pair on any domain object (``domainClassName`` + ``domainIdent``)."""
+
+    table: ClassVar[str] = "properties"
+    id: int
+    domain_class: str
+    domain_ident: int
+    key: str
+    value: str
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Tag:
+    table: ClassVar[str] = "tags"
+    id: int
+    name: str
+    user: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TagAssociation:
+    table: ClassVar[str] = "tag_associations"
+    id: int
+    tag: int
+    domain_class: str
+    domain_ident: int
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Description:
+    """The rich-text description of a domain object (one per object)."""
+
+    table: ClassVar[str] = "descriptions"
+    id: int
+    domain_class: str
+    domain_ident: int
+    data: str
+    created: int
+    updated: int | None = None
+
+
 RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, Ontology, Term, Project, Member,
-                ImageInstance, Annotation, AnnotationTerm)
+                ImageInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",
@@ -184,4 +231,6 @@ SCHEMA = Schema(RECORD_TYPES, (
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image ON annotations(image)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project ON annotations(project)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation ON annotation_terms(annotation)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_properties_domain ON properties(domain_ident, key)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_tag_associations_domain ON tag_associations(domain_ident)",
 ))

@@ -20,6 +20,10 @@ CLASSES: dict[type[Any], str] = {
     r.ImageInstance: "image.ImageInstance",
     r.Annotation: "ontology.UserAnnotation",
     r.AnnotationTerm: "ontology.AnnotationTerm",
+    r.Property: "meta.Property",
+    r.Tag: "meta.Tag",
+    r.TagAssociation: "meta.TagDomainAssociation",
+    r.Description: "meta.Description",
 }
 
 
@@ -145,3 +149,25 @@ def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
 def annotation_term(cy: Cytomine, record: r.AnnotationTerm) -> dict[str, Any]:
     return {**common(record), "userannotation": record.annotation, "annotationIdent": record.annotation,
             "annotationClassName": class_of(r.Annotation), "term": record.term, "user": record.user}
+
+
+def property_(cy: Cytomine, record: r.Property) -> dict[str, Any]:
+    return {**common(record), "domainClassName": record.domain_class, "domainIdent": record.domain_ident,
+            "key": record.key, "value": record.value}
+
+
+def tag(cy: Cytomine, record: r.Tag) -> dict[str, Any]:
+    creator = cy.store.get(r.User, record.user)
+    return {**common(record), "name": record.name, "user": record.user,
+            "creatorName": creator.username if creator else None}
+
+
+def tag_association(cy: Cytomine, record: r.TagAssociation) -> dict[str, Any]:
+    found = cy.store.get(r.Tag, record.tag)
+    return {**common(record), "tag": record.tag, "tagName": found.name if found else None,
+            "domainClassName": record.domain_class, "domainIdent": record.domain_ident}
+
+
+def description(cy: Cytomine, record: r.Description) -> dict[str, Any]:
+    return {**common(record), "domainClassName": record.domain_class, "domainIdent": record.domain_ident,
+            "data": record.data}

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
+from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
 from mockserver.packs.cytomine.geometry import parse
 from mockserver.packs.cytomine.handlers.common import an_object, create, flag, id_field, ids, listed, query_args
@@ -131,6 +132,7 @@ async def delete_annotation(cy: Cytomine, id_: int, user: str | None = None) -> 
         _writable(cy, annotation, me)
         shown = views.annotation(cy, annotation)
         cy.store.delete(r.AnnotationTerm, "annotation = ?", (annotation.id,))
+        forget(cy, "SELECT ?", (annotation.id,))
         cy.store.delete(r.Annotation, "id = ?", (annotation.id,))
         message = f"{me.username} deleted an annotation in {annotation.image}"
         return json_response(cy.command("annotation", shown, "Delete", message, imageID=annotation.image))

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
+from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
 from mockserver.packs.cytomine.handlers.common import an_object, create, id_field, listed, text_field
 from mockserver.responses import json_response
@@ -176,6 +177,8 @@ async def delete_image_instance(cy: Cytomine, id_: int, user: str | None = None)
         shown = views.image_instance(cy, image)
         cy.store.execute("DELETE FROM annotation_terms WHERE annotation IN "
                          "(SELECT id FROM annotations WHERE image = ?)", (image.id,))
+        forget(cy, "SELECT id FROM annotations WHERE image = ?", (image.id,))
+        forget(cy, "SELECT ?", (image.id,))
         cy.store.delete(r.Annotation, "image = ?", (image.id,))
         cy.store.delete(r.ImageInstance, "id = ?", (image.id,))
         message = f"Image {image.id} ({shown['instanceFilename']}) deleted"

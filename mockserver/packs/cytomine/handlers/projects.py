@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
+from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
 from mockserver.packs.cytomine.handlers.common import an_object, bool_field, create, id_field, listed, text_field
 from mockserver.responses import json_response
@@ -109,7 +110,10 @@ async def update_project(cy: Cytomine, id_: int, body: Any, user: str | None = N
 
 
 def cascade(cy: Cytomine, project_id: int) -> None:
-    """A project's image instances, annotations (with their terms) and memberships."""
+    """A project's image instances, annotations (with their terms), memberships and the metadata of them all."""
+    for idents in ("SELECT id FROM annotations WHERE project = ?", "SELECT id FROM image_instances WHERE project = ?",
+                   "SELECT ?"):
+        forget(cy, idents, (project_id,))
     cy.store.execute("DELETE FROM annotation_terms WHERE annotation IN (SELECT id FROM annotations WHERE project = ?)",
                      (project_id,))
     cy.store.delete(r.Annotation, "project = ?", (project_id,))
