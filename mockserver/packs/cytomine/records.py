@@ -84,6 +84,22 @@ class AbstractImage:
 
 
 @dataclasses.dataclass(frozen=True)
+class AbstractSlice:
+    """One plane (channel, z, time) of an abstract image."""
+
+    table: ClassVar[str] = "abstract_slices"
+    id: int
+    image: int
+    uploaded_file: int | None
+    mime: str
+    channel: int
+    z_stack: int
+    time: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Ontology:
     table: ClassVar[str] = "ontologies"
     id: int
@@ -147,6 +163,19 @@ class ImageInstance:
     created: int
     updated: int | None = None
     reviewed: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class SliceInstance:
+    """An abstract slice in a project's image; the server makes them with the image instance."""
+
+    table: ClassVar[str] = "slice_instances"
+    id: int
+    image: int
+    base_slice: int
+    project: int
+    created: int
+    updated: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,8 +249,8 @@ class Description:
     updated: int | None = None
 
 
-RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, Ontology, Term, Project, Member,
-                ImageInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description)
+RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, AbstractSlice, Ontology, Term, Project, Member,
+                ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",
@@ -229,6 +258,8 @@ SCHEMA = Schema(RECORD_TYPES, (
     "CREATE INDEX IF NOT EXISTS ix_cy_members_user ON members(user)",
     "CREATE INDEX IF NOT EXISTS ix_cy_images_project ON image_instances(project)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image ON annotations(image)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_abstract_slices_image ON abstract_slices(image)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_slice_instances_image ON slice_instances(image)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project ON annotations(project)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation ON annotation_terms(annotation)",
     "CREATE INDEX IF NOT EXISTS ix_cy_properties_domain ON properties(domain_ident, key)",

@@ -14,6 +14,8 @@ CLASSES: dict[type[Any], str] = {
     r.Storage: "image.server.Storage",
     r.UploadedFile: "image.UploadedFile",
     r.AbstractImage: "image.AbstractImage",
+    r.AbstractSlice: "image.AbstractSlice",
+    r.SliceInstance: "image.SliceInstance",
     r.Ontology: "ontology.Ontology",
     r.Term: "ontology.Term",
     r.Project: "project.Project",
@@ -138,7 +140,9 @@ def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
     terms = cy.store.scalars("SELECT DISTINCT term FROM annotation_terms WHERE annotation = ? ORDER BY term",
                              (record.id,))
     crop = f"{cy.base_url}/api/userannotation/{record.id}/crop.png"
-    return {**common(record), "class": class_of(r.Annotation), "slice": None, "image": record.image,
+    reference = cy.store.scalars("SELECT id FROM slice_instances WHERE image = ? ORDER BY id LIMIT 1", (record.image,))
+    return {**common(record), "class": class_of(r.Annotation), "slice": reference[0] if reference else None,
+            "image": record.image,
             "project": record.project, "user": record.user, "location": record.location,
             "geometryCompression": 0.0, "centroid": shape.centroid, "area": shape.area, "areaUnit": 1,
             "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "nbComments": 0, "reviewed": False,
@@ -171,3 +175,17 @@ def tag_association(cy: Cytomine, record: r.TagAssociation) -> dict[str, Any]:
 def description(cy: Cytomine, record: r.Description) -> dict[str, Any]:
     return {**common(record), "domainClassName": record.domain_class, "domainIdent": record.domain_ident,
             "data": record.data}
+
+
+def abstract_slice(cy: Cytomine, record: r.AbstractSlice) -> dict[str, Any]:
+    return {**common(record), "image": record.image, "uploadedFile": record.uploaded_file, "mime": record.mime,
+            "channel": record.channel, "zStack": record.z_stack, "time": record.time, "rank": 0,
+            "path": f"/data/images/slices/{record.id}"}
+
+
+def slice_instance(cy: Cytomine, record: r.SliceInstance) -> dict[str, Any]:
+    base = cy.store.get(r.AbstractSlice, record.base_slice)
+    return {**common(record), "image": record.image, "baseSlice": record.base_slice, "project": record.project,
+            "channel": base.channel if base else 0, "zStack": base.z_stack if base else 0,
+            "time": base.time if base else 0, "rank": 0, "channelName": None, "channelColor": None,
+            "mime": base.mime if base else None}

@@ -19,6 +19,7 @@ from faker import Faker
 from mockserver.errors import ConfigurationError
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine.api import next_id
+from mockserver.packs.cytomine.deployment import add_slice, place
 from mockserver.resources import fixtures_dir
 from mockserver.store import Store
 from mockserver.world import KnownUser, WorldInfo
@@ -95,6 +96,7 @@ class Builder:
             image = r.AbstractImage(self.id(), upload.id, name, width, height, 1, 3, magnification, 0.499,
                                     content_type, owner.id, self.time())
             self.store.insert(upload, image)
+            add_slice(self.store, image, image.created)
             made.append(image)
         return made
 
@@ -141,8 +143,7 @@ def _project(make: Builder, recipe: Recipe, users: list[r.User], owner: r.User, 
     make.store.insert(project, r.Member(project.id, owner.id, True, project.created))
     contributors = [u for u in users if not u.admin][:1]  # the recipe's first plain user contributes
     make.store.insert(*(r.Member(project.id, u.id, False, project.created) for u in contributors))
-    images = [r.ImageInstance(make.id(), base.id, project.id, owner.id, None, make.time()) for base in bases]
-    make.store.insert(*images)
+    images = [place(make.store, base, project.id, owner.id, make.time()) for base in bases]
     authors = [owner, *contributors]
     for index in range(recipe.annotations):
         image = images[index % len(images)]

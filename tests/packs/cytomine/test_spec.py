@@ -40,13 +40,14 @@ def test_every_operation_has_a_handler_and_a_description(method: str, path: str,
 
 
 def test_routes_follow_cytomine_url_conventions() -> None:
-    """``/api/<resource>.json`` everywhere except the root routes the client calls without ``/api``."""
-    roots = {"/server/ping", "/session/admin/open.json", "/session/admin/close.json"}
+    """``/api/<resource>.json`` everywhere except the root routes the client calls without ``/api`` (and the image
+    server's ``/upload``); pictures keep their format suffix."""
+    roots = {"/server/ping", "/session/admin/open.json", "/session/admin/close.json", "/upload"}
     for _, path, _ in operations():
         if path in roots:
             continue
         assert path.startswith("/api/"), path
-        assert path.endswith(".json") or path == "/api/user/current/keys", path
+        assert path.endswith((".json", ".{format}")) or path == "/api/user/current/keys", path
 
 
 def test_writes_answer_200_never_201_or_204() -> None:

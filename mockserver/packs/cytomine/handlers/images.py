@@ -9,6 +9,7 @@ from starlette.responses import Response
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
+from mockserver.packs.cytomine.deployment import add_slice, place
 from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
 from mockserver.packs.cytomine.handlers.common import an_object, create, id_field, listed, text_field
@@ -92,6 +93,7 @@ async def create_abstract_image(cy: Cytomine, body: Any, user: str | None = None
                                 body.get("magnification") if isinstance(body.get("magnification"), int) else None,
                                 None, upload.content_type if upload else "image/png", me.id, cy.now())
         cy.store.insert(image)
+        add_slice(cy.store, image, image.created)
         shown = views.abstract_image(cy, image)
         return json_response(cy.command("abstractimage", shown, "Add", f"Image {image.id} ({name}) added"))
 
@@ -135,15 +137,15 @@ async def list_image_instances(cy: Cytomine, id_: int, user: str | None = None, 
 def _new_image(cy: Cytomine, me: r.User, body: dict[str, Any]) -> dict[str, Any]:
     base_id = id_field(body, "baseImage", "ImageInstance") or 0
     project = cy.readable_project(id_field(body, "project", "ImageInstance") or 0, me)
-    if cy.store.get(r.AbstractImage, base_id) is None:
+    base = cy.store.get(r.AbstractImage, base_id)
+    if base is None:
         raise NotFound.of("AbstractImage", base_id)
     if not cy.can_write_in(project, me):
         raise Forbidden(f"You don't have the right to read or modify this resource! {project.name} {project.id}")
     if cy.store.one(r.ImageInstance, "base_image = ? AND project = ?", (base_id, project.id)):
         raise DomainError(f"Image {base_id} already map with project {project.name}", status=409)
     filename = body.get("instanceFilename") if isinstance(body.get("instanceFilename"), str) else None
-    image = r.ImageInstance(cy.new_id(), base_id, project.id, me.id, filename, cy.now())
-    cy.store.insert(image)
+    image = place(cy.store, base, project.id, me.id, cy.now(), filename)
     shown = views.image_instance(cy, image)
     message = f"Image {image.id} ({shown['instanceFilename']}) added in project {project.name}"
     return cy.command("imageinstance", shown, "Add", message, projectID=project.id)
@@ -180,6 +182,7 @@ async def delete_image_instance(cy: Cytomine, id_: int, user: str | None = None)
         forget(cy, "SELECT id FROM annotations WHERE image = ?", (image.id,))
         forget(cy, "SELECT ?", (image.id,))
         cy.store.delete(r.Annotation, "image = ?", (image.id,))
+        cy.store.delete(r.SliceInstance, "image = ?", (image.id,))
         cy.store.delete(r.ImageInstance, "id = ?", (image.id,))
         message = f"Image {image.id} ({shown['instanceFilename']}) deleted"
         return json_response(cy.command("imageinstance", shown, "Delete", message, projectID=image.project))

@@ -117,6 +117,7 @@ def cascade(cy: Cytomine, project_id: int) -> None:
     cy.store.execute("DELETE FROM annotation_terms WHERE annotation IN (SELECT id FROM annotations WHERE project = ?)",
                      (project_id,))
     cy.store.delete(r.Annotation, "project = ?", (project_id,))
+    cy.store.delete(r.SliceInstance, "project = ?", (project_id,))
     cy.store.delete(r.ImageInstance, "project = ?", (project_id,))
     cy.store.delete(r.Member, "project = ?", (project_id,))
 
