@@ -59,10 +59,11 @@ def checked(cy: Cytomine, class_name: str, ident: int, me: r.User, write: bool =
 
 
 
-METADATA = ("properties", "tag_associations", "descriptions")
+METADATA = ("properties", "tag_associations", "descriptions", "attached_files")
 
 
 def forget(cy: Cytomine, idents_sql: str, params: tuple[Any, ...]) -> None:
-    """The metadata (properties, tags, descriptions) of the objects ``idents_sql`` selects, deleted with them."""
+    """The metadata (properties, tags, descriptions, attached files) of the objects ``idents_sql`` selects,
+    deleted with them."""
     for table in METADATA:
         cy.store.execute(f"DELETE FROM {table} WHERE domain_ident IN ({idents_sql})", params)

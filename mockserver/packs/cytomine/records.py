@@ -249,8 +249,79 @@ class Description:
     updated: int | None = None
 
 
+AUTHORITIES = ("ROLE_USER", "ROLE_ADMIN", "ROLE_SUPER_ADMIN", "ROLE_GUEST")
+ADMIN_AUTHORITIES = frozenset({"ROLE_ADMIN", "ROLE_SUPER_ADMIN"})
+"""Roles that make a user a superadmin (``User.admin``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Role:
+    """An application role (``ROLE_USER``, ``ROLE_ADMIN`` …)."""
+
+    table: ClassVar[str] = "roles"
+    id: int
+    authority: str
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class UserRole:
+    table: ClassVar[str] = "user_roles"
+    id: int
+    user: int
+    role: int
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RelationTerm:
+    """The ``parent`` relation: ``term1`` is the parent of ``term2`` (kept in step with ``Term.parent``)."""
+
+    table: ClassVar[str] = "relation_terms"
+    id: int
+    term1: int
+    term2: int
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Track:
+    table: ClassVar[str] = "tracks"
+    id: int
+    name: str
+    image: int
+    project: int
+    color: str
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationTrack:
+    table: ClassVar[str] = "annotation_tracks"
+    id: int
+    annotation: int
+    track: int
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AttachedFile:
+    """A file attached to a domain object; its bytes kept base64-encoded."""
+
+    table: ClassVar[str] = "attached_files"
+    id: int
+    domain_class: str
+    domain_ident: int
+    filename: str
+    content: str
+    created: int
+    updated: int | None = None
+
+
 RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, AbstractSlice, Ontology, Term, Project, Member,
-                ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description)
+                ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description,
+                Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",

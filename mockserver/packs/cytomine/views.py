@@ -26,6 +26,12 @@ CLASSES: dict[type[Any], str] = {
     r.Tag: "meta.Tag",
     r.TagAssociation: "meta.TagDomainAssociation",
     r.Description: "meta.Description",
+    r.Role: "security.SecRole",
+    r.UserRole: "security.SecUserSecRole",
+    r.RelationTerm: "ontology.RelationTerm",
+    r.Track: "ontology.Track",
+    r.AnnotationTrack: "ontology.AnnotationTrack",
+    r.AttachedFile: "meta.AttachedFile",
 }
 
 
@@ -139,13 +145,15 @@ def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
     shape = parse(record.location)
     terms = cy.store.scalars("SELECT DISTINCT term FROM annotation_terms WHERE annotation = ? ORDER BY term",
                              (record.id,))
+    tracks = cy.store.scalars("SELECT track FROM annotation_tracks WHERE annotation = ? ORDER BY track", (record.id,))
     crop = f"{cy.base_url}/api/userannotation/{record.id}/crop.png"
     reference = cy.store.scalars("SELECT id FROM slice_instances WHERE image = ? ORDER BY id LIMIT 1", (record.image,))
     return {**common(record), "class": class_of(r.Annotation), "slice": reference[0] if reference else None,
             "image": record.image,
             "project": record.project, "user": record.user, "location": record.location,
             "geometryCompression": 0.0, "centroid": shape.centroid, "area": shape.area, "areaUnit": 1,
-            "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "nbComments": 0, "reviewed": False,
+            "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "track": tracks, "nbComments": 0,
+            "reviewed": False,
             "cropURL": crop, "smallCropURL": f"{crop}?maxSize=256", "url": crop,
             "imageURL": f"{cy.base_url}/#/project/{record.project}/image/{record.image}/annotation/{record.id}"}
 
@@ -189,3 +197,32 @@ def slice_instance(cy: Cytomine, record: r.SliceInstance) -> dict[str, Any]:
             "channel": base.channel if base else 0, "zStack": base.z_stack if base else 0,
             "time": base.time if base else 0, "rank": 0, "channelName": None, "channelColor": None,
             "mime": base.mime if base else None}
+
+
+def role(cy: Cytomine, record: r.Role) -> dict[str, Any]:
+    return {**common(record), "authority": record.authority}
+
+
+def user_role(cy: Cytomine, record: r.UserRole) -> dict[str, Any]:
+    found = cy.store.get(r.Role, record.role)
+    return {**common(record), "user": record.user, "role": record.role,
+            "authority": found.authority if found else None}
+
+
+def relation_term(cy: Cytomine, record: r.RelationTerm) -> dict[str, Any]:
+    return {**common(record), "relation": "parent", "term1": record.term1, "term2": record.term2}
+
+
+def track(cy: Cytomine, record: r.Track) -> dict[str, Any]:
+    return {**common(record), "name": record.name, "image": record.image, "project": record.project,
+            "color": record.color}
+
+
+def annotation_track(cy: Cytomine, record: r.AnnotationTrack) -> dict[str, Any]:
+    return {**common(record), "annotationIdent": record.annotation, "annotationClassName": class_of(r.Annotation),
+            "track": record.track, "slice": None}
+
+
+def attached_file(cy: Cytomine, record: r.AttachedFile) -> dict[str, Any]:
+    return {**common(record), "domainClassName": record.domain_class, "domainIdent": record.domain_ident,
+            "filename": record.filename, "url": f"{cy.base_url}/api/attachedfile/{record.id}/download"}

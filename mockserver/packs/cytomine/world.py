@@ -111,8 +111,13 @@ def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo
     with store.transaction():
         store.insert(r.Sequence(1, FIRST_ID))
         make = Builder(store, seed)
+        roles = {a: r.Role(make.id(), a, EPOCH_MS) for a in r.AUTHORITIES}
+        store.insert(*roles.values())
         users = [make.user(spec) for spec in recipe.users]
         store.insert(*users)
+        for user in users:
+            for authority in ("ROLE_USER", "ROLE_ADMIN") if user.admin else ("ROLE_USER",):
+                store.insert(r.UserRole(make.id(), user.id, roles[authority].id, user.created))
         owner = next((u for u in users if u.admin), users[0])
         storage = r.Storage(make.id(), recipe.storage, owner.id, make.time())
         store.insert(storage)
@@ -133,6 +138,8 @@ def _ontology(make: Builder, recipe: Recipe, owner: r.User) -> list[r.Term]:
         parent = terms[spec["parent"]].id if spec.get("parent") else None
         terms[spec["name"]] = r.Term(make.id(), spec["name"], ontology.id, spec["color"], None, parent, make.time())
         make.store.insert(terms[spec["name"]])
+        if parent is not None:
+            make.store.insert(r.RelationTerm(make.id(), parent, terms[spec["name"]].id, make.time()))
     return list(terms.values())
 
 

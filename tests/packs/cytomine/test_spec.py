@@ -47,7 +47,7 @@ def test_routes_follow_cytomine_url_conventions() -> None:
         if path in roots:
             continue
         assert path.startswith("/api/"), path
-        assert path.endswith((".json", ".{format}")) or path == "/api/user/current/keys", path
+        assert path.endswith((".json", ".{format}", "/download")) or path == "/api/user/current/keys", path
 
 
 def test_writes_answer_200_never_201_or_204() -> None:

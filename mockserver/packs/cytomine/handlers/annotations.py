@@ -132,6 +132,7 @@ async def delete_annotation(cy: Cytomine, id_: int, user: str | None = None) -> 
         _writable(cy, annotation, me)
         shown = views.annotation(cy, annotation)
         cy.store.delete(r.AnnotationTerm, "annotation = ?", (annotation.id,))
+        cy.store.delete(r.AnnotationTrack, "annotation = ?", (annotation.id,))
         forget(cy, "SELECT ?", (annotation.id,))
         cy.store.delete(r.Annotation, "id = ?", (annotation.id,))
         message = f"{me.username} deleted an annotation in {annotation.image}"

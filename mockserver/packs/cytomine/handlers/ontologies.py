@@ -94,6 +94,8 @@ async def delete_ontology(cy: Cytomine, id_: int, user: str | None = None) -> Re
         shown = views.ontology(cy, ontology)
         cy.store.execute("DELETE FROM annotation_terms WHERE term IN (SELECT id FROM terms WHERE ontology = ?)",
                          (ontology.id,))
+        cy.store.execute("DELETE FROM relation_terms WHERE term2 IN (SELECT id FROM terms WHERE ontology = ?)",
+                         (ontology.id,))
         cy.store.delete(r.Term, "ontology = ?", (ontology.id,))
         cy.store.delete(r.Ontology, "id = ?", (ontology.id,))
         message = f"Ontology {ontology.id} ({ontology.name}) deleted"

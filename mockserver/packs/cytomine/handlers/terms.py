@@ -12,6 +12,7 @@ from mockserver.packs.cytomine.api import Cytomine
 from mockserver.packs.cytomine.errors import DomainError, NotFound
 from mockserver.packs.cytomine.handlers import ontologies
 from mockserver.packs.cytomine.handlers.common import an_object, create, id_field, listed, text_field
+from mockserver.packs.cytomine.handlers.relations import set_parent
 from mockserver.responses import json_response
 
 
@@ -79,8 +80,12 @@ def _new_term(cy: Cytomine, me: r.User, body: dict[str, Any]) -> dict[str, Any]:
     color = _color(body)
     _unique(cy, name, ontology.id)
     comment = body.get("comment") if isinstance(body.get("comment"), str) else None
-    term = r.Term(cy.new_id(), name, ontology.id, color, comment, _parent(cy, body, ontology.id, None), cy.now())
+    term = r.Term(cy.new_id(), name, ontology.id, color, comment, None, cy.now())
     cy.store.insert(term)
+    parent = _parent(cy, body, ontology.id, None)
+    if parent is not None:
+        set_parent(cy, term, parent)
+        term = cy.store.get(r.Term, term.id) or term
     message = f"Term {name} ({term.id}) added in ontology {ontology.name}"
     return cy.command("term", views.term(cy, term), "Add", message, ontologyID=ontology.id)
 
@@ -109,9 +114,12 @@ async def update_term(cy: Cytomine, id_: int, body: Any, user: str | None = None
         name = text_field(body, "name", "Term") if "name" in body else term.name
         _unique(cy, name or term.name, term.ontology, term.id)
         comment = body.get("comment", term.comment)
+        parent = _parent(cy, body, term.ontology, term.parent)
+        if parent != term.parent:
+            set_parent(cy, term, parent)
         term = cy.store.update(term, name=name or term.name, color=_color(body, term.color),
                                comment=comment if isinstance(comment, str) or comment is None else term.comment,
-                               parent=_parent(cy, body, term.ontology, term.parent), updated=cy.now())
+                               parent=parent, updated=cy.now())
         message = f"Term {term.name} ({term.id}) edited in ontology {term.ontology}"
         return json_response(cy.command("term", views.term(cy, term), "Edit", message, ontologyID=term.ontology))
 
@@ -123,6 +131,7 @@ async def delete_term(cy: Cytomine, id_: int, user: str | None = None) -> Respon
         shown = views.term(cy, term)
         cy.store.delete(r.AnnotationTerm, "term = ?", (term.id,))
         cy.store.execute("UPDATE terms SET parent = NULL WHERE parent = ?", (term.id,))
+        cy.store.execute("DELETE FROM relation_terms WHERE term1 = ? OR term2 = ?", (term.id, term.id))
         cy.store.delete(r.Term, "id = ?", (term.id,))
         message = f"Term {term.name} ({term.id}) deleted from ontology {term.ontology}"
         return json_response(cy.command("term", shown, "Delete", message, ontologyID=term.ontology))
