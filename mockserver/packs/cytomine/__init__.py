@@ -7,7 +7,12 @@ source; ``spec/cytomine/core/openapi.yaml`` says where the mock follows the runn
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mockserver.pack import DiffProfile, Pack, Version
+
+if TYPE_CHECKING:
+    from mockserver.contract.profile import ContractProfile
 
 HANDLERS = "mockserver.packs.cytomine.handlers"
 
@@ -32,5 +37,14 @@ def pack() -> Pack:
         security=security,
         errors=ERROR_FORMAT,
         auth_header="Authorization",
+        contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
     )
+
+
+def contract_profile() -> ContractProfile:
+    """Read-only contract checks (every write is NEVER): the token goes in ``Authorization`` as the banner prints
+    it (``Bearer …``); runs signed with a key pair and domain checks with writes are a later slice."""
+    from mockserver.contract.profile import ContractProfile
+
+    return ContractProfile(policies={}, whoami="/api/user/current.json")

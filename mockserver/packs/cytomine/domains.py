@@ -8,7 +8,7 @@ from typing import Any
 
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine.api import Cytomine
-from mockserver.packs.cytomine.errors import BadRequest, Forbidden, NotFound
+from mockserver.packs.cytomine.errors import Forbidden, NotFound
 
 
 def _project_of(record: Any) -> int | None:
@@ -39,8 +39,8 @@ def resolve(cy: Cytomine, class_name: str, ident: int) -> Domain:
     if simple.lower() == "annotation":
         simple = "UserAnnotation"
     record_type = DOMAINS.get(simple)
-    if record_type is None:
-        raise BadRequest(f"Domain class {class_name} is not supported")
+    if record_type is None:  # no object of an unknown class exists
+        raise NotFound(f"{class_name} not found with id : {ident}")
     record = cy.store.get(record_type, ident)
     if record is None:
         raise NotFound.of(simple, ident)

@@ -44,7 +44,7 @@ def test_properties_follow_project_membership(cy: TestClient, as_role: Role) -> 
     assert cy.post(url, json={"key": "k", "value": "v"}, headers=as_role("user")).status_code == 200
 
 
-@pytest.mark.parametrize(("cls", "ident", "status"), [("be.cytomine.domain.Nothing", 1, 400),
+@pytest.mark.parametrize(("cls", "ident", "status"), [("be.cytomine.domain.Nothing", 1, 404),
                                                       (PROJECT, 1, 404)])
 def test_unknown_domains(cy: TestClient, as_role: Role, cls: str, ident: int, status: int) -> None:
     response = cy.get(f"/api/domain/{cls}/{ident}/property.json", headers=as_role("admin"))

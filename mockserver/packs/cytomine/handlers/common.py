@@ -15,6 +15,8 @@ from mockserver.packs.cytomine.listing import collection
 from mockserver.responses import json_response
 
 TRUE = frozenset({"true", "1", "yes"})
+LONG = 2**63
+"""Ids are Java longs."""
 
 
 def query_args() -> dict[str, str]:
@@ -31,9 +33,12 @@ def ids(value: Any) -> list[int]:
     if value is None or value == "":
         return []
     try:
-        return [int(part) for part in str(value).split(",") if part.strip()]
+        found = [int(part) for part in str(value).split(",") if part.strip()]
     except ValueError as exc:
         raise BadRequest(f"Bad id list: {value}") from exc
+    if any(not -LONG <= number < LONG for number in found):
+        raise BadRequest(f"Bad id list: {value}")
+    return found
 
 
 def listed(items: list[dict[str, Any]], max: int | None = None, offset: int | None = None, sort: str | None = None,
@@ -66,7 +71,8 @@ def id_field(body: dict[str, Any], key: str, domain: str, *, required: bool = Tr
         if required:
             raise DomainError(f"{domain}.{key} cannot be null")
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit() \
+            or not -LONG <= int(value) < LONG:
         raise DomainError(f"{domain}.{key} is not a valid id: {value}")
     return int(value)
 
