@@ -21,6 +21,7 @@ Role = Callable[[str], dict[str, str]]
     ("POST", "/api/project.json", {"json": "a string"}),
     ("POST", "/api/project.json", {"json": [1, 2]}),
     ("POST", "/api/project.json", {"json": {"name": "x", "ontology": 2**80}}),
+    ("POST", "/api/project.json", {"json": [{"name": "Lung biopsies", "size": 2**70}]}),  # bulk errors echo items
     ("POST", "/api/project.json", {"json": {"name": ["x"]}}),
     ("POST", "/api/term.json", {"json": {"name": "x", "ontology": "abc", "color": "#000"}}),
     ("POST", "/api/annotation.json", {"json": {"location": "POINT (1 1)", "image": True}}),

@@ -82,6 +82,17 @@ def bool_field(body: dict[str, Any], key: str, current: bool) -> bool:
     return flag(value) if isinstance(value, str) else bool(value) if value is not None else current
 
 
+def echoed(value: Any) -> Any:
+    """A request's JSON as an answer may echo it: integers beyond 64 bits (which JSON allows) as text."""
+    if isinstance(value, dict):
+        return {key: echoed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [echoed(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -LONG <= value < LONG:
+        return str(value)
+    return value
+
+
 def create(cy: Cytomine, body: Any, one: Callable[[dict[str, Any]], dict[str, Any]], plural: str) -> Response:
     """A create route: one object answers its command envelope; a JSON array creates each (bulk)."""
     if not isinstance(body, list):
@@ -94,7 +105,7 @@ def create(cy: Cytomine, body: Any, one: Callable[[dict[str, Any]], dict[str, An
             with cy.store.transaction():
                 envelope = one(an_object(item))
         except HttpError as exc:
-            errors.append({"data": item, "message": exc.detail})
+            errors.append({"data": echoed(item), "message": exc.detail})
             continue
         saved.append(str(next(v["id"] for v in envelope.values() if isinstance(v, dict) and "id" in v)))
     if not saved and errors:
