@@ -123,7 +123,8 @@ def abstract_image(cy: Cytomine, record: r.AbstractImage) -> dict[str, Any]:
             "thumb": f"{url}/thumb.png?maxSize=512", "preview": f"{url}/thumb.png?maxSize=1024", "macroURL": None}
 
 
-def image_instance(cy: Cytomine, record: r.ImageInstance) -> dict[str, Any]:
+def image_instance(cy: Cytomine, record: r.ImageInstance, me: r.User | None = None) -> dict[str, Any]:
+    """In a blind-mode project, only managers see the file names; others get ``blindedName`` (the base image id)."""
     base = cy.store.get(r.AbstractImage, record.base_image)
     assert base is not None
     project_record = cy.store.get(r.Project, record.project)
@@ -136,7 +137,8 @@ def image_instance(cy: Cytomine, record: r.ImageInstance) -> dict[str, Any]:
              "numberOfJobAnnotations": 0, "numberOfReviewedAnnotations": 0,
              "thumb": f"{url}/thumb.png?maxSize=512", "preview": f"{url}/thumb.png?maxSize=1024",
              "macroURL": f"{url}/associated/macro.png?maxWidth=512"}
-    if project_record is not None and project_record.blind_mode:
+    sees_names = me is not None and project_record is not None and cy.can_manage_project(project_record, me)
+    if project_record is not None and project_record.blind_mode and not sees_names:
         shown |= {"blindedName": str(base.id), "instanceFilename": None, "originalFilename": None, "filename": None}
     return shown
 

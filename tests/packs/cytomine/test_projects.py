@@ -113,3 +113,42 @@ def test_projects_of_an_ontology(cy: TestClient, as_role: Role) -> None:
     project = seeded(cy, as_role)
     listed = cy.get(f"/api/ontology/{project['ontology']}/project.json", headers=as_role("admin")).json()
     assert [p["id"] for p in listed["collection"]] == [project["id"]]
+
+
+def test_blind_mode_hides_file_names_from_contributors(cy: TestClient, as_role: Role) -> None:
+    project = seeded(cy, as_role)
+    cy.put(f"/api/project/{project['id']}.json", json={"blindMode": True}, headers=as_role("admin"))
+    url = f"/api/project/{project['id']}/imageinstance.json"
+    seen = cy.get(url, headers=as_role("user")).json()["collection"][0]
+    assert seen["instanceFilename"] is None and seen["originalFilename"] is None and seen["blindedName"]
+    managed = cy.get(url, headers=as_role("admin")).json()["collection"][0]
+    assert managed["instanceFilename"] and managed["blindedName"] is None
+
+
+def test_hidden_layers(cy: TestClient, as_role: Role) -> None:
+    project = seeded(cy, as_role)
+    contributor = cy.get("/api/user/current.json", headers=as_role("user")).json()
+    query = {"project": project["id"]}
+    everything = cy.get("/api/annotation.json", params=query, headers=as_role("user")).json()["collection"]
+    others = [a for a in everything if a["user"] != contributor["id"]]
+    assert others  # the superadmin (a manager) drew some
+    cy.put(f"/api/project/{project['id']}.json", json={"hideAdminsLayers": True}, headers=as_role("admin"))
+    seen = cy.get("/api/annotation.json", params=query, headers=as_role("user")).json()["collection"]
+    assert {a["user"] for a in seen} == {contributor["id"]}
+    assert cy.get(f"/api/annotation/{others[0]['id']}.json", headers=as_role("user")).status_code == 403
+    assert cy.get("/api/annotation.json", params=query, headers=as_role("admin")).json()["size"] == len(everything)
+
+
+def test_restricted_mode_keeps_contributors_to_their_own_annotations(cy: TestClient, as_role: Role) -> None:
+    project = seeded(cy, as_role)
+    contributor = cy.get("/api/user/current.json", headers=as_role("user")).json()
+    annotations = cy.get("/api/annotation.json", params={"project": project["id"]}, headers=as_role("user")).json()
+    mine = next(a for a in annotations["collection"] if a["user"] == contributor["id"])
+    theirs = next(a for a in annotations["collection"] if a["user"] != contributor["id"])
+    assert cy.put(f"/api/annotation/{theirs['id']}.json", json={"location": "POINT (1 1)"},
+                  headers=as_role("user")).status_code == 200
+    cy.put(f"/api/project/{project['id']}.json", json={"isRestricted": True}, headers=as_role("admin"))
+    assert cy.put(f"/api/annotation/{theirs['id']}.json", json={"location": "POINT (2 2)"},
+                  headers=as_role("user")).status_code == 403
+    assert cy.put(f"/api/annotation/{mine['id']}.json", json={"location": "POINT (2 2)"},
+                  headers=as_role("user")).status_code == 200

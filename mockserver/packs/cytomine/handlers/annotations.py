@@ -18,6 +18,17 @@ from mockserver.packs.cytomine.handlers.projects import readable as readable_pro
 from mockserver.responses import json_response
 
 
+def visible(cy: Cytomine, annotation: r.Annotation, me: r.User) -> bool:
+    """Layers: in a project that hides users' (or managers') layers, a contributor sees only its own annotations
+    and those of the other kind of member; managers see everything."""
+    project = cy.store.get(r.Project, annotation.project)
+    if project is None or annotation.user == me.id or cy.can_manage_project(project, me):
+        return True
+    author = cy.store.get(r.Member, project.id, annotation.user)
+    by_manager = author is not None and author.manager
+    return not (project.hide_admins_layers if by_manager else project.hide_users_layers)
+
+
 def _chosen(cy: Cytomine, me: r.User, project: int | None, images: list[int]) -> list[r.Annotation]:
     if images:
         for image in images:
@@ -43,7 +54,7 @@ async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | No
     wanted_terms = set(([term] if term is not None else []) + ids(terms))
     shown = []
     for annotation in _chosen(cy, me, project, image_ids):
-        if authors and annotation.user not in authors:
+        if (authors and annotation.user not in authors) or not visible(cy, annotation, me):
             continue
         item = views.annotation(cy, annotation)
         if wanted_terms and not wanted_terms & set(item["term"]):
@@ -106,6 +117,8 @@ def _annotation(cy: Cytomine, annotation_id: int, me: r.User) -> r.Annotation:
     if annotation is None:
         raise NotFound.of("Annotation", annotation_id)
     cy.readable_project(annotation.project, me)
+    if not visible(cy, annotation, me):
+        raise Forbidden(f"You don't have the right to read or modify this resource! {annotation.id}")
     return annotation
 
 

@@ -131,7 +131,7 @@ async def list_image_instances(cy: Cytomine, id_: int, user: str | None = None, 
     me = cy.me(user)
     project = cy.readable_project(id_, me)
     images = cy.store.select(r.ImageInstance, "project = ?", (project.id,), order="id")
-    return listed([views.image_instance(cy, i) for i in images], max_, offset, sort, order)
+    return listed([views.image_instance(cy, i, me) for i in images], max_, offset, sort, order)
 
 
 def _new_image(cy: Cytomine, me: r.User, body: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def _new_image(cy: Cytomine, me: r.User, body: dict[str, Any]) -> dict[str, Any]
         raise DomainError(f"Image {base_id} already map with project {project.name}", status=409)
     filename = body.get("instanceFilename") if isinstance(body.get("instanceFilename"), str) else None
     image = place(cy.store, base, project.id, me.id, cy.now(), filename)
-    shown = views.image_instance(cy, image)
+    shown = views.image_instance(cy, image, me)
     message = f"Image {image.id} ({shown['instanceFilename']}) added in project {project.name}"
     return cy.command("imageinstance", shown, "Add", message, projectID=project.id)
 
@@ -157,7 +157,8 @@ async def create_image_instance(cy: Cytomine, body: Any, user: str | None = None
 
 
 async def read_image_instance(cy: Cytomine, id_: int, user: str | None = None) -> Response:
-    return json_response(views.image_instance(cy, readable_image(cy, id_, cy.me(user))))
+    me = cy.me(user)
+    return json_response(views.image_instance(cy, readable_image(cy, id_, me), me))
 
 
 async def update_image_instance(cy: Cytomine, id_: int, body: Any, user: str | None = None) -> Response:
@@ -167,7 +168,7 @@ async def update_image_instance(cy: Cytomine, id_: int, body: Any, user: str | N
         if "instanceFilename" in body:
             image = cy.store.update(image, instance_filename=text_field(body, "instanceFilename", "ImageInstance",
                                                                         required=False), updated=cy.now())
-        shown = views.image_instance(cy, image)
+        shown = views.image_instance(cy, image, me)
         message = f"Image {image.id} ({shown['instanceFilename']}) edited"
         return json_response(cy.command("imageinstance", shown, "Edit", message, projectID=image.project))
 
@@ -176,7 +177,7 @@ async def delete_image_instance(cy: Cytomine, id_: int, user: str | None = None)
     me = cy.me(user)
     with cy.store.transaction():
         image = writable_image(cy, id_, me)
-        shown = views.image_instance(cy, image)
+        shown = views.image_instance(cy, image, me)
         cy.store.execute("DELETE FROM annotation_terms WHERE annotation IN "
                          "(SELECT id FROM annotations WHERE image = ?)", (image.id,))
         forget(cy, "SELECT id FROM annotations WHERE image = ?", (image.id,))

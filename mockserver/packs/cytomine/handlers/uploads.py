@@ -161,7 +161,7 @@ def _import(cy: Cytomine, me: r.User, upload: r.UploadedFile, data: bytes, proje
             cy.store.insert(r.Property(cy.new_id(), views.class_of(r.AbstractImage), image.id, key, value, cy.now()))
     instances = [place(cy.store, image, p.id, me.id, cy.now()) for p in projects]
     return {"image": views.abstract_image(cy, image),
-            "imageInstances": [views.image_instance(cy, i) for i in instances]}
+            "imageInstances": [views.image_instance(cy, i, me) for i in instances]}
 
 
 async def upload(cy: Cytomine, user: str | None = None, **form: Any) -> Response:
