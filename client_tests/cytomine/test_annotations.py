@@ -104,3 +104,11 @@ def test_deleting_a_project_removes_its_annotations(mock: Mock, admin: Cytomine)
     assert ImageInstance().fetch(images[0].id) is False
     assert Annotation().fetch(annotation_ids[0]) is False
     assert mock.get("annotation.json")["size"] == 0
+
+
+def test_review(admin: Cytomine) -> None:
+    project, images, terms = seeded()
+    annotation = AnnotationCollection(image=images[0].id).fetch()[0]
+    assert annotation.review([terms[0]])  # the client sends a form body under a JSON content type
+    assert Annotation().fetch(annotation.id).reviewed is True
+    assert Project().fetch(project.id).numberOfReviewedAnnotations == 1

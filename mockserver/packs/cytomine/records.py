@@ -319,9 +319,24 @@ class AttachedFile:
     updated: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Review:
+    """A reviewed annotation: the validated copy of a user annotation (its ``parent``) with the reviewer's terms."""
+
+    table: ClassVar[str] = "reviews"
+    id: int
+    parent: int
+    image: int
+    project: int
+    user: int
+    location: str
+    terms: list[int]
+    created: int
+
+
 RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, AbstractSlice, Ontology, Term, Project, Member,
                 ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description,
-                Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile)
+                Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile, Review)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",

@@ -32,6 +32,7 @@ CLASSES: dict[type[Any], str] = {
     r.Track: "ontology.Track",
     r.AnnotationTrack: "ontology.AnnotationTrack",
     r.AttachedFile: "meta.AttachedFile",
+    r.Review: "ontology.ReviewedAnnotation",
 }
 
 
@@ -96,7 +97,8 @@ def project(cy: Cytomine, record: r.Project) -> dict[str, Any]:
             "isClosed": record.is_closed, "isReadOnly": record.is_read_only, "isRestricted": record.is_restricted,
             "hideUsersLayers": record.hide_users_layers, "hideAdminsLayers": record.hide_admins_layers,
             "numberOfImages": images, "numberOfAnnotations": annotations, "numberOfJobAnnotations": 0,
-            "numberOfReviewedAnnotations": 0, "areImagesDownloadable": False}
+            "numberOfReviewedAnnotations": cy.store.count(r.Review, "project = ?", (record.id,)),
+            "areImagesDownloadable": False}
 
 
 def uploaded_file(cy: Cytomine, record: r.UploadedFile) -> dict[str, Any]:
@@ -134,7 +136,8 @@ def image_instance(cy: Cytomine, record: r.ImageInstance, me: r.User | None = No
              "blindedName": None, "reviewStart": None, "reviewStop": None, "reviewUser": None,
              "reviewed": record.reviewed, "inReview": False,
              "numberOfAnnotations": cy.store.count(r.Annotation, "image = ?", (record.id,)),
-             "numberOfJobAnnotations": 0, "numberOfReviewedAnnotations": 0,
+             "numberOfJobAnnotations": 0,
+             "numberOfReviewedAnnotations": cy.store.count(r.Review, "image = ?", (record.id,)),
              "thumb": f"{url}/thumb.png?maxSize=512", "preview": f"{url}/thumb.png?maxSize=1024",
              "macroURL": f"{url}/associated/macro.png?maxWidth=512"}
     sees_names = me is not None and project_record is not None and cy.can_manage_project(project_record, me)
@@ -155,7 +158,7 @@ def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
             "project": record.project, "user": record.user, "location": record.location,
             "geometryCompression": 0.0, "centroid": shape.centroid, "area": shape.area, "areaUnit": 1,
             "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "track": tracks, "nbComments": 0,
-            "reviewed": False,
+            "reviewed": bool(cy.store.count(r.Review, "parent = ?", (record.id,))),
             "cropURL": crop, "smallCropURL": f"{crop}?maxSize=256", "url": crop,
             "imageURL": f"{cy.base_url}/#/project/{record.project}/image/{record.image}/annotation/{record.id}"}
 
@@ -228,3 +231,11 @@ def annotation_track(cy: Cytomine, record: r.AnnotationTrack) -> dict[str, Any]:
 def attached_file(cy: Cytomine, record: r.AttachedFile) -> dict[str, Any]:
     return {**common(record), "domainClassName": record.domain_class, "domainIdent": record.domain_ident,
             "filename": record.filename, "url": f"{cy.base_url}/api/attachedfile/{record.id}/download"}
+
+
+def review(cy: Cytomine, record: r.Review) -> dict[str, Any]:
+    shape = parse(record.location)
+    return {**common(record), "parentIdent": record.parent, "parentClassName": class_of(r.Annotation),
+            "image": record.image, "project": record.project, "user": record.user, "reviewUser": record.user,
+            "location": record.location, "terms": record.terms, "term": record.terms, "status": 0,
+            "area": shape.area, "perimeter": shape.perimeter, "centroid": shape.centroid}

@@ -131,3 +131,29 @@ def test_outsiders_cannot_annotate(cy: TestClient, as_role: Role) -> None:
     response = cy.post("/api/annotation.json", json={"location": SQUARE, "image": image["id"]},
                        headers=as_role("guest"))
     assert response.status_code == 403 and "errors" in response.json()
+
+
+def test_review_with_the_clients_form_body_and_counters(cy: TestClient, as_role: Role) -> None:
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    annotation = cy.get("/api/annotation.json", params={"image": image["id"]}, headers=admin).json()["collection"][0]
+    url = f"/api/annotation/{annotation['id']}/review.json"
+    assert cy.post(url, headers=as_role("user")).status_code == 403  # contributors do not review
+    sent = cy.post(url, content=f"id={annotation['id']}&terms={annotation['term'][0]}".encode(),
+                   headers={**admin, "content-type": "application/json"})
+    review = created(sent, "reviewedannotation")
+    assert review["parentIdent"] == annotation["id"] and review["terms"] == annotation["term"][:1]
+    assert cy.get(f"/api/annotation/{annotation['id']}.json", headers=admin).json()["reviewed"] is True
+    assert cy.get(f"/api/imageinstance/{image['id']}.json", headers=admin).json()["numberOfReviewedAnnotations"] == 1
+    assert cy.get(f"/api/project/{image['project']}.json", headers=admin).json()["numberOfReviewedAnnotations"] == 1
+    assert cy.post(url, json={"terms": []}, headers=admin).status_code == 409
+    assert cy.delete(url, headers=admin).status_code == 200
+    assert cy.get(f"/api/annotation/{annotation['id']}.json", headers=admin).json()["reviewed"] is False
+    assert cy.delete(url, headers=admin).status_code == 404
+
+
+def test_included_answers_the_annotation_query(cy: TestClient, as_role: Role) -> None:
+    image = first_image(cy, as_role)
+    query = {"image": image["id"]}
+    included = cy.get("/api/annotation/included.json", params=query, headers=as_role("admin")).json()
+    assert included == cy.get("/api/annotation.json", params=query, headers=as_role("admin")).json()

@@ -67,6 +67,17 @@ async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | No
     return listed(shown, max_, offset, sort, order)
 
 
+async def list_included_annotations(cy: Cytomine, user: str | None = None, max_: int | None = None,
+                                    offset: int | None = None, sort: str | None = None, order: str | None = None,
+                                    project: int | None = None, image: int | None = None, images: str | None = None,
+                                    term: int | None = None, terms: str | None = None, no_term: str | None = None,
+                                    multiple_term: str | None = None) -> Response:
+    """``AnnotationCollection(included=True)`` asks here (and drops the image from the path, a client bug): the
+    same query as ``annotation.json``; the geometric inclusion filter is not applied."""
+    return await list_annotations(cy, user, max_, offset, sort, order, project, image, images, term, terms, no_term,
+                                  multiple_term)
+
+
 def _writable(cy: Cytomine, annotation: r.Annotation, me: r.User) -> r.Project:
     project = cy.readable_project(annotation.project, me)
     own = annotation.user == me.id
@@ -112,7 +123,7 @@ async def create_annotation(cy: Cytomine, body: Any, user: str | None = None) ->
     return create(cy, body, lambda item: _new_annotation(cy, me, item), "userannotations")
 
 
-def _annotation(cy: Cytomine, annotation_id: int, me: r.User) -> r.Annotation:
+def annotation_of(cy: Cytomine, annotation_id: int, me: r.User) -> r.Annotation:
     annotation = cy.store.get(r.Annotation, annotation_id)
     if annotation is None:
         raise NotFound.of("Annotation", annotation_id)
@@ -123,13 +134,13 @@ def _annotation(cy: Cytomine, annotation_id: int, me: r.User) -> r.Annotation:
 
 
 async def read_annotation(cy: Cytomine, id_: int, user: str | None = None) -> Response:
-    return json_response(views.annotation(cy, _annotation(cy, id_, cy.me(user))))
+    return json_response(views.annotation(cy, annotation_of(cy, id_, cy.me(user))))
 
 
 async def update_annotation(cy: Cytomine, id_: int, body: Any, user: str | None = None) -> Response:
     me, body = cy.me(user), an_object(body)
     with cy.store.transaction():
-        annotation = _annotation(cy, id_, me)
+        annotation = annotation_of(cy, id_, me)
         _writable(cy, annotation, me)
         if "location" in body:
             annotation = cy.store.update(annotation, location=parse(body["location"]).wkt, updated=cy.now())
@@ -141,11 +152,12 @@ async def update_annotation(cy: Cytomine, id_: int, body: Any, user: str | None 
 async def delete_annotation(cy: Cytomine, id_: int, user: str | None = None) -> Response:
     me = cy.me(user)
     with cy.store.transaction():
-        annotation = _annotation(cy, id_, me)
+        annotation = annotation_of(cy, id_, me)
         _writable(cy, annotation, me)
         shown = views.annotation(cy, annotation)
         cy.store.delete(r.AnnotationTerm, "annotation = ?", (annotation.id,))
         cy.store.delete(r.AnnotationTrack, "annotation = ?", (annotation.id,))
+        cy.store.delete(r.Review, "parent = ?", (annotation.id,))
         forget(cy, "SELECT ?", (annotation.id,))
         cy.store.delete(r.Annotation, "id = ?", (annotation.id,))
         message = f"{me.username} deleted an annotation in {annotation.image}"
@@ -162,14 +174,14 @@ def _association(cy: Cytomine, annotation: r.Annotation, term_id: int) -> r.Anno
 
 
 async def read_annotation_term(cy: Cytomine, id_: int, term: int, user: str | None = None) -> Response:
-    annotation = _annotation(cy, id_, cy.me(user))
+    annotation = annotation_of(cy, id_, cy.me(user))
     return json_response(views.annotation_term(cy, _association(cy, annotation, term)))
 
 
 async def add_annotation_term(cy: Cytomine, id_: int, term: int, user: str | None = None) -> Response:
     me = cy.me(user)
     with cy.store.transaction():
-        annotation = _annotation(cy, id_, me)
+        annotation = annotation_of(cy, id_, me)
         project = cy.readable_project(annotation.project, me)
         if not cy.can_write_in(project, me):
             raise Forbidden(f"You don't have the right to read or modify this resource! {annotation.id}")
@@ -186,7 +198,7 @@ async def add_annotation_term(cy: Cytomine, id_: int, term: int, user: str | Non
 async def remove_annotation_term(cy: Cytomine, id_: int, term: int, user: str | None = None) -> Response:
     me = cy.me(user)
     with cy.store.transaction():
-        annotation = _annotation(cy, id_, me)
+        annotation = annotation_of(cy, id_, me)
         _writable_terms(cy, annotation, me)
         record = _association(cy, annotation, term)
         shown = views.annotation_term(cy, record)

@@ -185,6 +185,7 @@ async def delete_image_instance(cy: Cytomine, id_: int, user: str | None = None)
         cy.store.execute("DELETE FROM annotation_tracks WHERE track IN (SELECT id FROM tracks WHERE image = ?)",
                          (image.id,))
         cy.store.delete(r.Track, "image = ?", (image.id,))
+        cy.store.delete(r.Review, "image = ?", (image.id,))
         cy.store.delete(r.Annotation, "image = ?", (image.id,))
         cy.store.delete(r.SliceInstance, "image = ?", (image.id,))
         cy.store.delete(r.ImageInstance, "id = ?", (image.id,))

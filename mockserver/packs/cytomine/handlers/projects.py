@@ -119,6 +119,7 @@ def cascade(cy: Cytomine, project_id: int) -> None:
     cy.store.execute("DELETE FROM annotation_tracks WHERE track IN (SELECT id FROM tracks WHERE project = ?)",
                      (project_id,))
     cy.store.delete(r.Track, "project = ?", (project_id,))
+    cy.store.delete(r.Review, "project = ?", (project_id,))
     cy.store.delete(r.Annotation, "project = ?", (project_id,))
     cy.store.delete(r.SliceInstance, "project = ?", (project_id,))
     cy.store.delete(r.ImageInstance, "project = ?", (project_id,))
