@@ -334,9 +334,54 @@ class Review:
     created: int
 
 
+@dataclasses.dataclass(frozen=True)
+class ImageGroup:
+    """A named group of a project's images (e.g. the stains of one slide)."""
+
+    table: ClassVar[str] = "image_groups"
+    id: int
+    name: str
+    project: int
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImageGroupImage:
+    table: ClassVar[str] = "image_group_images"
+    id: int
+    image_group: int
+    image: int
+    created: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationGroup:
+    """Annotations that show the same object across the images of an image group."""
+
+    table: ClassVar[str] = "annotation_groups"
+    id: int
+    project: int
+    image_group: int
+    type: str
+    created: int
+    updated: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationLink:
+    table: ClassVar[str] = "annotation_links"
+    id: int
+    annotation_group: int
+    annotation: int
+    image: int
+    created: int
+
+
 RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, AbstractSlice, Ontology, Term, Project, Member,
                 ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description,
-                Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile, Review)
+                Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile, Review,
+                ImageGroup, ImageGroupImage, AnnotationGroup, AnnotationLink)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",

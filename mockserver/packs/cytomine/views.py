@@ -33,6 +33,10 @@ CLASSES: dict[type[Any], str] = {
     r.AnnotationTrack: "ontology.AnnotationTrack",
     r.AttachedFile: "meta.AttachedFile",
     r.Review: "ontology.ReviewedAnnotation",
+    r.ImageGroup: "image.group.ImageGroup",
+    r.ImageGroupImage: "image.group.ImageGroupImageInstance",
+    r.AnnotationGroup: "ontology.AnnotationGroup",
+    r.AnnotationLink: "ontology.AnnotationLink",
 }
 
 
@@ -239,3 +243,21 @@ def review(cy: Cytomine, record: r.Review) -> dict[str, Any]:
             "image": record.image, "project": record.project, "user": record.user, "reviewUser": record.user,
             "location": record.location, "terms": record.terms, "term": record.terms, "status": 0,
             "area": shape.area, "perimeter": shape.perimeter, "centroid": shape.centroid}
+
+
+def image_group(cy: Cytomine, record: r.ImageGroup) -> dict[str, Any]:
+    images = cy.store.count(r.ImageGroupImage, "image_group = ?", (record.id,))
+    return {**common(record), "name": record.name, "project": record.project, "numberOfImages": images}
+
+
+def image_group_image(cy: Cytomine, record: r.ImageGroupImage) -> dict[str, Any]:
+    return {**common(record), "group": record.image_group, "image": record.image}
+
+
+def annotation_group(cy: Cytomine, record: r.AnnotationGroup) -> dict[str, Any]:
+    return {**common(record), "project": record.project, "imageGroup": record.image_group, "type": record.type}
+
+
+def annotation_link(cy: Cytomine, record: r.AnnotationLink) -> dict[str, Any]:
+    return {**common(record), "group": record.annotation_group, "annotationIdent": record.annotation,
+            "annotationClassName": class_of(r.Annotation), "image": record.image}

@@ -158,6 +158,7 @@ async def delete_annotation(cy: Cytomine, id_: int, user: str | None = None) -> 
         cy.store.delete(r.AnnotationTerm, "annotation = ?", (annotation.id,))
         cy.store.delete(r.AnnotationTrack, "annotation = ?", (annotation.id,))
         cy.store.delete(r.Review, "parent = ?", (annotation.id,))
+        cy.store.delete(r.AnnotationLink, "annotation = ?", (annotation.id,))
         forget(cy, "SELECT ?", (annotation.id,))
         cy.store.delete(r.Annotation, "id = ?", (annotation.id,))
         message = f"{me.username} deleted an annotation in {annotation.image}"

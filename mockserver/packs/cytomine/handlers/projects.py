@@ -119,6 +119,12 @@ def cascade(cy: Cytomine, project_id: int) -> None:
     cy.store.execute("DELETE FROM annotation_tracks WHERE track IN (SELECT id FROM tracks WHERE project = ?)",
                      (project_id,))
     cy.store.delete(r.Track, "project = ?", (project_id,))
+    cy.store.execute("DELETE FROM annotation_links WHERE annotation_group IN "
+                     "(SELECT id FROM annotation_groups WHERE project = ?)", (project_id,))
+    cy.store.delete(r.AnnotationGroup, "project = ?", (project_id,))
+    cy.store.execute("DELETE FROM image_group_images WHERE image_group IN "
+                     "(SELECT id FROM image_groups WHERE project = ?)", (project_id,))
+    cy.store.delete(r.ImageGroup, "project = ?", (project_id,))
     cy.store.delete(r.Review, "project = ?", (project_id,))
     cy.store.delete(r.Annotation, "project = ?", (project_id,))
     cy.store.delete(r.SliceInstance, "project = ?", (project_id,))
