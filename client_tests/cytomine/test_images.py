@@ -95,3 +95,18 @@ def test_upload_image(mock: Mock, admin: Cytomine, tmp_path: Path) -> None:
     assert (image["abstractImage"].width, image["abstractImage"].height) == (40, 30)
     assert [i.project for i in image["imageInstances"]] == [project.id]
     assert len(ImageInstanceCollection().fetch_with_filter("project", project.id)) == 4
+
+
+def test_downloads(admin: Cytomine, tmp_path: Path) -> None:
+    project = ProjectCollection().fetch()[0]
+    storage = StorageCollection().fetch()[0]
+    path = tmp_path / "tiny.png"
+    path.write_bytes(tiny_png(8, 6))
+    uploaded = admin.upload_image(str(path), storage.id, project.id, sync=True)
+    [image] = uploaded.images
+    base = image["abstractImage"]
+    assert base.download(str(tmp_path / "down" / "{originalFilename}"))
+    assert (tmp_path / "down" / "tiny.png").read_bytes() == path.read_bytes()
+    instance = image["imageInstances"][0]
+    assert instance.download(str(tmp_path / "again" / "{id}.png"))
+    assert (tmp_path / "again" / f"{instance.id}.png").read_bytes() == path.read_bytes()

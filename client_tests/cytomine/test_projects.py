@@ -37,6 +37,7 @@ def test_ontology_term_project_lifecycle(mock: Mock, admin: Cytomine) -> None:
     assert [t.id for t in TermCollection().fetch_with_filter("ontology", ontology.id)] == [term.id]
     assert [t.id for t in TermCollection().fetch_with_filter("project", project.id)] == [term.id]
     assert [p.id for p in ProjectCollection().fetch_with_filter("ontology", ontology.id)] == [project.id]
+    assert [u.id for u in UserCollection().fetch_with_filter("ontology", ontology.id)] == [admin.current_user.id]
 
     assert ontology.delete() is False  # in use by the project
     assert project.delete() and Project().fetch(project.id) is False

@@ -63,6 +63,8 @@ class UploadedFile:
     parent: int | None
     created: int
     updated: int | None = None
+    content: str | None = None
+    """The bytes sent to ``/upload``, base64-encoded (None for seeded and registered files)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -84,3 +84,9 @@ def test_guests_do_not_read_other_peoples_ontologies(cy: TestClient, as_role: Ro
     assert cy.get("/api/ontology.json", headers=as_role("guest")).json()["size"] == 0
     assert cy.get(f"/api/ontology/{ontology['id']}.json", headers=as_role("guest")).status_code == 403
     assert cy.get(f"/api/ontology/{ontology['id']}.json", headers=as_role("user")).status_code == 200
+
+
+def test_users_of_an_ontology(cy: TestClient, as_role: Role) -> None:
+    ontology = seeded_ontology(cy, as_role)
+    users = cy.get(f"/api/ontology/{ontology['id']}/user.json", headers=as_role("admin")).json()["collection"]
+    assert sorted(u["username"] for u in users) == ["admin", "contributor"]

@@ -134,3 +134,31 @@ def test_pictures_have_the_asked_size(cy: TestClient, as_role: Role, format_: st
 def test_the_jpeg_writer_makes_baseline_frames() -> None:
     picture = jpeg(17, 9)
     assert picture.startswith(b"\xff\xd8") and picture.endswith(b"\xff\xd9") and size_of(picture) == (17, 9)
+
+
+def test_downloads_give_the_uploaded_bytes_or_a_picture(cy: TestClient, as_role: Role) -> None:
+    admin, store, p = as_role("admin"), storage(cy, as_role), project(cy, as_role)
+    sent = png(12, 7)
+    answer = cy.post("/upload", params={"storage": store["id"], "projects": p["id"], "sync": "true"},
+                     files={"files[]": ("tiny.png", sent, "image/png")}, headers=admin).json()[0]
+    [image] = answer["images"]
+    assert cy.get(f"/api/abstractimage/{image['image']['id']}/download", headers=admin).content == sent
+    assert cy.get(f"/api/imageinstance/{image['imageInstances'][0]['id']}/download", headers=admin).content == sent
+    seeded = cy.get(f"/api/project/{p['id']}/imageinstance.json", params={"sort": "id", "order": "asc"},
+                    headers=admin).json()["collection"][0]
+    picture = cy.get(f"/api/imageinstance/{seeded['id']}/download", headers=admin).content
+    assert max(size_of(picture)) == 1024
+
+
+def test_abstract_image_edit_and_delete(cy: TestClient, as_role: Role) -> None:
+    admin = as_role("admin")
+    image = created(cy.post("/api/abstractimage.json", json={"originalFilename": "a.png", "width": 10, "height": 5},
+                            headers=admin), "abstractimage")
+    edited = created(cy.put(f"/api/abstractimage/{image['id']}.json", json={**image, "width": 20}, headers=admin),
+                     "abstractimage")
+    assert (edited["width"], edited["height"]) == (20, 5)
+    used = cy.get(f"/api/project/{project(cy, as_role)['id']}/imageinstance.json", headers=admin).json()[
+        "collection"][0]["baseImage"]
+    assert cy.delete(f"/api/abstractimage/{used}.json", headers=admin).status_code == 400
+    assert cy.delete(f"/api/abstractimage/{image['id']}.json", headers=admin).status_code == 200
+    assert cy.get(f"/api/abstractimage/{image['id']}/abstractslice.json", headers=admin).status_code == 404

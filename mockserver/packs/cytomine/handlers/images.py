@@ -106,6 +106,46 @@ async def read_abstract_image(cy: Cytomine, id_: int, user: str | None = None) -
     return json_response(views.abstract_image(cy, image))
 
 
+async def update_abstract_image(cy: Cytomine, id_: int, body: Any, user: str | None = None) -> Response:
+    me, body = cy.me(user), an_object(body)
+    with cy.store.transaction():
+        image = _owned_image(cy, id_, me)
+        changes: dict[str, Any] = {key: _number(body, wire, getattr(image, key))
+                                   for wire, key in (("width", "width"), ("height", "height"), ("depth", "depth"),
+                                                     ("channels", "channels")) if wire in body}
+        if "originalFilename" in body:
+            changes["original_filename"] = text_field(body, "originalFilename", "AbstractImage")
+        image = cy.store.update(image, **changes, updated=cy.now())
+        shown = views.abstract_image(cy, image)
+        message = f"Image {image.id} ({image.original_filename}) edited"
+        return json_response(cy.command("abstractimage", shown, "Edit", message))
+
+
+async def delete_abstract_image(cy: Cytomine, id_: int, user: str | None = None) -> Response:
+    """Refused while the image is in a project (its image instances must go first); its slices go with it."""
+    me = cy.me(user)
+    with cy.store.transaction():
+        image = _owned_image(cy, id_, me)
+        if cy.store.count(r.ImageInstance, "base_image = ?", (image.id,)):
+            raise DomainError(f"Image {image.id} is used in projects: remove it from them first")
+        shown = views.abstract_image(cy, image)
+        cy.store.delete(r.AbstractSlice, "image = ?", (image.id,))
+        cy.store.delete(r.AbstractImage, "id = ?", (image.id,))
+        message = f"Image {image.id} ({image.original_filename}) deleted"
+        return json_response(cy.command("abstractimage", shown, "Delete", message))
+
+
+def _owned_image(cy: Cytomine, image_id: int, me: r.User) -> r.AbstractImage:
+    image = cy.store.get(r.AbstractImage, image_id)
+    if image is None:
+        raise NotFound.of("AbstractImage", image_id)
+    storage = cy.store.scalars("SELECT s.user FROM uploaded_files f JOIN storages s ON s.id = f.storage "
+                               "WHERE f.id = ?", (image.uploaded_file,))
+    if not (me.admin or image.user == me.id or me.id in storage):
+        raise Forbidden(f"You don't have the right to read or modify this resource! {image.id}")
+    return image
+
+
 # image instances ---------------------------------------------------------------------------------
 
 def readable_image(cy: Cytomine, image_id: int, me: r.User) -> r.ImageInstance:

@@ -6,6 +6,8 @@ aspect ratio, ``maxSize``), never larger than ``imaging.LARGEST`` on its longer 
 
 from __future__ import annotations
 
+import base64
+
 from starlette.responses import Response
 
 from mockserver.packs.cytomine import records as r
@@ -68,3 +70,24 @@ async def annotation_crop(cy: Cytomine, id_: int, kind: str, format_: str, user:
     cy.readable_project(annotation.project, me)
     min_x, min_y, max_x, max_y = parse(annotation.location).bounds
     return picture(round(max_x - min_x) or 1, round(max_y - min_y) or 1, format_, max_size)
+
+
+def _original(cy: Cytomine, base: r.AbstractImage) -> Response:
+    """The uploaded file's bytes when ``/upload`` received them; else a PNG of the image's size (at most 1024)."""
+    upload = cy.store.get(r.UploadedFile, base.uploaded_file) if base.uploaded_file else None
+    if upload is not None and upload.content is not None:
+        return Response(base64.b64decode(upload.content), media_type=upload.content_type,
+                        headers={"Content-Disposition": f'attachment; filename="{upload.original_filename}"'})
+    return picture(base.width, base.height, "png", None)
+
+
+async def abstract_download(cy: Cytomine, id_: int, user: str | None = None) -> Response:
+    cy.me(user)
+    base = cy.store.get(r.AbstractImage, id_)
+    if base is None:
+        raise NotFound.of("AbstractImage", id_)
+    return _original(cy, base)
+
+
+async def image_download(cy: Cytomine, id_: int, user: str | None = None) -> Response:
+    return _original(cy, _base(cy, readable_image(cy, id_, cy.me(user))))

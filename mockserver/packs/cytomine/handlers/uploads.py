@@ -7,6 +7,7 @@ server without ``sync``, answers ``images: []`` then.
 
 from __future__ import annotations
 
+import base64
 import struct
 from typing import Any
 
@@ -62,10 +63,11 @@ def _size(body: dict[str, Any]) -> int:
 
 
 def new_file(cy: Cytomine, me: r.User, storage: r.Storage, name: str, size: int, status: int,
-             parent: int | None = None, content_type: str | None = None) -> r.UploadedFile:
+             parent: int | None = None, content_type: str | None = None, data: bytes | None = None) -> r.UploadedFile:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content = base64.b64encode(data).decode() if data is not None else None
     record = r.UploadedFile(cy.new_id(), storage.id, me.id, name, f"{cy.now()}_{name}", ext,
-                            content_type or mime_of(name), size, status, parent, cy.now())
+                            content_type or mime_of(name), size, status, parent, cy.now(), content=content)
     cy.store.insert(record)
     return record
 
@@ -181,7 +183,7 @@ async def upload(cy: Cytomine, user: str | None = None, **form: Any) -> Response
         for part in parts:
             data = await part.read()
             name = part.filename or "upload"
-            record = new_file(cy, me, storage, name, len(data), DEPLOYED)
+            record = new_file(cy, me, storage, name, len(data), DEPLOYED, data=data)
             imported = _import(cy, me, record, data, projects, query)
             answers.append({"status": 200, "name": name, "size": str(len(data)),
                             "uploadedFile": views.uploaded_file(cy, record),

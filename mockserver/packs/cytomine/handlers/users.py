@@ -9,7 +9,7 @@ from mockserver.packs.cytomine.api import Cytomine
 from mockserver.packs.cytomine.auth import sign
 from mockserver.packs.cytomine.errors import Forbidden, NotFound
 from mockserver.packs.cytomine.handlers.common import listed
-from mockserver.packs.cytomine.records import User
+from mockserver.packs.cytomine.records import Ontology, User
 from mockserver.responses import json_response
 
 
@@ -68,3 +68,16 @@ async def signature(cy: Cytomine, user: str | None = None, method: str | None = 
     if forward_uri:
         token += f"\n{forward_uri}"
     return json_response({"signature": sign(me.private_key, token), "publicKey": me.public_key})
+
+
+async def list_users_of_ontology(cy: Cytomine, id_: int, user: str | None = None, max_: int | None = None,
+                                 offset: int | None = None) -> Response:
+    """The ontology's creator and the members of the projects that use it."""
+    me = cy.me(user)
+    ontology = cy.store.get(Ontology, id_)
+    if ontology is None:
+        raise NotFound.of("Ontology", id_)
+    wanted = {ontology.user} | set(cy.store.scalars(
+        "SELECT m.user FROM members m JOIN projects p ON p.id = m.project WHERE p.ontology = ?", (ontology.id,)))
+    users = [u for u in cy.store.select(User, order="id") if u.id in wanted]
+    return listed([views.user(cy, u, me) for u in users], max_, offset)
