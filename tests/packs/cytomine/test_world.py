@@ -46,5 +46,5 @@ def test_the_empty_recipe() -> None:
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="cytomine has: default, empty"):
+    with pytest.raises(ConfigurationError, match="cytomine has: default, empty, tiny"):
         exported(1, "large")
