@@ -43,8 +43,10 @@ def pack() -> Pack:
 
 
 def contract_profile() -> ContractProfile:
-    """Read-only contract checks (every write is NEVER): the token goes in ``Authorization`` as the banner prints
-    it (``Bearer …``); runs signed with a key pair and domain checks with writes are a later slice."""
+    """Read-only contract checks (every write is NEVER) with the domain checks of ``contract.py``: the token goes
+    in ``Authorization`` as the banner prints it (``Bearer …``); runs signed with a key pair and checks with
+    writes (create → fetch → list → counters → delete cascades) are a later slice."""
     from mockserver.contract.profile import ContractProfile
+    from mockserver.packs.cytomine.contract import CHECKS, discover
 
-    return ContractProfile(policies={}, whoami="/api/user/current.json")
+    return ContractProfile(policies={}, whoami="/api/user/current.json", checks=CHECKS, discover=discover)
