@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mockserver import Settings
@@ -48,3 +50,13 @@ def test_the_empty_recipe() -> None:
 def test_an_unknown_recipe_names_the_known_ones() -> None:
     with pytest.raises(ConfigurationError, match="cytomine has: default, empty, tiny"):
         exported(1, "large")
+
+
+def test_the_readme_shows_the_key_pair_of_seed_1() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    pack = load_pack("cytomine")
+    _, world = open_world(Settings(api="cytomine", seed=1), pack)
+    admin = world.known_users[0]
+    for name, value in admin.credentials:
+        assert f"#            {name} {value}" in readme
+    assert f"#   admin    admin       {admin.token[:15]}…" in readme
