@@ -13,6 +13,7 @@ from cytomine.models import (
     ProjectCollection,
     TermCollection,
 )
+from cytomine.models.annotation import AnnotationFilter, AnnotationFilterCollection  # not re-exported
 from mockserve import Mock
 
 SQUARE = "POLYGON ((10 10, 10 60, 60 60, 60 10, 10 10))"
@@ -112,3 +113,13 @@ def test_review(admin: Cytomine) -> None:
     assert annotation.review([terms[0]])  # the client sends a form body under a JSON content type
     assert Annotation().fetch(annotation.id).reviewed is True
     assert Project().fetch(project.id).numberOfReviewedAnnotations == 1
+
+
+def test_annotation_filters(admin: Cytomine) -> None:
+    project, _, terms = seeded()
+    saved = AnnotationFilter("mine", users=[], terms=[terms[0]], project=project.id).save()
+    assert saved and saved.id
+    assert [f.id for f in AnnotationFilterCollection(project=project.id).fetch()] == [saved.id]
+    saved.name = "ours"
+    assert saved.update() and AnnotationFilter().fetch(saved.id).name == "ours"
+    assert saved.delete() and AnnotationFilter().fetch(saved.id) is False

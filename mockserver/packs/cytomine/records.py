@@ -380,10 +380,25 @@ class AnnotationLink:
     created: int
 
 
+@dataclasses.dataclass(frozen=True)
+class AnnotationFilter:
+    """A saved annotation query of a project: a name, the users and the terms it shows."""
+
+    table: ClassVar[str] = "annotation_filters"
+    id: int
+    name: str
+    project: int
+    user: int
+    users: list[int]
+    terms: list[int]
+    created: int
+    updated: int | None = None
+
+
 RECORD_TYPES = (User, Sequence, Storage, UploadedFile, AbstractImage, AbstractSlice, Ontology, Term, Project, Member,
                 ImageInstance, SliceInstance, Annotation, AnnotationTerm, Property, Tag, TagAssociation, Description,
                 Role, UserRole, RelationTerm, Track, AnnotationTrack, AttachedFile, Review,
-                ImageGroup, ImageGroupImage, AnnotationGroup, AnnotationLink)
+                ImageGroup, ImageGroupImage, AnnotationGroup, AnnotationLink, AnnotationFilter)
 SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",

@@ -37,6 +37,7 @@ CLASSES: dict[type[Any], str] = {
     r.ImageGroupImage: "image.group.ImageGroupImageInstance",
     r.AnnotationGroup: "ontology.AnnotationGroup",
     r.AnnotationLink: "ontology.AnnotationLink",
+    r.AnnotationFilter: "ontology.AnnotationFilter",
 }
 
 
@@ -261,3 +262,8 @@ def annotation_group(cy: Cytomine, record: r.AnnotationGroup) -> dict[str, Any]:
 def annotation_link(cy: Cytomine, record: r.AnnotationLink) -> dict[str, Any]:
     return {**common(record), "group": record.annotation_group, "annotationIdent": record.annotation,
             "annotationClassName": class_of(r.Annotation), "image": record.image}
+
+
+def annotation_filter(cy: Cytomine, record: r.AnnotationFilter) -> dict[str, Any]:
+    return {**common(record), "name": record.name, "project": record.project, "user": record.user,
+            "users": record.users, "terms": record.terms}

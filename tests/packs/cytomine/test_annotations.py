@@ -157,3 +157,23 @@ def test_included_answers_the_annotation_query(cy: TestClient, as_role: Role) ->
     query = {"image": image["id"]}
     included = cy.get("/api/annotation/included.json", params=query, headers=as_role("admin")).json()
     assert included == cy.get("/api/annotation.json", params=query, headers=as_role("admin")).json()
+
+
+def test_annotation_filters_and_clear_before(cy: TestClient, as_role: Role) -> None:
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    terms = cy.get(f"/api/project/{image['project']}/term.json", headers=admin).json()["collection"]
+    body = {"name": "mine", "project": image["project"], "users": [], "terms": [terms[0]["id"]]}
+    saved = created(cy.post("/api/annotationfilter.json", json=body, headers=admin), "annotationfilter")
+    assert cy.get("/api/annotationfilter.json", params={"project": image["project"]}, headers=admin).json()[
+        "size"] == 1
+    assert cy.get("/api/annotationfilter.json", headers=admin).status_code == 400  # the project is required
+    edited = created(cy.put(f"/api/annotationfilter/{saved['id']}.json", json={"name": "ours"}, headers=admin),
+                     "annotationfilter")
+    assert edited["name"] == "ours" and edited["terms"] == [terms[0]["id"]]
+    assert cy.delete(f"/api/annotationfilter/{saved['id']}.json", headers=admin).status_code == 200
+    annotation = created(cy.post("/api/annotation.json", json={"location": SQUARE, "image": image["id"],
+                                                               "term": [terms[0]["id"]]}, headers=admin), "annotation")
+    replaced = cy.post(f"/api/annotation/{annotation['id']}/term/{terms[1]['id']}/clearBefore.json", headers=admin)
+    assert created(replaced, "annotationterm")["term"] == terms[1]["id"]
+    assert cy.get(f"/api/annotation/{annotation['id']}.json", headers=admin).json()["term"] == [terms[1]["id"]]

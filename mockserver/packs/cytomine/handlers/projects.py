@@ -130,6 +130,7 @@ def cascade(cy: Cytomine, project_id: int) -> None:
     cy.store.delete(r.SliceInstance, "project = ?", (project_id,))
     cy.store.delete(r.ImageInstance, "project = ?", (project_id,))
     cy.store.delete(r.Member, "project = ?", (project_id,))
+    cy.store.delete(r.AnnotationFilter, "project = ?", (project_id,))
 
 
 async def delete_project(cy: Cytomine, id_: int, user: str | None = None) -> Response:
