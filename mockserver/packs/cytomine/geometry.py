@@ -41,3 +41,22 @@ def parse(location: Any) -> Shape:
     return Shape(geometry.wkt, round(float(geometry.area), 3), round(float(geometry.length), 3),
                  {"x": round(float(point.x), 3), "y": round(float(point.y), 3)},
                  tuple(float(v) for v in geometry.bounds))  # type: ignore[arg-type]
+
+
+def bounding_box(text: str) -> Any:
+    """A query's ``bbox``: ``minX,minY,maxX,maxY`` (as the core reads it) or a WKT geometry; 400 otherwise."""
+    parts = text.split(",")
+    if len(parts) == 4:
+        try:
+            min_x, min_y, max_x, max_y = (float(part) for part in parts)
+        except ValueError as exc:
+            raise BadRequest(f"bbox is not minX,minY,maxX,maxY: {text[:200]}") from exc
+        return shapely.box(min(min_x, max_x), min(min_y, max_y), max(min_x, max_x), max(min_y, max_y))
+    try:
+        return wkt.loads(text)
+    except (ShapelyError, ValueError, TypeError) as exc:
+        raise BadRequest(f"bbox is neither minX,minY,maxX,maxY nor WKT: {text[:200]}") from exc
+
+
+def intersects(location: str, area: Any) -> bool:
+    return bool(wkt.loads(location).intersects(area))

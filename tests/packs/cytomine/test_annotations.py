@@ -177,3 +177,18 @@ def test_annotation_filters_and_clear_before(cy: TestClient, as_role: Role) -> N
     replaced = cy.post(f"/api/annotation/{annotation['id']}/term/{terms[1]['id']}/clearBefore.json", headers=admin)
     assert created(replaced, "annotationterm")["term"] == terms[1]["id"]
     assert cy.get(f"/api/annotation/{annotation['id']}.json", headers=admin).json()["term"] == [terms[1]["id"]]
+
+
+@pytest.mark.parametrize("bbox", ["0,0,100,100", "100,100,0,0", "POLYGON ((0 0, 0 100, 100 100, 100 0, 0 0))"])
+def test_bbox_keeps_the_annotations_it_intersects(cy: TestClient, as_role: Role, bbox: str) -> None:
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    inside = created(cy.post("/api/annotation.json", json={"location": SQUARE, "image": image["id"]}, headers=admin),
+                     "annotation")
+    found = cy.get("/api/annotation.json", params={"image": image["id"], "bbox": bbox}, headers=admin).json()
+    assert [a["id"] for a in found["collection"]] == [inside["id"]]  # the seeded ones lie far beyond 100 px
+
+
+def test_a_malformed_bbox_is_a_400(cy: TestClient, as_role: Role) -> None:
+    response = cy.get("/api/annotation.json", params={"bbox": "1,2,x,4"}, headers=as_role("admin"))
+    assert response.status_code == 400 and "bbox" in response.json()["errors"]["message"]

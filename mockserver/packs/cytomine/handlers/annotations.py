@@ -11,7 +11,7 @@ from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
 from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
-from mockserver.packs.cytomine.geometry import parse
+from mockserver.packs.cytomine.geometry import bounding_box, intersects, parse
 from mockserver.packs.cytomine.handlers.common import an_object, create, flag, id_field, ids, listed, query_args
 from mockserver.packs.cytomine.handlers.images import readable_image
 from mockserver.packs.cytomine.handlers.projects import readable as readable_projects
@@ -52,9 +52,12 @@ async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | No
     image_ids = ([image] if image is not None else []) + ids(images)
     authors = set(ids(query.get("user")) + ids(query.get("users")))
     wanted_terms = set(([term] if term is not None else []) + ids(terms))
+    area = bounding_box(query["bbox"]) if query.get("bbox") else None
     shown = []
     for annotation in _chosen(cy, me, project, image_ids):
         if (authors and annotation.user not in authors) or not visible(cy, annotation, me):
+            continue
+        if area is not None and not intersects(annotation.location, area):
             continue
         item = views.annotation(cy, annotation)
         if wanted_terms and not wanted_terms & set(item["term"]):
