@@ -60,3 +60,14 @@ def test_the_readme_shows_the_key_pair_of_seed_1() -> None:
     for name, value in admin.credentials:
         assert f"#            {name} {value}" in readme
     assert f"#   admin    admin       {admin.token[:15]}…" in readme
+
+
+def test_a_state_file_keeps_the_world_and_its_key_pairs(tmp_path: Path) -> None:
+    pack = load_pack("cytomine")
+    state = str(tmp_path / "cytomine.sqlite")
+    store, world = open_world(Settings(api="cytomine", seed=2, state=state), pack)
+    store.insert(r.Tag(999_999_999, "kept", int(world.known_users[0].id), 1))
+    store.close()
+    store, again = open_world(Settings(api="cytomine", seed=2, state=state), pack)
+    assert store.get(r.Tag, 999_999_999) is not None and again.known_users == world.known_users
+    store.close()
