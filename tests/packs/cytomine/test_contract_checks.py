@@ -19,7 +19,7 @@ def case(label: str, query: dict[str, Any] | None = None) -> Any:
 
 def response(status: int, body: Any) -> Any:
     text = json.dumps(body)
-    return types.SimpleNamespace(status_code=status, text=text, json=lambda: json.loads(text))
+    return types.SimpleNamespace(status_code=status, text=text, content=text.encode(), json=lambda: json.loads(text))
 
 
 PROJECT = {"class": "be.cytomine.domain.project.Project", "id": 7, "created": "1700000000000",
