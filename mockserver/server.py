@@ -36,6 +36,7 @@ logger = logging.getLogger("mockserver")
 def banner(app: MockApp, console: Console) -> None:
     info = describe(app)
     world, pack = app.backend.world, app.pack
+    credentials = {u.role: u.credentials for u in world.known_users}
     names = pack.version_names
     console.print(f"[bold]mockserver[/bold] {pack.title} {names[0] if len(names) == 1 else f'{names[0]}–{names[-1]}'}, "
                   f"seed {world.seed}, recipe {world.recipe}")
@@ -52,6 +53,8 @@ def banner(app: MockApp, console: Console) -> None:
         console.print(f"  [bold]{'role':<8} {'user':<{width}} {info['auth_header']}[/bold]")
     for role, email, token in info["users"]:
         console.print(f"  {role:<8} {email:<{width}} {token}", highlight=False)
+        for name, value in credentials.get(role, ()):
+            console.print(f"  {'':<8} {name} {value}", highlight=False)
 
 
 def configure_logging(level: str) -> None:

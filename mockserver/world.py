@@ -14,6 +14,9 @@ class KnownUser:
     email: str
     """How the user is named (an e-mail address, a login)."""
     token: str
+    credentials: tuple[tuple[str, str], ...] = ()
+    """Further credentials of the user, printed under its line (name, value): e.g. a key pair the API signs
+    requests with."""
 
 
 @dataclasses.dataclass(frozen=True)

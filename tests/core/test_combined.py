@@ -14,14 +14,21 @@ import pytest
 
 from mockserver.combined import planned
 from mockserver.errors import ConfigurationError
-from mockserver.pack import DEFAULT_PACK, ENTRY_POINT_GROUP, Pack
+from mockserver.pack import DEFAULT_PACK, ENTRY_POINT_GROUP, Pack, pack_names
 from mockserver.settings import Settings
+
+
+def echo_offset() -> int:
+    """Where echo comes among the installed packs (the default first, then by name)."""
+    return sorted(pack_names(), key=lambda name: (name != DEFAULT_PACK, name)).index("echo")
 
 
 def test_each_pack_gets_the_next_port_and_its_own_state_file(echo: Pack) -> None:
     plans = planned(Settings(api="all", port=9000, state="/tmp/w/world.sqlite"))
-    assert [(p.api, p.port, p.state) for p in plans][:2] == [
-        ("webknossos", 9000, "/tmp/w/world-webknossos.sqlite"), ("echo", 9001, "/tmp/w/world-echo.sqlite")]
+    assert [p.api for p in plans] == sorted(pack_names(), key=lambda name: (name != DEFAULT_PACK, name))
+    first, other = plans[0], plans[echo_offset()]
+    assert (first.api, first.port, first.state) == ("webknossos", 9000, "/tmp/w/world-webknossos.sqlite")
+    assert (other.api, other.port, other.state) == ("echo", 9000 + echo_offset(), "/tmp/w/world-echo.sqlite")
     chosen = planned(Settings(api="all", port=9000, ports="echo=8080"))
     assert {p.api: p.port for p in chosen}["echo"] == 8080
 
@@ -72,7 +79,7 @@ def test_serve_all_answers_on_each_port_and_stops_cleanly_on_sigterm() -> None:
 def test_admin_finds_a_packs_server_among_those_of_serve_all(echo: Pack) -> None:
     from mockserver.commands.admin import server_of
 
-    assert server_of(Settings(port=9000), "echo").base_url == "http://127.0.0.1:9001"
+    assert server_of(Settings(port=9000), "echo").base_url == f"http://127.0.0.1:{9000 + echo_offset()}"
     assert server_of(Settings(port=9000, ports="echo=7000"), "echo").base_url == "http://127.0.0.1:7000"
 
 

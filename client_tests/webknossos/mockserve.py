@@ -19,7 +19,7 @@ import httpx
 from webknossos.version import __version__ as CLIENT_VERSION
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parent.parent
 RECIPE = HERE / "recipe.yaml"
 ROLES = ("admin", "manager", "user")
 

@@ -1,0 +1,52 @@
+"""The Cytomine pack: the core API (`/api/<resource>.json`, `/server/ping`) as the real Python client uses it.
+
+``pack()`` is the entry point the core finds (``mockserver.packs`` in ``pyproject.toml``). Sources: what the real
+``cytomine-python-client`` 4.3.0 and 3.1.0 send and need, and the server behaviour read from Cytomine-core's
+source; ``spec/cytomine/core/openapi.yaml`` says where the mock follows the running code over the published docs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mockserver.pack import DiffProfile, Pack, Version
+
+if TYPE_CHECKING:
+    from mockserver.contract.profile import ContractProfile
+
+HANDLERS = "mockserver.packs.cytomine.handlers"
+
+
+def pack() -> Pack:
+    """The Cytomine pack (imports its modules on first use, not at import time)."""
+    from mockserver.packs.cytomine import world
+    from mockserver.packs.cytomine.api import Cytomine
+    from mockserver.packs.cytomine.auth import security
+    from mockserver.packs.cytomine.errors import ERROR_FORMAT
+    from mockserver.packs.cytomine.records import SCHEMA
+
+    return Pack(
+        name="cytomine",
+        title="Cytomine core API",
+        versions=(Version("core", "cytomine/core/openapi.yaml", ""),),
+        handlers=HANDLERS,
+        schema=SCHEMA,
+        build_world=world.build,
+        open_world=world.resume,
+        context=lambda backend, version: Cytomine(backend),
+        security=security,
+        errors=ERROR_FORMAT,
+        auth_header="Authorization",
+        contract=contract_profile,
+        diff=DiffProfile(replay=None, recipe="empty"),
+    )
+
+
+def contract_profile() -> ContractProfile:
+    """Read-only contract checks (every write is NEVER) with the domain checks of ``contract.py``: the token goes
+    in ``Authorization`` as the banner prints it (``Bearer …``); runs signed with a key pair and checks with
+    writes (create → fetch → list → counters → delete cascades) are a later slice."""
+    from mockserver.contract.profile import ContractProfile
+    from mockserver.packs.cytomine.contract import CHECKS, discover
+
+    return ContractProfile(policies={}, whoami="/api/user/current.json", checks=CHECKS, discover=discover)
