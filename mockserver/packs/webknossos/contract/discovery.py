@@ -43,6 +43,8 @@ class Facts:
     """The id of the readable project ``existing_project`` names."""
     task_id: str | None = None
     """A task of that project."""
+    script_id: str | None = None
+    """A script the user can read."""
 
     def parameters(self) -> dict[str, str]:
         """Path and query values for schemathesis' ``parameters`` setting."""
@@ -65,12 +67,14 @@ def discover(client: httpx.Client, guard: Guard) -> Facts:
     task_type = next((t.get("id") for t in task_types or [] if isinstance(t, dict) and t.get("teamId") in team_ids),
                      None)
     project = next((p for p in projects or [] if isinstance(p, dict) and p.get("name") and p.get("id")), {})
+    scripts = _get(client, guard, "/scripts")
+    script = next((x.get("id") for x in scripts or [] if isinstance(x, dict) and x.get("id")), None)
     annotations = _get(client, guard, "/user/annotations", {"limit": "1"})
     annotation = next((a.get("id") for a in annotations or [] if isinstance(a, dict) and a.get("id")), None)
     return Facts(user_id=me.get("id"), organization=me.get("organization"),
                  team_id=teams[0].get("id") if teams else None, dataset=dataset, task_type_id=task_type,
                  existing_project=project.get("name"), annotation_id=annotation, project_id=project.get("id"),
-                 task_id=_a_task(client, guard, project))
+                 task_id=_a_task(client, guard, project), script_id=script)
 
 
 def _a_task(client: httpx.Client, guard: Guard, project: dict[str, Any]) -> str | None:
@@ -138,6 +142,7 @@ READ_BY_ID: dict[str, tuple[str, str]] = {
     "GET /projects/{id}/tasks": ("id", "project_id"),
     "GET /projects/{name}": ("name", "existing_project"),
     "GET /projects/{name}/tasks": ("name", "existing_project"),
+    "GET /scripts/{id}": ("id", "script_id"),
     "GET /users/{id}": ("id", "user_id"),
     "GET /users/{id}/tasks": ("id", "user_id"),
     "GET /users/{id}/annotations": ("id", "user_id"),

@@ -96,6 +96,8 @@ def test_discovery_reads_real_things_of_the_user(served_mock: Any) -> None:
     tasks = httpx.get(f"{served_mock.url}/api/v5/projects/{facts.project_id}/tasks",
                       headers={"X-Auth-Token": served_mock.token}).json()
     assert facts.task_id in {task["id"] for task in tasks}
+    scripts = httpx.get(f"{served_mock.url}/api/v5/scripts", headers={"X-Auth-Token": served_mock.token}).json()
+    assert facts.script_id in {script["id"] for script in scripts}
 
 
 def test_uploads_carry_a_named_nml_file_of_the_discovered_dataset() -> None:
