@@ -9,7 +9,12 @@ the service's code and the real frontend's requests, not the published OpenAPI d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mockserver.pack import DiffProfile, Mount, Pack, Version
+
+if TYPE_CHECKING:
+    from mockserver.contract.profile import ContractProfile
 
 HANDLERS = "mockserver.packs.idah.handlers"
 
@@ -37,5 +42,13 @@ def pack() -> Pack:
         translate=translate,
         auth_header="Authorization",
         mounts=(Mount("iam", "idah/iam-v1/openapi.yaml", "/api/v1/iam", version.name),),
+        contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
     )
+
+
+def contract_profile() -> ContractProfile:
+    """The contract profile (imports schemathesis: only contract runs build it)."""
+    from mockserver.packs.idah.contract import contract_profile as build
+
+    return build()

@@ -6,6 +6,7 @@ what a create derives, what a change rolls up).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -46,13 +47,19 @@ def find(api: Idah, name: str, resource_id: str, scope: Scope | None = None) -> 
     raise NotFound()
 
 
+def visible_ids(api: Idah, scope: Scope) -> jsonapi.Visible:
+    """What included records may be (each resource read once per request)."""
+    return functools.cache(lambda name: {str(record.id) for record in visible(api, name, scope)})
+
+
 def index(api: Idah, name: str) -> Response:
-    resource, q = RESOURCES[name], current_query()
+    resource, q, scope = RESOURCES[name], current_query(), api.scope()
     check_included(resource, q.included, show=False)
     included = q.included if resource.included else ()
-    rows = query.ordered(resource, query.filtered(resource, visible(api, name), q.filters), q.sort)
+    rows = query.ordered(resource, query.filtered(resource, visible(api, name, scope), q.filters), q.sort)
     rows, meta = query.page(rows, q)
-    return jsonapi.response(jsonapi.document(api.store, resource, rows, q.fields, included, many=True, meta=meta))
+    return jsonapi.response(jsonapi.document(api.store, resource, rows, q.fields, included, many=True, meta=meta,
+                                             visible=visible_ids(api, scope)))
 
 
 def shown(api: Idah, name: str, record: Any, status: int = 200) -> Response:
@@ -61,10 +68,11 @@ def shown(api: Idah, name: str, record: Any, status: int = 200) -> Response:
 
 
 def show(api: Idah, name: str, resource_id: str) -> Response:
-    resource, q = RESOURCES[name], current_query()
+    resource, q, scope = RESOURCES[name], current_query(), api.scope()
     check_included(resource, q.included, show=True)
-    record = find(api, name, resource_id)
-    return jsonapi.response(jsonapi.document(api.store, resource, [record], q.fields, q.included, many=False))
+    record = find(api, name, resource_id, scope)
+    return jsonapi.response(jsonapi.document(api.store, resource, [record], q.fields, q.included, many=False,
+                                             visible=visible_ids(api, scope)))
 
 
 def data_of(resource: Resource, body: Any) -> dict[str, Any]:

@@ -149,14 +149,21 @@ def _rpc_failure(exc: Exception) -> HttpError | None:
     return None
 
 
+SHOW_PATH = re.compile(r".*/api/v1/dataset/[^/]+/[^/]+/?$")
+"""``/<resource>/{id}``: where ``included`` outside the whitelist is "included unauthorized"."""
+
+
 def translate(exc: Exception, scope: Mapping[str, Any]) -> HttpError | None:
     """The service's answer to a failure Connexion found (None: the neutral text in the ``errors`` format)."""
-    if RPC_PATH.fullmatch(str(scope.get("path", ""))):
+    path = str(scope.get("path", ""))
+    if RPC_PATH.fullmatch(path):
         return _rpc_failure(exc)
     if isinstance(exc, RequestInvalid):
         first = exc.violations[0]
         if first.kind == "malformed":
             return BadRequest(f"Malformed JSON in the request body: {first.expected}")
+        if first.name == "included[]" and SHOW_PATH.fullmatch(path):
+            return ValidationFailed("included unauthorized", pointer="/included")
         return ValidationFailed(violation_text(first), pointer=pointer_of(first))
     if isinstance(exc, (UnicodeDecodeError, RecursionError, OverflowError)):
         return BadRequest(f"Malformed JSON in the request body: {type(exc).__name__}")

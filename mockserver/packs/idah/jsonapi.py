@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
@@ -63,14 +64,20 @@ def related(store: Store, resource: Resource, record: Any, rel: Relationship) ->
     return [found] if found is not None else []
 
 
+Visible = Callable[[str], set[str]]
+"""Resource name → the ids of it the caller sees (included records are scoped like every query)."""
+
+
 def document(store: Store, resource: Resource, records: Iterable[Any], fields: Mapping[str, frozenset[str]],
-             included: Iterable[str], many: bool, meta: dict[str, Any] | None = None) -> dict[str, Any]:
+             included: Iterable[str], many: bool, meta: dict[str, Any] | None = None,
+             visible: Visible | None = None) -> dict[str, Any]:
     records = list(records)
     primary = [resource_object(resource, record, fields) for record in records]
     extra: dict[tuple[str, str], dict[str, Any]] = {}
+    sees = visible or (lambda name: {str(item.id) for item in store.select(RESOURCES[name].record)})
     for path in included:
         for shown, record in zip(primary, records, strict=True):
-            _include(store, resource, record, shown, path.split("."), fields, extra)
+            _include(store, resource, record, shown, path.split("."), Inclusion(fields, extra, sees))
     body: dict[str, Any] = {"data": primary if many else primary[0]}
     seen = {(o["type"], o["id"]) for o in primary}
     if rest := [o for key, o in extra.items() if key not in seen]:
@@ -80,19 +87,27 @@ def document(store: Store, resource: Resource, records: Iterable[Any], fields: M
     return body
 
 
+@dataclasses.dataclass(frozen=True)
+class Inclusion:
+    fields: Mapping[str, frozenset[str]]
+    extra: dict[tuple[str, str], dict[str, Any]]
+    visible: Visible
+
+
 def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any] | None, path: list[str],
-             fields: Mapping[str, frozenset[str]], extra: dict[tuple[str, str], dict[str, Any]]) -> None:
+             inclusion: Inclusion) -> None:
     rel = resource.relationship(path[0])
     if rel is None:
         return
     target = RESOURCES[rel.target]
-    found = related(store, resource, record, rel)
+    seen = inclusion.visible(rel.target)
+    found = [item for item in related(store, resource, record, rel) if str(item.id) in seen]
     if shown is not None and rel.many:
         shown.setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
     for item in found:
-        extra.setdefault((target.type, str(item.id)), resource_object(target, item, fields))
+        inclusion.extra.setdefault((target.type, str(item.id)), resource_object(target, item, inclusion.fields))
         if len(path) > 1:
-            _include(store, target, item, None, path[1:], fields, extra)
+            _include(store, target, item, None, path[1:], inclusion)
 
 
 def response(body: Any, status: int = 200) -> Response:

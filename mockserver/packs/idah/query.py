@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
+
 from mockserver.packs.idah.ids import parse_time
 from mockserver.packs.idah.resources import Resource
 
@@ -175,8 +177,13 @@ def filtered(resource: Resource, rows: Sequence[Any], filters: dict[str, Any]) -
     return [row for row in rows if all(test(row) for test in tests)]
 
 
+def _sortable(value: Any) -> Any:
+    """Objects and arrays sort by their JSON text (they never meet a number: one field, one type)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS) if isinstance(value, (dict, list)) else value
+
+
 def _sort_key(field: str) -> Callable[[Any], tuple[bool, Any]]:
-    return lambda row: (getattr(row, field, None) is None, getattr(row, field, None))
+    return lambda row: (getattr(row, field, None) is None, _sortable(getattr(row, field, None)))
 
 
 def ordered(resource: Resource, rows: list[Any], sort: Sequence[str]) -> list[Any]:

@@ -81,3 +81,14 @@ def test_out_of_scope_rows_are_not_found_and_writes_of_other_roles_forbidden(as_
                                            "detail": "Only the project owners can change datasets"}
     assert annotator.post("/projects", {"data": {"type": "dataset:projects", "attributes": {
         "name": "Mine", "organization_id": 3}}}).status_code == 403
+
+
+def test_included_records_are_scoped_like_every_query(as_role: Any) -> None:
+    reviewer = as_role("reviewer")
+    seen = {e["id"] for e in reviewer.get("/entries").json()["data"]}
+    body = reviewer.get("/datasets", ("included[]", "entries")).json()
+    included = {i["id"] for i in body.get("included", []) if i["type"] == "dataset:entries"}
+    linked = {link["id"] for d in body["data"] for link in d["relationships"]["entries"]["data"]}
+    assert included == linked == seen
+    everything = as_role("owner").get("/entries", ("count", "true")).json()["meta"]["count"]
+    assert len(seen) < everything
