@@ -52,3 +52,12 @@ def test_an_unknown_recipe_names_the_known_ones() -> None:
         assert "default" in str(exc) and "empty" in str(exc)
     else:
         raise AssertionError("no ConfigurationError")
+
+
+def test_every_recipe_builds(tmp_path: Any) -> None:
+    from mockserver.packs.idah.world import recipes_dir
+
+    for recipe in sorted(p.stem for p in recipes_dir().glob("*.yaml")):
+        app = create_app(Settings(api="idah", recipe=recipe))
+        assert rows(app, r.Account) and rows(app, r.Project), recipe
+    assert {"default", "empty", "tiny"} <= {p.stem for p in recipes_dir().glob("*.yaml")}
