@@ -104,3 +104,13 @@ def client_id(data: dict[str, Any]) -> str | None:
     """A client-chosen UUID (``data.id`` or ``attributes.id``)."""
     value = data.get("id") or (data.get("attributes") or {}).get("id")
     return str(value) if value else None
+
+
+def new_id(api: Idah, resource: Resource, data: dict[str, Any]) -> str:
+    """The client's id for a new record (422 when taken), else a fresh UUIDv7."""
+    chosen = client_id(data)
+    if chosen is None:
+        return api.new_uuid()
+    if api.store.get(resource.record, chosen) is not None:
+        raise ValidationFailed("has already been taken", pointer="/data/id")
+    return chosen

@@ -144,6 +144,8 @@ def _rpc_failure(exc: Exception) -> HttpError | None:
         return RpcFailure(400, -32600, "Invalid Request", where)
     if isinstance(exc, ProblemException) and exc.status == 401:
         return RpcFailure(401, -32001, "unauthorized_access")
+    if isinstance(exc, ProblemException) and exc.status < 500:  # no body, a wrong media type …
+        return RpcFailure(exc.status, -32600, "Invalid Request", {"detail": str(exc.detail or exc.title)})
     if isinstance(exc, (UnicodeDecodeError, RecursionError, OverflowError)):
         return RpcFailure(400, -32700, "Parse error")
     return None
@@ -165,6 +167,8 @@ def translate(exc: Exception, scope: Mapping[str, Any]) -> HttpError | None:
         if first.name == "included[]" and SHOW_PATH.fullmatch(path):
             return ValidationFailed("included unauthorized", pointer="/included")
         return ValidationFailed(violation_text(first), pointer=pointer_of(first))
-    if isinstance(exc, (UnicodeDecodeError, RecursionError, OverflowError)):
+    if isinstance(exc, OverflowError):
+        return BadRequest(f"Number out of range: {exc}")
+    if isinstance(exc, (UnicodeDecodeError, RecursionError)):
         return BadRequest(f"Malformed JSON in the request body: {type(exc).__name__}")
     return None

@@ -68,3 +68,20 @@ def test_business_refusals_are_403(as_role: Any) -> None:
         "Unable to delete in progress or completed entry"
     dataset = owner.get("/datasets", ("filter[status]", "in_progress")).json()["data"][0]["id"]
     assert only_error(owner.delete(f"/datasets/{dataset}"), 403)["status"] == "403"
+
+
+def test_a_client_chosen_id_that_is_taken_is_422(as_role: Any) -> None:
+    owner = as_role("owner")
+    taken = owner.get("/projects").json()["data"][0]["id"]
+    error = only_error(owner.post("/projects", {"data": {"type": "dataset:projects", "id": taken,
+                                                         "attributes": {"name": "Again", "organization_id": 3}}}), 422)
+    assert (error["detail"], error["source"]["pointer"]) == ("has already been taken", "/data/id")
+
+
+def test_numbers_beyond_64_bits_are_400_not_500(as_role: Any) -> None:
+    owner = as_role("owner")
+    project = owner.get("/projects").json()["data"][0]["id"]
+    response = owner.post("/datasets", {"data": {"type": "dataset:datasets", "attributes": {
+        "name": "Big", "modality": "idah-image", "labeling_configuration": {"n": 2**70}},
+        "relationships": {"project": {"data": {"type": "dataset:projects", "id": project}}}}})
+    assert only_error(response, 400)["detail"].startswith("Number out of range")

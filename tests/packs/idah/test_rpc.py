@@ -127,3 +127,15 @@ def test_auth_failures_and_unreadable_requests(http: TestClient, as_role: Any) -
     assert garbled.status_code == 400 and garbled.json()["error"]["code"] == -32700
     no_method = http.post(f"{BASE}/annotations/_rpc", content=b'{"jsonrpc": "2.0", "id": "0"}', headers=headers)
     assert no_method.status_code == 400 and no_method.json()["error"]["code"] == -32600
+
+
+def test_odd_requests_are_answered_in_json_rpc_terms(http: TestClient, as_role: Any) -> None:
+    annotator = as_role("annotator")
+    huge = annotator.rpc({"jsonrpc": "2.0", "method": "show", "params": {"id": "x"}, "id": 2**70})
+    assert huge.status_code == 200 and huge.json()["id"] == 2**70
+    entry = open_entry(annotator)["id"]
+    too_big = annotator.rpc(call(0, "create", entry_id=entry, dimensions={"x": 2**70}, annotation={})).json()
+    assert too_big["error"]["code"] == -32602
+    empty = http.post(f"{BASE}/annotations/_rpc", headers=annotator.headers)
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == -32600
+    assert empty.headers["content-type"] == "application/json"

@@ -39,7 +39,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
         if not attributes.get(required):
             raise ValidationFailed("is missing", pointer=f"/data/attributes/{required}")
     now = api.now()
-    dataset = r.Dataset(crud.client_id(data) or api.new_uuid(), project.id, attributes["name"],
+    dataset = r.Dataset(crud.new_id(api, RESOURCE, data), project.id, attributes["name"],
                         attributes.get("labels") or [], attributes["modality"],
                         attributes.get("labeling_configuration") or {}, attributes.get("workflow_configuration") or {},
                         "pending", 0.0, 0, 0, 0, now, now)

@@ -47,7 +47,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
     if api.store.count(r.Entry, "dataset_id = ? AND resource = ?", (dataset.id, resource)):
         raise ValidationFailed(f"Entry with resource {resource} already exists", pointer="/data/attributes/resource")
     now = api.now()
-    entry = r.Entry(crud.client_id(data) or api.new_uuid(), dataset.project_id, dataset.id, attributes.get("name"),
+    entry = r.Entry(crud.new_id(api, RESOURCE, data), dataset.project_id, dataset.id, attributes.get("name"),
                     int(attributes.get("priority") or 0), "annotate", "pending", None, resource, None, None, None,
                     None, None, None, now, now)
     with api.store.transaction():

@@ -35,7 +35,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
     if not attributes.get("content_md"):
         raise ValidationFailed("must be filled", pointer="/data/attributes/content_md")
     now = api.now()
-    comment = r.NoteComment(crud.client_id(data) or api.new_uuid(), feed.id, str(attributes["content_md"]),
+    comment = r.NoteComment(crud.new_id(api, RESOURCE, data), feed.id, str(attributes["content_md"]),
                             scope.who.email, now, now, None)
     with api.store.transaction():
         api.store.insert(comment)

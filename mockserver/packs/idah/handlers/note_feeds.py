@@ -52,7 +52,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
     if entry.wf_step not in ("annotate", "review") or entry.status != "in_progress":
         raise ValidationFailed(f"Cannot add note feed to entry in current step ({entry.wf_step}, {entry.status})")
     now = api.now()
-    feed = r.NoteFeed(crud.client_id(data) or api.new_uuid(), entry.project_id, entry.dataset_id, entry.id,
+    feed = r.NoteFeed(crud.new_id(api, RESOURCE, data), entry.project_id, entry.dataset_id, entry.id,
                       annotation_id if anchor == "annotation" else None, scope.who.email, anchor,
                       attributes.get("position"), "pending", str(content), now, now, None)
     with api.store.transaction():

@@ -34,7 +34,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
     if not isinstance(organization, int) or not who.owns_organization(organization):
         raise Unauthorized("Only an admin or an owner of the organization can create projects")
     now = api.now()
-    project = r.Project(crud.client_id(data) or api.new_uuid(), attributes["name"], attributes.get("description"),
+    project = r.Project(crud.new_id(api, RESOURCE, data), attributes["name"], attributes.get("description"),
                         who.email, organization, now, now)
     with api.store.transaction():
         api.store.insert(project)

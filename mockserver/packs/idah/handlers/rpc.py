@@ -8,6 +8,7 @@ request with nothing to reply to is answered 204.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -52,6 +53,8 @@ def run(api: Idah, scope: Scope, call: dict[str, Any]) -> tuple[dict[str, Any], 
         return {"result": method(api, scope, params)}, False
     except ApiError as exc:
         return {"error": error_of(exc)}, True
+    except OverflowError as exc:  # a number the store cannot keep (beyond 64 bits)
+        return {"error": {"code": -32602, "message": "Invalid params", "data": {"detail": str(exc)}}}, True
 
 
 def reply(call: dict[str, Any], member: dict[str, Any]) -> dict[str, Any] | None:
@@ -72,4 +75,12 @@ def handle(api: Idah, body: Any) -> Response:
     if not replies:
         return Response(b"", status_code=204)
     shown: Any = replies if isinstance(body, list) else replies[0]
-    return Response(orjson.dumps(shown), media_type="application/json")
+    return Response(_dumps(shown), media_type="application/json")
+
+
+def _dumps(value: Any) -> bytes:
+    """orjson, or the standard library for call ids beyond 64 bits (echoed as sent)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, separators=(",", ":")).encode()
