@@ -85,3 +85,9 @@ def test_numbers_beyond_64_bits_are_400_not_500(as_role: Any) -> None:
         "name": "Big", "modality": "idah-image", "labeling_configuration": {"n": 2**70}},
         "relationships": {"project": {"data": {"type": "dataset:projects", "id": project}}}}})
     assert only_error(response, 400)["detail"].startswith("Number out of range")
+
+
+def test_a_create_without_its_parent_relationship_is_422(as_role: Any) -> None:
+    error = only_error(as_role("owner").post("/entries", {"data": {"type": "dataset:entries",
+                                                                   "attributes": {"resource": "a.jpg"}}}), 422)
+    assert (error["detail"], error["source"]["pointer"]) == ("is missing", "/data/relationships")
