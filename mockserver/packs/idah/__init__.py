@@ -23,6 +23,7 @@ def pack() -> Pack:
     """The IDAH pack (imports its modules on first use, not at import time)."""
     from mockserver.packs.idah import world
     from mockserver.packs.idah.api import Idah
+    from mockserver.packs.idah.arrange import ACTIONS, Arranger
     from mockserver.packs.idah.auth import security
     from mockserver.packs.idah.errors import ERROR_FORMAT, translate
     from mockserver.packs.idah.records import SCHEMA
@@ -42,6 +43,8 @@ def pack() -> Pack:
         translate=translate,
         auth_header="Authorization",
         mounts=(Mount("iam", "idah/iam-v1/openapi.yaml", "/api/v1/iam", version.name),),
+        arranger=Arranger,
+        scenario_actions=ACTIONS,
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
     )

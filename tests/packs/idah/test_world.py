@@ -61,3 +61,27 @@ def test_every_recipe_builds(tmp_path: Any) -> None:
         app = create_app(Settings(api="idah", recipe=recipe))
         assert rows(app, r.Account) and rows(app, r.Project), recipe
     assert {"default", "empty", "tiny"} <= {p.stem for p in recipes_dir().glob("*.yaml")}
+
+
+def test_the_review_queue_scenario_gives_the_reviewer_work() -> None:
+    app = create_app(Settings(api="idah", scenario="review_queue"))
+    queue = next(d for d in rows(app, r.Dataset) if d.name == "Review queue")
+    assert (queue.entries_total_count, queue.status, queue.progress) == (5, "in_progress", 0.0)
+    waiting = [e for e in rows(app, r.Entry) if e.dataset_id == queue.id]
+    assert {(e.wf_step, e.status, e.assigned_to_id, e.submitted_by_id) for e in waiting} == {
+        ("review", "pending", None, 3)}
+
+
+def test_arranging_names_the_problem(idah_app: Any) -> None:
+    from mockserver.packs.idah.arrange import Arranger
+
+    arranger = Arranger(idah_app.backend.store, idah_app.backend.world, "t")
+    for call in (lambda: arranger.add_dataset(project="Nope"),
+                 lambda: arranger.add_entries(dataset="nope"),
+                 lambda: arranger.add_entries(dataset=rows(idah_app, r.Dataset)[0].id, assignee="outsider")):
+        try:
+            call()
+        except ConfigurationError as exc:
+            assert str(exc)
+        else:
+            raise AssertionError("no ConfigurationError")
