@@ -7,6 +7,7 @@ what a create derives, what a change rolls up).
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,9 +102,14 @@ def linked_id(data: dict[str, Any], name: str) -> Any:
 
 
 def client_id(data: dict[str, Any]) -> str | None:
-    """A client-chosen UUID (``data.id`` or ``attributes.id``)."""
-    value = data.get("id") or (data.get("attributes") or {}).get("id")
-    return str(value) if value else None
+    """A client-chosen UUID (``data.id`` or ``attributes.id``); 422 when it is no UUID."""
+    value = data["id"] if "id" in data else (data.get("attributes") or {}).get("id")
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValidationFailed("must be a valid uuid", pointer="/data/id") from None
 
 
 def new_id(api: Idah, resource: Resource, data: dict[str, Any]) -> str:

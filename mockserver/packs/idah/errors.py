@@ -122,6 +122,7 @@ VIOLATION_TEXTS: dict[str, Callable[[Violation], str]] = {
     "minimum": _between, "maximum": _between,
     "maxItems": lambda v: f"size cannot be greater than {v.expected}",
     "minLength": lambda v: "must be filled",
+    "format": lambda v: f"must be a valid {v.expected}",
 }
 """Violation kind → dry-validation's text (what Verse answers); other kinds: ``is invalid``."""
 

@@ -79,12 +79,32 @@ def contract(served: Served, tmp_path: Path) -> Any:
     served.app.backend.store.reset()
 
 
-def test_the_profile_is_read_only_and_never_selects() -> None:
+OWN = ("/projects", "/label_config_templates")
+
+
+def test_writes_are_limited_to_the_runs_own_projects_and_templates() -> None:
     profile = contract_profile()
     for method, path, _ in operations():
-        assert policy_of(profile.policies, method, path) == (Policy.READ if method == "GET" else Policy.NEVER)
+        own = path.startswith(OWN) and "{id}" not in path
+        expected = (Policy.READ if method == "GET" else Policy.CREATE if own and method == "POST"
+                    else Policy.ON_CREATED if own else Policy.NEVER)
+        assert policy_of(profile.policies, method, path) == expected, (method, path)
     assert profile.operation_config("GET /entries/{id}/select") == {"enabled": False}
     assert "GET /entries/{id}/select" in profile.excused
+
+
+def test_a_run_with_writes_passes_and_leaves_nothing_behind(served: Served, contract: Any) -> None:
+    store = served.app.backend.store
+    before = (store.count(r.Project), store.count(r.LabelConfigTemplate))
+    served.app.control.journal.clear()
+    run = contract("owner", "--allow-writes", "--phases", "coverage,stateful", "--max-time", "30",
+                   "--max-examples", "5", "--max-requests", "0", "--seed", "1")
+    assert run.exit_code == 0, run.output[-4000:]
+    assert "25 of 25 operations got a 2xx" in run.output and "0 left behind" in run.output
+    assert (store.count(r.Project), store.count(r.LabelConfigTemplate)) == before
+    written = {entry.path.split("/")[4] for entry in served.app.control.journal.entries()
+               if entry.method not in ("GET", "HEAD", "TRACE")}
+    assert written == {"projects", "label_config_templates"}, written
 
 
 @pytest.mark.parametrize(("role", "phases"), [("reviewer", "coverage,fuzzing"), ("owner", "coverage")])

@@ -28,6 +28,7 @@ def show(api: Idah, resource_id: str) -> Response:
 
 def create(api: Idah, body: dict[str, Any]) -> Response:
     data = crud.data_of(RESOURCE, body)
+    crud.client_id(data)  # checked like every create's; the template's id is an integer of the service's
     attributes = crud.attributes_of(RESOURCE, data, update=False)
     who = api.principal()
     organization = attributes.get("organization_id", who.organization_ids[0] if who.organization_ids else None)
