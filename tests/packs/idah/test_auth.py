@@ -92,3 +92,16 @@ def test_included_records_are_scoped_like_every_query(as_role: Any) -> None:
     assert included == linked == seen
     everything = as_role("owner").get("/entries", ("count", "true")).json()["meta"]["count"]
     assert len(seen) < everything
+
+
+def test_refresh_rotates_the_cookie_and_logout_clears_it(http: TestClient) -> None:
+    login = http.post("/api/v1/iam/auth/login",
+                      json={"email": "annotator@acme.test", "password": "password", "cookie": True})
+    first = login.json()["meta"]["token"]
+    refreshed = http.get("/api/v1/iam/auth/refresh")
+    assert refreshed.status_code == 200 and refreshed.json()["data"]["attributes"]["email"] == "annotator@acme.test"
+    assert http.cookies.get("auth-token") == refreshed.json()["meta"]["token"] and first
+    logout = http.get("/api/v1/iam/auth/logout")
+    assert logout.status_code == 204 and "auth-token=" in logout.headers["set-cookie"]
+    http.cookies.clear()
+    assert http.get("/api/v1/iam/auth/refresh").status_code == 401
