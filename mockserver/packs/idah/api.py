@@ -10,14 +10,10 @@ from connexion import request
 
 from mockserver.backend import Backend
 from mockserver.packs.idah.auth import Principal, principal_of, token_of
-from mockserver.packs.idah.errors import ApiError
+from mockserver.packs.idah.errors import NotAuthenticated
 from mockserver.packs.idah.ids import uuid7
 from mockserver.packs.idah.visibility import Scope
 from mockserver.store import Store
-
-
-class NotAuthenticated(ApiError):
-    status = 401
 
 
 @dataclasses.dataclass(eq=False)

@@ -64,6 +64,21 @@ class BadRequest(ApiError):
     status: ClassVar[int] = 400
 
 
+class NotAuthenticated(ApiError):
+    """No valid token (Connexion's security finds most of these first)."""
+
+    status: ClassVar[int] = 401
+
+
+class AuthenticationFailed(ApiError):
+    """Wrong e-mail or password at the IAM login."""
+
+    status: ClassVar[int] = 401
+
+    def rendered(self) -> tuple[bytes, str, dict[str, str]]:
+        return error_body(401, self.detail, "Verse::Error::AuthenticationFailed"), MEDIA_TYPE, {}
+
+
 class Unauthorized(ApiError):
     """A permission refusal (Verse's ``Unauthorized`` is the 403)."""
 

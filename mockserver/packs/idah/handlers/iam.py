@@ -14,13 +14,9 @@ from starlette.responses import Response
 from mockserver.packs.idah import records as r
 from mockserver.packs.idah.api import Idah
 from mockserver.packs.idah.auth import COOKIE, mint
-from mockserver.packs.idah.errors import ApiError
+from mockserver.packs.idah.errors import AuthenticationFailed
 
 DAY = 86_400
-
-
-class AuthenticationFailed(ApiError):
-    status = 401
 
 
 def _answer(account: r.Account, token: str, exp: int, cookie: bool) -> Response:
@@ -38,7 +34,7 @@ def _answer(account: r.Account, token: str, exp: int, cookie: bool) -> Response:
 def login(api: Idah, body: dict[str, Any]) -> Response:
     account = api.store.one(r.Account, "email = ?", (str(body.get("email", "")),))
     if account is None or account.password != body.get("password"):
-        raise AuthenticationFailed("Verse::Error::AuthenticationFailed")
+        raise AuthenticationFailed("authentication_failed")
     exp = api.now() // 1000 + DAY
     return _answer(account, mint(account, exp), exp, bool(body.get("cookie")))
 
@@ -48,7 +44,7 @@ def refresh(api: Idah) -> Response:
     who = api.principal()
     account = api.store.get(r.Account, who.account_id)
     if account is None:
-        raise AuthenticationFailed("Verse::Error::AuthenticationFailed")
+        raise AuthenticationFailed("authentication_failed")
     exp = api.now() // 1000 + DAY
     return _answer(account, mint(account, exp), exp, True)
 
