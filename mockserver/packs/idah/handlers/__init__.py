@@ -1,0 +1,1 @@
+"""IDAH Dataset service handlers, one module per resource (operationIds name ``<module>.<function>``)."""

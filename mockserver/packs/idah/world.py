@@ -1,0 +1,189 @@
+"""The seeded world from a recipe (``fixtures/idah/recipes/*.yaml``): accounts, projects and members, datasets
+whose entries are spread over every workflow step, annotations, notes and label-config templates.
+
+One ``random.Random(seed)`` and one ``Faker`` seeded with ``seed_instance(seed)`` make everything (ids are
+UUIDv7 from the same generator); the same seed and recipe give the same world. Counters are rolled up the way
+the service does after every change.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import yaml
+from faker import Faker
+
+from mockserver.errors import ConfigurationError
+from mockserver.packs.idah import records as r
+from mockserver.packs.idah import workflow
+from mockserver.packs.idah.auth import mint
+from mockserver.packs.idah.ids import uuid7
+from mockserver.resources import fixtures_dir
+from mockserver.store import Store
+from mockserver.world import KnownUser, WorldInfo
+
+EPOCH_MS = 1_768_384_800_000
+"""2026-01-14 10:00:00 UTC: seeded records were made in the days after."""
+TOKEN_EXP = 4_102_444_800
+"""The printed tokens expire in 2100 (they are the same for every start of the same world)."""
+LABELS = {"idah-image": {"idah-image:bounding-box": {"values": [
+    {"id": "vehicles/car", "label": "Car", "color": "#F6402B", "text_color": "#FFFFFF"},
+    {"id": "vehicles/bus", "label": "Bus", "color": "#3C4DB7", "parent": "vehicles", "text_color": "#FFFFFF"}],
+    "properties": [{"id": "occlusion", "type": "boolean", "label": "occlusion", "required": True, "format": {}}]}}}
+STATES = (("annotate", "pending", None, None, None),
+          ("annotate", "in_progress", "annotator", None, None),
+          ("annotate", "in_progress", "annotator2", None, None),
+          ("review", "pending", None, "annotator", None),
+          ("review", "in_progress", "reviewer", "annotator2", None),
+          ("done", "completed", None, "annotator", "reviewer"),
+          ("annotate", "in_progress", "annotator", "annotator", "reviewer"),
+          ("error", "errored", None, None, None))
+"""(wf_step, status, assignee, submitter, reviewer) by account label: the cycle seeded entries go through."""
+
+
+def recipes_dir() -> Path:
+    return fixtures_dir() / "idah" / "recipes"
+
+
+def load_recipe(name: str) -> dict[str, Any]:
+    path = recipes_dir() / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in recipes_dir().glob("*.yaml")))
+        raise ConfigurationError(f"recipe {name!r} not found (idah has: {known})")
+    recipe = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    missing = {"organization_id", "password", "accounts", "projects"} - set(recipe)
+    if missing:
+        raise ConfigurationError(f"recipe {name!r} lacks {', '.join(sorted(missing))}")
+    return dict(recipe)
+
+
+class Generator:
+    def __init__(self, store: Store, seed: int, recipe: dict[str, Any]) -> None:
+        self.store, self.recipe = store, recipe
+        self.rng = random.Random(seed)
+        self.fake = Faker("en_US")
+        self.fake.seed_instance(seed)
+        self.clock = EPOCH_MS
+        self.accounts: dict[str, r.Account] = {}
+
+    def tick(self) -> int:
+        self.clock += self.rng.randrange(1_000, 600_000)
+        return self.clock
+
+    def new_id(self) -> str:
+        return uuid7(self.tick(), self.rng)
+
+    def build_accounts(self) -> None:
+        for number, spec in enumerate(self.recipe["accounts"], start=1):
+            label = spec["label"]
+            self.accounts[label] = r.Account(number, f"{label}@acme.test", self.fake.name(), spec.get("role", "user"),
+                                             int(self.recipe["organization_id"]), str(self.recipe["password"]))
+        self.store.insert(*self.accounts.values())
+
+    def build_project(self, spec: dict[str, Any]) -> None:
+        owner = next(label for label, role in spec["members"].items() if role == "project_owner")
+        created = self.tick()
+        project = r.Project(uuid7(created, self.rng), spec["name"], spec.get("description"),
+                            self.accounts[owner].email, int(self.recipe["organization_id"]), created, created)
+        self.store.insert(project)
+        for label, role in spec["members"].items():
+            account = self.accounts[label]
+            disabled = self.tick() if label in spec.get("disabled", []) else None
+            member_id = int(self.store.scalars("SELECT COALESCE(MAX(id), 0) + 1 FROM project_members")[0])
+            self.store.insert(r.ProjectMember(member_id, project.id, account.id, account.name, account.email, role,
+                                              None if label == owner else self.accounts[owner].id, disabled,
+                                              self.clock, disabled or self.clock))
+        members = {label for label in spec["members"] if label not in spec.get("disabled", [])}
+        for dataset in spec.get("datasets", []):
+            self.build_dataset(project, dataset, members)
+
+    def build_dataset(self, project: r.Project, spec: dict[str, Any], members: set[str]) -> None:
+        created = self.tick()
+        dataset = r.Dataset(uuid7(created, self.rng), project.id, spec["name"], [self.fake.word()], spec["modality"],
+                            LABELS.get(spec["modality"], {}), {"sample_rate": spec.get("sample_rate", 1)},
+                            "pending", 0.0, 0, 0, 0, created, created)
+        self.store.insert(dataset)
+        for number in range(int(spec.get("entries", 0))):
+            self.build_entry(dataset, number, members)
+        workflow.roll_up(self.store, dataset.id, self.clock)
+
+    def _account(self, label: str | None) -> r.Account | None:
+        return self.accounts.get(label) if label else None
+
+    def build_entry(self, dataset: r.Dataset, number: int, members: set[str]) -> None:
+        """The next state of the cycle (a state naming a non-member of the project: a fresh pending entry)."""
+        step, status, assignee, submitter, reviewer = STATES[number % len(STATES)]
+        if not {assignee, submitter, reviewer} - {None} <= members:
+            step, status, assignee, submitter, reviewer = STATES[0]
+        people = [self._account(label) for label in (assignee, submitter, reviewer)]
+        extension = "jpg" if dataset.modality == "idah-image" else "mov"
+        created = self.tick()
+        ids = [p.id if p else None for p in people]
+        emails = [p.email if p else None for p in people]
+        entry = r.Entry(uuid7(created, self.rng), dataset.project_id, dataset.id,
+                        f"{self.fake.word()}_{number}.{extension}", self.rng.choice((-2, -1, 0, 0, 1)), step, status,
+                        uuid7(created, self.rng), f"{self.rng.getrandbits(64):016x}.{extension}",
+                        assigned_to_id=ids[0], submitted_by_id=ids[1], reviewed_by_id=ids[2],
+                        assigned_to_email=emails[0], submitted_by_email=emails[1], reviewed_by_email=emails[2],
+                        created_at=created, updated_at=created)
+        self.store.insert(entry)
+        if status != "pending" or submitter:
+            for _ in range(self.rng.randint(1, 3)):
+                self.build_annotation(entry, people[1] or people[0])
+        if status == "in_progress" and (reviewer or step == "review"):
+            self.build_notes(entry)
+
+    def build_annotation(self, entry: r.Entry, author: r.Account | None) -> None:
+        x, y = round(self.rng.uniform(0, 0.8), 3), round(self.rng.uniform(0, 0.8), 3)
+        w, h = round(self.rng.uniform(0.02, 0.2), 3), round(self.rng.uniform(0.02, 0.2), 3)
+        points = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
+        created = self.tick()
+        self.store.insert(r.Annotation(
+            uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id,
+            {"type": "idah-image:bounding-box", "points": points},
+            {"category": self.rng.choice(("vehicles/car", "vehicles/bus")), "occlusion": self.rng.random() < 0.3},
+            {"confidence": round(self.rng.uniform(0.5, 1), 2)}, {}, author.email if author else "owner@acme.test",
+            created, created))
+
+    def build_notes(self, entry: r.Entry) -> None:
+        reviewer = self.accounts.get("reviewer") or next(iter(self.accounts.values()))
+        for status in ("pending", "resolved"):
+            created = self.tick()
+            position = {"x": round(self.rng.random(), 2), "y": round(self.rng.random(), 2)}
+            feed = r.NoteFeed(uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id, None,
+                              reviewer.email, "entry", position, status, self.fake.sentence(), created, created, None)
+            self.store.insert(feed)
+            self.store.insert(r.NoteComment(uuid7(self.tick(), self.rng), feed.id, self.fake.sentence(),
+                                            entry.assigned_to_email or reviewer.email, self.clock, self.clock, None))
+
+    def build_templates(self) -> None:
+        for number, spec in enumerate(self.recipe.get("label_config_templates") or [], start=1):
+            created = self.tick()
+            self.store.insert(r.LabelConfigTemplate(number, int(self.recipe["organization_id"]), spec["name"],
+                                                    spec["modality"], LABELS.get(spec["modality"], {}), created,
+                                                    created))
+
+
+def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo:
+    make = Generator(store, seed, load_recipe(recipe_name))
+    with store.transaction():
+        make.build_accounts()
+        for project in make.recipe["projects"]:
+            make.build_project(project)
+        make.build_templates()
+    return resume(store, seed, recipe_name)
+
+
+def resume(store: Store, seed: int, recipe_name: str) -> WorldInfo:
+    """The known users: every account of the recipe, by its label, with a bearer token (printed at start)."""
+    recipe = load_recipe(recipe_name)
+    accounts = {a.email: a for a in store.select(r.Account, order="id")}
+    users = []
+    for spec in recipe["accounts"]:
+        account = accounts.get(f"{spec['label']}@acme.test")
+        if account is not None:
+            users.append(KnownUser(spec["label"], str(account.id), account.email,
+                                   f"Bearer {mint(account, TOKEN_EXP)}"))
+    return WorldInfo(seed, recipe_name, tuple(users))
