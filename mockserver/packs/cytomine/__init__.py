@@ -47,6 +47,7 @@ def contract_profile() -> ContractProfile:
     in ``Authorization`` as the banner prints it (``Bearer …``); runs signed with a key pair and checks with
     writes (create → fetch → list → counters → delete cascades) are a later slice."""
     from mockserver.contract.profile import ContractProfile
-    from mockserver.packs.cytomine.contract import CHECKS, discover
+    from mockserver.packs.cytomine.contract import CHECKS
+    from mockserver.packs.cytomine.discovery import discover
 
     return ContractProfile(policies={}, whoami="/api/user/current.json", checks=CHECKS, discover=discover)

@@ -6,17 +6,11 @@ Each is a plain function ``(ctx, response, case)`` named for the property it ass
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockserver.contract.checks import CheckFunction
 from mockserver.contract.followups import expect, fail, follow_up, json_of, memo, ok
-
-if TYPE_CHECKING:
-    import httpx
-
-    from mockserver.contract.guard import Guard
 
 CLASS_PREFIX = "be.cytomine."
 
@@ -94,37 +88,3 @@ def project_counters_match_its_lists(ctx: Any, response: Any, case: Any) -> bool
 
 CHECKS: tuple[CheckFunction, ...] = (objects_carry_class_id_and_created, errors_use_cytomine_shapes,
                                      collection_envelope_adds_up, project_counters_match_its_lists)
-
-
-@dataclasses.dataclass(frozen=True)
-class Seen:
-    """What a run read before it started: a project the caller may read. Positive cases of the project's routes
-    (``/api/project/{id}…``), of the domain routes and of the annotation query get it (not through schemathesis'
-    ``parameters``, which would also overwrite the invalid values of negative cases)."""
-
-    project: dict[str, Any] | None = None
-
-    def parameters(self) -> dict[str, str]:
-        return {}
-
-    def fixup(self, case: Any) -> None:
-        if self.project is None:
-            return
-        ident = self.project["id"]
-        if case.path.startswith("/api/project/{id}"):
-            case.path_parameters = {**(case.path_parameters or {}), "id": ident}
-        if "{domainIdent}" in case.path:
-            case.path_parameters = {**(case.path_parameters or {}), "domainIdent": ident,
-                                    "domainClassName": self.project["class"]}
-        if case.path in ("/api/annotation.json", "/api/annotation/included.json"):
-            case.query = {**(case.query or {}), "project": ident}
-
-
-def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Seen:
-    """The newest project the caller may read (GET only)."""
-    guard.admit("GET", "/api/project.json", {})
-    response = client.get("/api/project.json", params={"max": 1})
-    projects = json_of(response).get("collection") if response.status_code == 200 else None
-    if not projects:
-        return Seen()
-    return Seen(projects[0])

@@ -77,21 +77,3 @@ def test_project_counters_match_its_lists(monkeypatch: pytest.MonkeyPatch, sizes
     else:
         with pytest.raises(AssertionError, match="numberOfAnnotations is 5, its list has 4"):
             check(None, response(200, PROJECT), case("GET /api/project/{id}.json"))
-
-
-def test_discovery_fills_the_project_into_positive_cases_of_its_routes() -> None:
-    seen = checks.Seen(PROJECT)
-    assert seen.parameters() == {}  # schemathesis' parameters would also overwrite negative cases' values
-    project_case = types.SimpleNamespace(path="/api/project/{id}/term.json", path_parameters={"id": -1}, query={})
-    seen.fixup(project_case)
-    assert project_case.path_parameters == {"id": 7}
-    domain_case = types.SimpleNamespace(path="/api/domain/{domainClassName}/{domainIdent}/property.json",
-                                        path_parameters={}, query={})
-    seen.fixup(domain_case)
-    assert domain_case.path_parameters == {"domainIdent": 7, "domainClassName": PROJECT["class"]}
-    query_case = types.SimpleNamespace(path="/api/annotation.json", path_parameters={}, query={"max": 1})
-    seen.fixup(query_case)
-    assert query_case.query == {"max": 1, "project": 7}
-    other = types.SimpleNamespace(path="/api/term/{id}.json", path_parameters={"id": 3}, query={})
-    seen.fixup(other)
-    assert other.path_parameters == {"id": 3}
