@@ -26,22 +26,16 @@ PROJECT = {"class": "be.cytomine.domain.project.Project", "id": 7, "created": "1
            "numberOfImages": 2, "numberOfAnnotations": 5}
 
 
-def test_objects_carry_class_id_and_created() -> None:
-    check = checks.objects_carry_class_id_and_created
-    assert check(None, response(200, PROJECT), case("GET /api/project/{id}.json"))
-    assert check(None, response(200, {"collection": [PROJECT], "size": 1}), case("GET /api/project.json"))
-    with pytest.raises(AssertionError, match="class"):
-        check(None, response(200, {**PROJECT, "class": None}), case("GET /api/project/{id}.json"))
-    with pytest.raises(AssertionError, match="epoch milliseconds"):
-        check(None, response(200, {**PROJECT, "created": 1700000000000}), case("GET /api/project/{id}.json"))
-
-
-def test_errors_use_cytomine_shapes() -> None:
-    check = checks.errors_use_cytomine_shapes
-    assert check(None, response(404, {"errors": {"message": "Project not found with id : 1"}}), case("GET /x"))
-    assert check(None, response(400, {"success": False, "errors": "in use", "errorValues": {}}), case("DELETE /x"))
-    with pytest.raises(AssertionError, match="errors"):
-        check(None, response(404, {"detail": "Not Found"}), case("GET /x"))
+def test_read_by_id_answers_that_object() -> None:
+    check = checks.read_by_id_answers_that_object
+    asked = case("GET /api/project/{id}.json")
+    asked.path_parameters = {"id": 7}
+    assert check(None, response(200, PROJECT), asked)
+    with pytest.raises(AssertionError, match="asked for 7, got the object 8"):
+        check(None, response(200, {**PROJECT, "id": 8}), asked)
+    assert check(None, response(404, {"errors": {"message": "not found"}}), asked) is None
+    nested = case("GET /api/project/{id}/term.json")
+    assert check(None, response(200, {**PROJECT, "id": 8}), nested) is None
 
 
 @pytest.mark.parametrize(("query", "body", "good"), [
