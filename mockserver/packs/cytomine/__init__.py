@@ -43,10 +43,12 @@ def pack() -> Pack:
 
 
 def contract_profile() -> ContractProfile:
-    """Read-only contract checks (every write is NEVER) with the domain checks of ``contract.py``: the token goes
-    in ``Authorization`` as the banner prints it (``Bearer …``); runs signed with a key pair and checks with
-    writes (create → fetch → list → counters → delete cascades) are a later slice."""
+    """Read-only contract checks (every write is NEVER) with the domain checks of ``contract.py`` and the real ids
+    ``discovery.py`` reads first (so no operation needs an excuse: each can answer 2xx to a reader); the token goes
+    in ``Authorization`` as the banner prints it (``Bearer …``). Runs signed with a key pair and checks with writes
+    (create → fetch → list → counters → delete cascades) are a later slice."""
     from mockserver.contract.profile import ContractProfile
-    from mockserver.packs.cytomine.contract import CHECKS, discover
+    from mockserver.packs.cytomine.contract import CHECKS
+    from mockserver.packs.cytomine.discovery import discover
 
     return ContractProfile(policies={}, whoami="/api/user/current.json", checks=CHECKS, discover=discover)

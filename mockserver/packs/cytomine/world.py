@@ -7,6 +7,7 @@ the one global sequence (``records.Sequence``), starting at ``FIRST_ID``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import random
 import uuid
@@ -27,6 +28,7 @@ from mockserver.world import KnownUser, WorldInfo
 FIRST_ID = 6_836_000
 EPOCH_MS = 1_700_000_000_000
 """Seeded objects were made in November 2023."""
+PROJECT_CLASS = "be.cytomine.domain.project.Project"
 FORMATS = (("svs", "openslide/svs", 40), ("tif", "ome/tif", 20), ("ndpi", "openslide/ndpi", 20))
 
 
@@ -40,6 +42,10 @@ class Recipe:
     project: str | None
     images: int
     annotations: int
+    furnished: bool = False
+    """One of each thing the project can hold besides images and annotations (a tag, a property, a description,
+    an attached file, a track, an image group, an annotation group and link, a filter): a contract run's reads
+    of them then get a 2xx."""
 
 
 def recipes_dir() -> Path:
@@ -53,8 +59,9 @@ def load_recipe(name: str) -> Recipe:
         raise ConfigurationError(f"recipe {name!r} not found (cytomine has: {known})")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fields = {f.name for f in dataclasses.fields(Recipe)} - {"name"}
-    if set(data) != fields:
-        raise ConfigurationError(f"recipe {name!r} must have exactly the keys {', '.join(sorted(fields))}")
+    if not fields - {"furnished"} <= set(data) <= fields:
+        raise ConfigurationError(f"recipe {name!r} must have exactly the keys {', '.join(sorted(fields))} "
+                                 "(furnished may be left out)")
     recipe = Recipe(name=name, **data)
     if not recipe.users or not all({"role", "username", "admin"} <= set(u) for u in recipe.users):
         raise ConfigurationError(f"recipe {name!r}: users need role, username and admin")
@@ -152,15 +159,39 @@ def _project(make: Builder, recipe: Recipe, users: list[r.User], owner: r.User, 
     make.store.insert(*(r.Member(project.id, u.id, False, project.created) for u in contributors))
     images = [place(make.store, base, project.id, owner.id, make.time()) for base in bases]
     authors = [owner, *contributors]
+    annotations = []
     for index in range(recipe.annotations):
         image = images[index % len(images)]
         base = bases[index % len(bases)]
         author = authors[index % len(authors)]
         annotation = r.Annotation(make.id(), image.id, project.id, author.id, make.polygon(base), make.time())
         make.store.insert(annotation)
+        annotations.append(annotation)
         if terms:
             term = terms[index % len(terms)]
             make.store.insert(r.AnnotationTerm(make.id(), annotation.id, term.id, author.id, annotation.created))
+    if recipe.furnished and annotations:
+        _furnish(make, project, annotations[0], owner)
+
+
+def _furnish(make: Builder, project: r.Project, annotation: r.Annotation, owner: r.User) -> None:
+    """A tag on the project, a property, a description and an attached file of it, a track holding
+    ``annotation``, an image group with its image, an annotation group linking it, a filter."""
+    domain = PROJECT_CLASS, project.id
+    tag = r.Tag(make.id(), make.fake.word(), owner.id, make.time())
+    track = r.Track(make.id(), make.fake.word(), annotation.image, project.id, "#000000", make.time())
+    group = r.ImageGroup(make.id(), make.fake.word(), project.id, make.time())
+    annotation_group = r.AnnotationGroup(make.id(), project.id, group.id, "SAME_OBJECT", make.time())
+    make.store.insert(
+        tag, r.TagAssociation(make.id(), tag.id, *domain, make.time()),
+        r.Property(make.id(), *domain, "stain", "H&E", make.time()),
+        r.Description(make.id(), *domain, f"<p>{make.fake.sentence()}</p>", make.time()),
+        r.AttachedFile(make.id(), *domain, "notes.txt", base64.b64encode(b"notes").decode(), make.time()),
+        track, r.AnnotationTrack(make.id(), annotation.id, track.id, make.time()),
+        group, r.ImageGroupImage(make.id(), group.id, annotation.image, make.time()),
+        annotation_group,
+        r.AnnotationLink(make.id(), annotation_group.id, annotation.id, annotation.image, make.time()),
+        r.AnnotationFilter(make.id(), make.fake.word(), project.id, owner.id, [], [], make.time()))
 
 
 def resume(store: Store, seed: int, recipe: str, loaded: Recipe | None = None) -> WorldInfo:

@@ -26,22 +26,16 @@ PROJECT = {"class": "be.cytomine.domain.project.Project", "id": 7, "created": "1
            "numberOfImages": 2, "numberOfAnnotations": 5}
 
 
-def test_objects_carry_class_id_and_created() -> None:
-    check = checks.objects_carry_class_id_and_created
-    assert check(None, response(200, PROJECT), case("GET /api/project/{id}.json"))
-    assert check(None, response(200, {"collection": [PROJECT], "size": 1}), case("GET /api/project.json"))
-    with pytest.raises(AssertionError, match="class"):
-        check(None, response(200, {**PROJECT, "class": None}), case("GET /api/project/{id}.json"))
-    with pytest.raises(AssertionError, match="epoch milliseconds"):
-        check(None, response(200, {**PROJECT, "created": 1700000000000}), case("GET /api/project/{id}.json"))
-
-
-def test_errors_use_cytomine_shapes() -> None:
-    check = checks.errors_use_cytomine_shapes
-    assert check(None, response(404, {"errors": {"message": "Project not found with id : 1"}}), case("GET /x"))
-    assert check(None, response(400, {"success": False, "errors": "in use", "errorValues": {}}), case("DELETE /x"))
-    with pytest.raises(AssertionError, match="errors"):
-        check(None, response(404, {"detail": "Not Found"}), case("GET /x"))
+def test_read_by_id_answers_that_object() -> None:
+    check = checks.read_by_id_answers_that_object
+    asked = case("GET /api/project/{id}.json")
+    asked.path_parameters = {"id": 7}
+    assert check(None, response(200, PROJECT), asked)
+    with pytest.raises(AssertionError, match="asked for 7, got the object 8"):
+        check(None, response(200, {**PROJECT, "id": 8}), asked)
+    assert check(None, response(404, {"errors": {"message": "not found"}}), asked) is None
+    nested = case("GET /api/project/{id}/term.json")
+    assert check(None, response(200, {**PROJECT, "id": 8}), nested) is None
 
 
 @pytest.mark.parametrize(("query", "body", "good"), [
@@ -77,21 +71,3 @@ def test_project_counters_match_its_lists(monkeypatch: pytest.MonkeyPatch, sizes
     else:
         with pytest.raises(AssertionError, match="numberOfAnnotations is 5, its list has 4"):
             check(None, response(200, PROJECT), case("GET /api/project/{id}.json"))
-
-
-def test_discovery_fills_the_project_into_positive_cases_of_its_routes() -> None:
-    seen = checks.Seen(PROJECT)
-    assert seen.parameters() == {}  # schemathesis' parameters would also overwrite negative cases' values
-    project_case = types.SimpleNamespace(path="/api/project/{id}/term.json", path_parameters={"id": -1}, query={})
-    seen.fixup(project_case)
-    assert project_case.path_parameters == {"id": 7}
-    domain_case = types.SimpleNamespace(path="/api/domain/{domainClassName}/{domainIdent}/property.json",
-                                        path_parameters={}, query={})
-    seen.fixup(domain_case)
-    assert domain_case.path_parameters == {"domainIdent": 7, "domainClassName": PROJECT["class"]}
-    query_case = types.SimpleNamespace(path="/api/annotation.json", path_parameters={}, query={"max": 1})
-    seen.fixup(query_case)
-    assert query_case.query == {"max": 1, "project": 7}
-    other = types.SimpleNamespace(path="/api/term/{id}.json", path_parameters={"id": 3}, query={})
-    seen.fixup(other)
-    assert other.path_parameters == {"id": 3}

@@ -47,8 +47,23 @@ def test_the_empty_recipe() -> None:
     assert isinstance(tables, dict) and len(tables["users"]) == 3 and not tables["projects"]
 
 
+def test_the_contract_recipe_furnishes_the_default_project() -> None:
+    """The default world, and on its project one of each thing a contract run reads besides images and annotations
+    (each of them pointing at the project, its first annotation or that annotation's image)."""
+    default, furnished = exported(1)["tables"], exported(1, "contract")["tables"]
+    assert isinstance(default, dict) and isinstance(furnished, dict)
+    extra = {name: rows for name, rows in furnished.items() if rows and not default.get(name)}
+    assert {name: len(rows) for name, rows in extra.items()} == {name: 1 for name in (
+        "tags", "tag_associations", "properties", "descriptions", "attached_files", "tracks", "annotation_tracks",
+        "image_groups", "image_group_images", "annotation_groups", "annotation_links", "annotation_filters")}
+    project, annotation = furnished["projects"][0], furnished["annotations"][0]
+    assert extra["annotation_links"][0]["annotation"] == extra["annotation_tracks"][0]["annotation"] == annotation["id"]
+    assert extra["image_group_images"][0]["image"] == extra["tracks"][0]["image"] == annotation["image"]
+    assert extra["image_groups"][0]["project"] == extra["properties"][0]["domain_ident"] == project["id"]
+
+
 def test_an_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="cytomine has: default, empty, tiny"):
+    with pytest.raises(ConfigurationError, match="cytomine has: contract, default, empty, tiny"):
         exported(1, "large")
 
 

@@ -1,0 +1,33 @@
+"""The ``contract`` Cytomine world (the default one with a tag, a property, a track … on its project) served in this
+process (drift at hand), and contract runs against it with the admin's token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from mockserver import Settings
+from tests.contract.served import ContractRun, ServedMock, run_contract, served
+
+
+@pytest.fixture(scope="module")
+def served_mock() -> Iterator[ServedMock]:
+    with served(Settings(api="cytomine", recipe="contract")) as mock:
+        yield mock
+
+
+def admin_token(mock: ServedMock) -> str:
+    return str(mock.app.backend.world.token("admin"))
+
+
+@pytest.fixture
+def contract(served_mock: ServedMock, tmp_path: Path) -> Callable[..., ContractRun]:
+    """``contract(version, *options)`` runs ``mockserver contract --api cytomine`` as the admin against the mock."""
+
+    def run(version: str, *options: str) -> ContractRun:
+        return run_contract(served_mock.url, tmp_path / f"report-{version}", "--api", "cytomine",
+                            "--api-version", version, *options, env={"MOCKSERVER_TOKEN": admin_token(served_mock)})
+
+    return run
