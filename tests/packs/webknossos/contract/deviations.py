@@ -46,8 +46,9 @@ def not_found(code: int, headers: dict[str, str], body: Any) -> tuple[int, dict[
 
 
 def without_page_number(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Every page answered as page 0 (an invalid ``pageNumber`` is still refused)."""
-    return [(k, v) for k, v in query if k != "pageNumber" or not (v.isdigit() and int(v) < 2**31)]
+    """The first pages answered as page 0. Other values reach the mock unchanged, so what it refuses (not a
+    number, an offset ``limit × pageNumber`` beyond its range) is still refused and no other check is involved."""
+    return [(k, v) for k, v in query if k != "pageNumber" or not (v.isdigit() and int(v) <= 100)]
 
 
 def with_timestamp(query: list[tuple[str, str]]) -> list[tuple[str, str]]:
