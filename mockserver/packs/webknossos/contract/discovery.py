@@ -184,7 +184,7 @@ class Fixups:
     def _existing(self, case: Any, label: str) -> None:
         """Every other positive case of a read by id names a thing that exists (the others keep their generated
         ids and meet the 404s), so that coverage does not hang on the stateful phase's links."""
-        if str(getattr(getattr(case.meta, "phase", None), "name", "")) == "stateful":
+        if str(getattr(getattr(getattr(case, "meta", None), "phase", None), "name", "")) == "stateful":
             return  # a link named the resource already; a changed path makes schemathesis revalidate the case as
             # one of its own, and it then takes the sequence's valid request for an invalid one
         parameter, fact = READ_BY_ID[label]

@@ -86,7 +86,8 @@ GROUPS = {
                   "GET /user/annotations", "annotation_shape_matches_version", alone=False),
         Deviation("v3 answers info without timestamp", "GET", f"/api/v3/annotations/{NAME}/{NAME}/info",
                   unchanged, "GET /annotations/{typ}/{id}/info", "info_requires_timestamp_since_v3",
-                  query=with_timestamp),
+                  # the v3 spec declares `timestamp` required: a negative case without it may catch this too
+                  query=with_timestamp, alone=False),
         Deviation("v3 project not found by name", "GET", f"/api/v3/projects/(?!byName$|assignments$|withStatus$)"
                   f"{NAME}", not_found, "GET /projects", "projects_addressed_as_version_says"),
     ), phases="examples,coverage,fuzzing,stateful"),  # annotation ids reach info through the links

@@ -115,3 +115,13 @@ def test_uploads_carry_a_named_nml_file_of_the_discovered_dataset() -> None:
     read_only = case("POST /tasks/createFromFiles", {"formJSON": "{}"})
     Fixups(Facts(dataset="ds", organization="org")).apply(read_only)  # no sandbox project: nothing to fill in
     assert read_only.body == {"formJSON": "{}"}
+
+
+def test_a_read_in_a_stateful_sequence_keeps_the_id_its_link_gave_it() -> None:
+    read = case("GET /tasks/{id}")
+    read.path_parameters = {"id": "from-the-link"}
+    read.meta = types.SimpleNamespace(phase=types.SimpleNamespace(name="stateful"))
+    fixups = Fixups(dataclasses.replace(FACTS, task_id="k" * 24))
+    for _ in range(2):
+        fixups.apply(read)
+    assert read.path_parameters == {"id": "from-the-link"}
