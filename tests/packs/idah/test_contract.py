@@ -6,33 +6,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from mockserver import Settings, create_app
-from mockserver.app import MockApp
+from mockserver import Settings
 from mockserver.contract.findings import read_junit
 from mockserver.contract.policy import Policy, policy_of
 from mockserver.packs.idah import contract_profile, visibility
 from mockserver.packs.idah import records as r
+from tests.contract.served import ServedMock as Served
+from tests.contract.served import served as serve
 from tests.packs.idah.test_spec import operations
 
 pytestmark = pytest.mark.slow
-
-
-@dataclasses.dataclass
-class Served:
-    app: MockApp
-    url: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,21 +36,8 @@ class Run:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
-    app = create_app(Settings(api="idah", seed=1, journal_size=1_000_000))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield Served(app, f"http://127.0.0.1:{sock.getsockname()[1]}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve(Settings(api="idah", seed=1, journal_size=1_000_000)) as mock:
+        yield mock
 
 
 @pytest.fixture
