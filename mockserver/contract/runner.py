@@ -75,6 +75,16 @@ def selected_operations(options: ContractOptions) -> list[str]:
     return labels
 
 
+def deleted_resource(path: str, target_parameters: tuple[str, ...]) -> tuple[str, str] | None:
+    """(kind, parameter) of the resource ``DELETE path`` removes: the path ends in a target parameter and the kind
+    is the fixed segments before it (``/annotations/{typ}/{id}``: annotations; ``/api/tasks/{task_id}``:
+    api/tasks); None for a path that removes something inside a resource (``/api/tasks/{task_id}/completions``)."""
+    *before, last = path.strip("/").split("/")
+    name = last[1:-1] if last.startswith("{") and last.endswith("}") else None
+    kind = "/".join(segment for segment in before if not segment.startswith("{"))
+    return (kind, name) if name in target_parameters and kind else None
+
+
 class RunHooks:
     """Schemathesis hooks of one run: drop forbidden cases, fill real references into positive
     cases, admit each request, record what was created or deleted."""
@@ -103,11 +113,9 @@ class RunHooks:
                 for created in self.profile.created_by(case.path, response.json()):
                     self.guard.sandbox.add(created)
         elif case.method.upper() == "DELETE":
-            kind = case.path.strip("/").split("/")[0]
-            for name in self.profile.target_parameters:
-                if parameters.get(name):
-                    self.guard.sandbox.discard(kind, str(parameters[name]))
-                    break
+            deleted = deleted_resource(case.path, self.profile.target_parameters)
+            if deleted is not None and parameters.get(deleted[1]):
+                self.guard.sandbox.discard(deleted[0], str(parameters[deleted[1]]))
         if self.profile.record is not None:
             self.profile.record(self.guard, case, response)
 

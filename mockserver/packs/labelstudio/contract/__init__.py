@@ -1,9 +1,11 @@
 """``mockserver contract --api labelstudio``: what a run may send, and the Label Studio domain checks.
 
-Read-only for now: every write is ``NEVER`` (an import, a completion or a delete changes the one project a
-real 0.8 server has, and nothing of a run's own could be told apart from the user's tasks). The domain
-checks read the project's counters, the task list, single tasks, ``next`` and the JSON export, and hold them
-against each other (``checks``).
+Read-only by default. With ``--allow-writes`` a run imports tasks of its own (``new_task_ids`` tell them apart
+from the user's), completes, edits and deletes only those, and deletes them at the end; nothing else of the one
+project a 0.8 server has is written (its config, storages, ML backend, every task or completion at once). The
+import bodies fit the project's labeling config (``LabelStudioFacts``). The domain checks read the project's
+counters, the task list, single tasks, ``next`` and the JSON export, and hold them against each other; after an
+import of the run's own, one check follows the tasks round (``checks``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,57 @@ from typing import Any
 
 import httpx
 
-from mockserver.contract.profile import ContractProfile
+from mockserver.contract.guard import Guard
+from mockserver.contract.policy import Created, Policy
+from mockserver.contract.profile import ContractProfile, Discovery
+
+IMPORT = "/api/project/import"
+TASK = "/api/tasks/{task_id}"
+POLICIES = {
+    ("POST", IMPORT): Policy.CREATE,
+    ("DELETE", TASK): Policy.ON_CREATED,
+    ("POST", f"{TASK}/cancel"): Policy.ON_CREATED,
+    ("POST", f"{TASK}/completions"): Policy.ON_CREATED,
+    ("DELETE", f"{TASK}/completions"): Policy.ON_CREATED,
+    ("PATCH", f"{TASK}/completions/{{completion_id}}"): Policy.ON_CREATED,
+    ("DELETE", f"{TASK}/completions/{{completion_id}}"): Policy.ON_CREATED,
+}
+"""The writes a run with ``--allow-writes`` sends: imports, and changes of the tasks they made."""
+
+
+def created_by(path: str, body: Any) -> list[Created]:
+    """The tasks an import made (``new_task_ids``)."""
+    new = body.get("new_task_ids") if isinstance(body, dict) and path == IMPORT else None
+    return [Created("api/tasks", str(task_id)) for task_id in new or [] if isinstance(task_id, int)]
+
+
+class LabelStudioFacts:
+    """The data keys of the project's labeling config: a positive import case sends one task that fits them."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    def parameters(self) -> dict[str, str]:
+        return {}
+
+    def fixup(self, case: Any) -> None:
+        if case.method.upper() == "POST" and case.path == IMPORT and self.keys:
+            case.body = [{key: f"https://example.org/contract-run/{key}.jpg" for key in self.keys}]
+            case.media_type = "application/json"
+
+
+def discover(client: httpx.Client, guard: Guard, writes: bool) -> Discovery:
+    """``GET /api/project``'s ``data_types`` (only a run that may import needs them)."""
+    if not writes:
+        return LabelStudioFacts([])
+    guard.admit("GET", "/api/project", {})
+    try:
+        response = client.get("/api/project")
+        project = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        project = None
+    types = project.get("data_types") if isinstance(project, dict) else None
+    return LabelStudioFacts(sorted(types) if isinstance(types, dict) else [])
 
 
 def deployment_version(client: httpx.Client) -> str | None:
@@ -44,5 +96,6 @@ def profile(operation_config: Callable[[str], Mapping[str, Any]], excused: Mappi
             config["checks"] = {**config.get("checks", {}), "positive_data_acceptance": {"enabled": False}}
         return config
 
-    return ContractProfile(policies={}, operation_config=settings, checks=DOMAIN_CHECKS,
+    return ContractProfile(policies=POLICIES, target_parameters=("task_id",), created_by=created_by,
+                           discover=discover, operation_config=settings, checks=DOMAIN_CHECKS,
                            deployment_version=deployment_version, excused=excused)

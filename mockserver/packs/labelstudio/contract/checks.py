@@ -124,9 +124,61 @@ def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | No
     return True
 
 
+def _exported(case: Any) -> list[Any] | None:
+    """The items of a ``format=JSON`` export (None, and a failed check, when it is no ZIP with ``result.json``)."""
+    sent = follow_up(case, "GET", "/api/project/export", query={"format": "JSON"})
+    if sent is None:
+        return None
+    expect(case, sent, ok, "exporting as JSON")
+    try:
+        with zipfile.ZipFile(io.BytesIO(sent[0].content)) as archive:
+            exported = json.loads(archive.read("result.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        fail(case, f"the JSON export is not a ZIP holding result.json ({exc})", follow=sent[1])
+    return exported if isinstance(exported, list) else []
+
+
+def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
+    """After an import of the run's own (201 with ``new_task_ids``; runs with ``--allow-writes``, once): its first
+    task reads back with the data sent, takes a completion whose id is the task's first (``task_id * 1000 + 1``),
+    reads back with it, and the JSON export holds the task with that completion."""
+    body = json_of(response)
+    if response.status_code != 201 or _label(case) != "POST /api/project/import" or not isinstance(body, dict):
+        return None
+    new = [task_id for task_id in body.get("new_task_ids") or [] if isinstance(task_id, int)]
+    if not new or not memo.first("imported_tasks_go_round"):
+        return None
+    task_id, items = new[0], case.body if isinstance(case.body, list) else []
+    task = {"task_id": task_id}
+    read = expect(case, follow_up(case, "GET", "/api/tasks/{task_id}", path_parameters=task), ok,
+                  f"reading the imported task {task_id}")
+    sent = items[0].get("data", items[0]) if items and isinstance(items[0], dict) else None
+    if isinstance(sent, dict) and isinstance(read, dict) and read.get("data") != sent:
+        fail(case, f"imported {sent}, task {task_id} reads back with {read.get('data')}")
+    completing = follow_up(case, "POST", "/api/tasks/{task_id}/completions", path_parameters=task,
+                           body={"lead_time": 1.0, "result": []})
+    made = expect(case, completing, ok, f"completing the imported task {task_id}")
+    if completing is None:
+        return True
+    completion = made.get("id") if isinstance(made, dict) else None
+    if completion != task_id * 1000 + 1:
+        fail(case, f"the first completion of task {task_id} got the id {completion}, not {task_id * 1000 + 1}",
+             follow=completing[1])
+    read = expect(case, follow_up(case, "GET", "/api/tasks/{task_id}", path_parameters=task), ok,
+                  f"reading task {task_id} after its completion")
+    if isinstance(read, dict) and completion not in [c.get("id") for c in read.get("completions") or []]:
+        fail(case, f"task {task_id} reads back without its completion {completion}")
+    exported = next((item for item in _exported(case) or [] if isinstance(item, dict) and item.get("id") == task_id),
+                    None)
+    if exported is None or completion not in [c.get("id") for c in exported.get("completions") or []]:
+        fail(case, f"the JSON export does not hold task {task_id} with its completion {completion}")
+    return True
+
+
 DOMAIN_CHECKS: tuple[CheckFunction, ...] = (
     project_counters_match_tasks,
     listed_task_reads_back,
     next_task_is_open,
     export_holds_the_done_tasks,
+    imported_tasks_go_round,
 )
