@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,10 +38,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         yield pair
 
 
-def contract(url: str, report_dir: Path) -> tuple[int, str, set[tuple[str, str]]]:
+def contract(url: str, report_dir: Path, *options: str) -> tuple[int, str, set[tuple[str, str]]]:
     done = subprocess.run([sys.executable, "-m", "mockserver", "contract", url, "--api", "labelstudio",
                            "--max-time", str(MAX_TIME), "--rate-limit", "off", "--report", "junit",
-                           "--report-dir", str(report_dir)], capture_output=True, text=True, timeout=300, check=False)
+                           "--report-dir", str(report_dir), *options],
+                          capture_output=True, text=True, timeout=300, check=False)
     found, _ = read_junit(report_dir / "junit.xml")
     return done.returncode, done.stdout + done.stderr, {(f.operation, f.check) for f in found}
 
@@ -65,3 +67,27 @@ def test_the_read_only_contract_run_covers_everything_and_finds_only_known_bugs(
         assert found == allowed, f"listed real-server bugs that no longer occur: {sorted(allowed - found)}"
     assert re.search(r"coverage: (\d+) of \1 operations got a 2xx \(100 %", output), output[-3000:]
     assert code == (1 if found else 0), output[-3000:]
+
+
+def everything(base: str) -> tuple[Any, Any]:
+    """The task list (with completions) and the project's counters."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        project = client.get("/api/project").json()
+        return client.get("/api/tasks", params={"page_size": "1000"}).json(), (project["task_count"],
+                                                                                project["completion_count"])
+
+
+@pytest.mark.parametrize("side", ["real", "mock"])
+def test_a_contract_run_with_writes_covers_them_and_leaves_the_users_tasks_as_they_were(
+        seeded: Servers, side: str, tmp_path: Path) -> None:
+    """Imports of its own, completions and deletes of those only; the round-trip check; all of it cleaned up."""
+    url = seeded.real.replace("127.0.0.1", "localhost") if side == "real" else seeded.mock
+    before = everything(url)
+    code, output, found = contract(url, tmp_path / side, "--allow-writes")
+    print(f"\n{side} with writes: exit {code}\n" + "\n".join(
+        line for line in output.splitlines() if line.startswith(("coverage", "cleanup", "requests sent"))))
+    assert not found, f"{side}: {sorted(found)}\n{output[-3000:]}"
+    assert re.search(r"coverage: (\d+) of \1 operations got a 2xx \(100 %", output), output[-3000:]
+    assert re.search(r"cleanup: [1-9]\d* resources deleted, 0 archived .*, 0 left behind", output), output[-3000:]
+    assert code == 0, output[-3000:]
+    assert everything(url) == before

@@ -46,6 +46,19 @@ def export_without_first(code: int, headers: dict[str, str], body: Any) -> tuple
     return code, headers, out.getvalue()
 
 
+def completion_numbered_as_second(code: int, headers: dict[str, str], body: Any) -> tuple[int, dict[str, str], Any]:
+    """A new completion answered with the id its task's second completion would get (``{"id": …}`` as text)."""
+    text = body.decode() if isinstance(body, bytes) else body
+    try:
+        answer = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return code, headers, body
+    if code == 201 and isinstance(answer, dict) and isinstance(answer.get("id"), int):
+        answer["id"] += 1
+        return code, headers, json.dumps(answer).encode() if isinstance(body, bytes) else json.dumps(answer)
+    return code, headers, body
+
+
 def groups(done_task: int) -> dict[str, Group]:
     """The deviations against a world in which ``done_task`` has completions."""
     return {
@@ -57,6 +70,10 @@ def groups(done_task: int) -> dict[str, Group]:
             Deviation("export without its first task", "GET", "/api/project/export", export_without_first,
                       "GET /api/project/export", "export_holds_the_done_tasks"),
         )),
+        "writes": Group("0.8", (
+            Deviation("a first completion numbered as the second", "POST", r"/api/tasks/\d+/completions",
+                      completion_numbered_as_second, "POST /api/project/import", "imported_tasks_go_round"),
+        ), options=("--allow-writes",)),
         "next": Group("0.8", (
             Deviation("next hands out a done task", "GET", "/api/project/next", handed_out(done_task),
                       "GET /api/project/next", "next_task_is_open"),

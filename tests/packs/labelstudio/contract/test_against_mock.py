@@ -64,3 +64,23 @@ def test_a_deployment_of_another_version_is_refused_before_the_run(served_mock: 
 
 def test_group_versions_are_the_packs() -> None:
     assert all(isinstance(group, Group) and group.version == "0.8" for group in GROUPS.values())
+
+
+def test_a_run_with_writes_passes_covers_them_and_leaves_the_project_as_it_was(served_mock: ServedMock,
+                                                                               contract: Contract) -> None:
+    before = httpx.get(f"{served_mock.url}/api/tasks", params={"page_size": "1000"}).json()
+    project = httpx.get(f"{served_mock.url}/api/project").json()
+    served_mock.app.control.journal.clear()
+    run = contract("0.8", "--allow-writes", "--max-time", "30")
+    assert run.exit_code == 0, run.output[-4000:]
+    sent = {(entry.method, entry.path.split("?")[0]) for entry in served_mock.app.control.journal.entries()}
+    for method, pattern in (("POST", r"/api/project/import"), ("POST", r"/api/tasks/\d+/completions"),
+                            ("PATCH", r"/api/tasks/\d+/completions/\d+"), ("DELETE", r"/api/tasks/\d+")):
+        assert any(m == method and re.fullmatch(pattern, path) for m, path in sent), (method, pattern)
+    assert not any(m == "DELETE" and path in ("/api/tasks", "/api/completions") for m, path in sent)
+    assert not any(m in ("POST", "PATCH") and path in ("/api/project", "/api/project/config") for m, path in sent)
+    assert re.search(r"coverage: (\d+) of \1 operations got a 2xx", run.output)
+    assert re.search(r"cleanup: [1-9]\d* resources deleted, 0 archived .*, 0 left behind", run.output)
+    assert httpx.get(f"{served_mock.url}/api/tasks", params={"page_size": "1000"}).json() == before
+    after = httpx.get(f"{served_mock.url}/api/project").json()
+    assert (after["task_count"], after["completion_count"]) == (project["task_count"], project["completion_count"])
