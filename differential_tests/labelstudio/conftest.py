@@ -70,10 +70,12 @@ def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentia
         (project / "config.json").write_text(json.dumps({**config, "sampling": sampling}, indent=2))
         subprocess.run(start, env={**env, "NO_INIT": "1"}, check=True, stdout=subprocess.DEVNULL)
     real_seconds = time.monotonic() - started
+    # its log goes to a file: a pipe nobody reads would stop the server once the pipe is full
+    mock_log = (work / "mock.log").open("w")
     mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "labelstudio", "--recipe", recipe,
                              "--port", str(mock_port), "--log-level", "warning", *credentials,
                              *(["--mode", "multi-session"] if multi_session else [])],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=mock_log, text=True)
     try:
         wait_healthy(f"http://127.0.0.1:{mock_port}", mock)
         print(f"\nreal Label Studio 0.8.1 ({sampling or 'sequential'}) healthy after {real_seconds:.1f} s")
@@ -81,6 +83,7 @@ def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentia
     finally:
         mock.terminate()
         mock.wait(timeout=30)
+        mock_log.close()
         subprocess.run([str(RUN_LS), "stop", str(pidfile)], env=env, check=False, stdout=subprocess.DEVNULL)
 
 
