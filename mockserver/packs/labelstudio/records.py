@@ -1,4 +1,4 @@
-"""The records of the Label Studio pack: one project (0.8.1 serves exactly one) and its tasks.
+"""The records of the Label Studio pack: one project (0.8.1 serves exactly one), its tasks and ML backends.
 
 A task carries its completions the way the real server keeps them (``meta`` given at import is not kept):
 ``completions`` is None while the task has no completions file (an open task) and a list once one was written,
@@ -57,4 +57,17 @@ class StoredFile:
     """Base64."""
 
 
-SCHEMA = Schema((Project, Task, StoredFile))
+@dataclasses.dataclass(frozen=True)
+class MLBackend:
+    """An ML backend connected to a project (its ``config["ml_backends"]`` entry), ``id`` in connection order."""
+
+    table: ClassVar[str] = "ml_backends"
+    id: int
+    project: int
+    name: str
+    url: str
+    train_job: str | None = None
+    """The job id the backend's ``/train`` answered (then the next train asks ``/job_status`` first)."""
+
+
+SCHEMA = Schema((Project, Task, StoredFile, MLBackend))
