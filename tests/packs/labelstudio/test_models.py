@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver import Settings, create_app
 from mockserver.packs.labelstudio import mlapi
 from tests.packs.labelstudio.conftest import choice
 from tests.packs.labelstudio.fake_ml_backend import FakeMLBackend, prediction
@@ -186,3 +188,21 @@ def test_a_failing_train_is_a_500(connected: TestClient, ml: FakeMLBackend) -> N
 def test_the_backend_is_told_when_all_tasks_are_deleted(connected: TestClient, ml: FakeMLBackend) -> None:
     assert connected.delete("/api/tasks").status_code == 204
     assert [(c.path, c.body) for c in ml.calls] == [("/delete", {"project": "fake"})]
+
+
+def test_a_get_reads_its_body_too(connected: TestClient, ml: FakeMLBackend) -> None:
+    assert connected.request("GET", "/api/models/predictions", json={"image": "g.png"}).json()["data"] == \
+        {"image": "g.png"}
+    assert connected.get("/api/models/predictions").status_code == 422
+
+
+def test_the_connection_is_kept_in_a_state_file(tmp_path: Path, ml: FakeMLBackend) -> None:
+    state = tmp_path / "ls.sqlite"
+    first = create_app(Settings(api="labelstudio", seed=1, recipe="empty", state=str(state)))
+    with first.test_client() as client:
+        assert client.patch("/api/project", json={"ml_backend": f"kept={ml.url}"}).status_code == 201
+    first.backend.store.close()
+    resumed = create_app(Settings(api="labelstudio", state=str(state)))
+    with resumed.test_client() as client:
+        assert client.get("/api/models").json() == {"models": ["kept"]}
+    resumed.backend.store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion import request
 from starlette.responses import Response
 
 from mockserver.packs.labelstudio import mlbackends
@@ -65,7 +66,7 @@ async def _all_tasks(ls: LabelStudio) -> Response:
     return jsonify_response({"details": "predictions are ready"})
 
 
-async def predictions(ls: LabelStudio, mode: str | None = None, body: Any = None) -> Response:
+async def post_predictions(ls: LabelStudio, mode: str | None = None, body: Any = None) -> Response:
     """Without a backend 400 ``"No ML backend"`` whatever the mode (checked first). ``mode=data`` (default): the
     body's task with fresh predictions (no JSON body: 422); ``mode=all_tasks``: every task; other modes: 422."""
     if not mlbackends.backends(ls):
@@ -80,8 +81,13 @@ async def predictions(ls: LabelStudio, mode: str | None = None, body: Any = None
     return jsonify_response(await mlbackends.predicted(ls, task_of(body)))
 
 
-async def post_predictions(ls: LabelStudio, mode: str | None = None, body: Any = None) -> Response:
-    return await predictions(ls, mode, body)
+def _sent_a_body() -> bool:
+    return request.headers.get("content-length", "0") not in ("", "0") or "transfer-encoding" in request.headers
+
+
+async def predictions(ls: LabelStudio, mode: str | None = None, body: Any = None) -> Response:
+    """As ``POST``; the body of a ``GET`` is read too (Connexion gives a ``GET`` without one an empty object)."""
+    return await post_predictions(ls, mode, body if _sent_a_body() else None)
 
 
 async def states(ls: LabelStudio) -> Response:
