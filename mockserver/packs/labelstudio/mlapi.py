@@ -73,7 +73,7 @@ class MLApi:
     async def is_training(self) -> Answer:
         return await self._call("GET", f"is_training?project={self.name}")
 
-    async def job_status(self, job: str) -> Answer:
+    async def job_status(self, job: Any) -> Answer:
         return await self._call("POST", "job_status", {"job": job})
 
     async def delete(self) -> Answer:

@@ -3,13 +3,13 @@
 
 Every "is this backend connected" asks its ``/health``; every prediction asks ``/setup`` for the model version,
 then ``/predict`` for the one task. A failing backend ends a round of predictions quietly (the real server only
-logs it) and the task keeps the predictions it had. The real server keeps a backend's train job in a file outside
-the project, by backend name; the mock keeps it with the connection.
+logs it) and the task keeps the predictions it had.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import posixpath
 import uuid
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from mockserver.packs.labelstudio.api import LabelStudio, query_args
 from mockserver.packs.labelstudio.errors import Crash
 from mockserver.packs.labelstudio.mlapi import MLApi
-from mockserver.packs.labelstudio.records import MLBackend
+from mockserver.packs.labelstudio.records import MLBackend, TrainJob
 
 NAMED = "=http"
 """``name=http://…`` names the backend."""
@@ -153,8 +153,9 @@ def _field(body: Any, key: str) -> Any:
 async def _train(ls: LabelStudio, backend: MLBackend, completions: list[Any]) -> None:
     """``MLBackend.train``: not while its last job or ``/is_training`` says it is running."""
     api = _api(backend)
-    if backend.train_job is not None:
-        status = await api.job_status(backend.train_job)
+    job = ls.store.get(TrainJob, backend.name)
+    if job is not None:
+        status = await api.job_status(json.loads(job.job))
         if not status.is_error and _field(status.body, "job_status") in RUNNING:
             raise Crash("Can't start new training: Train job is running.", query_args(), "CantStartTrainJobError")
     training = await api.is_training()
@@ -169,10 +170,13 @@ async def _train(ls: LabelStudio, backend: MLBackend, completions: list[Any]) ->
                     "CantStartTrainJobError")
     if not isinstance(answer.body, dict):
         raise Crash(f"'{type(answer.body).__name__}' object has no attribute 'get'", query_args(), "AttributeError")
-    job = answer.body.get("job")
-    if job:
+    started = answer.body.get("job")
+    if started:
         with ls.store.transaction():
-            ls.store.update(backend, train_job=job if isinstance(job, str) else str(job))
+            ls.store.delete(TrainJob, "name = ?", (backend.name,))
+            ls.store.insert(TrainJob(backend.name, json.dumps(started)))
+        if not isinstance(started, str):  # kept, then logged as 'train job ' + job
+            raise Crash(f'can only concatenate str (not "{type(started).__name__}") to str', query_args(), "TypeError")
 
 
 async def train(ls: LabelStudio) -> bool:

@@ -66,8 +66,18 @@ class MLBackend:
     project: int
     name: str
     url: str
-    train_job: str | None = None
-    """The job id the backend's ``/train`` answered (then the next train asks ``/job_status`` first)."""
 
 
-SCHEMA = Schema((Project, Task, StoredFile, MLBackend))
+@dataclasses.dataclass(frozen=True)
+class TrainJob:
+    """The job id a backend's ``/train`` answered, by backend name, as JSON (the real server's ``train_jobs.json``
+    outside the project directory, so a backend connected again under that name still has it): the next train
+    asks the backend's ``/job_status`` first."""
+
+    table: ClassVar[str] = "train_jobs"
+    primary_key: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+    job: str
+
+
+SCHEMA = Schema((Project, Task, StoredFile, MLBackend, TrainJob))

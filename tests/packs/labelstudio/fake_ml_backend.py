@@ -44,6 +44,8 @@ class FakeMLBackend:
     calls: list[Call] = dataclasses.field(default_factory=list)
     failing: set[str] = dataclasses.field(default_factory=set)
     """Paths answered with 500 ``fake failure``."""
+    overrides: dict[str, tuple[int, Any]] = dataclasses.field(default_factory=dict)
+    """Path → (status, answer) instead of the route's own; an answer of bytes is sent as it is (not JSON)."""
     delay: float = 0.0
     """Seconds every answer waits (a backend that does not answer in time)."""
     training: bool = False
@@ -62,6 +64,8 @@ class FakeMLBackend:
     def answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         if path in self.failing:
             return 500, "fake failure"
+        if path in self.overrides:
+            return self.overrides[path]
         route = ROUTES.get((method, path))
         return (404, "not found") if route is None else route(self, body)
 
@@ -132,7 +136,7 @@ def _handler(backend: FakeMLBackend) -> type[BaseHTTPRequestHandler]:
             if backend.delay:
                 time.sleep(backend.delay)
             status, answer = backend.answer(self.command, parts.path, body)
-            content = json.dumps(answer).encode()
+            content = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(content)))

@@ -149,6 +149,12 @@ def test_a_train_job_is_asked_for_before_the_next_training(connected: TestClient
     assert connected.post("/api/models/train").status_code == 200
     assert ml.paths() == ["/health", "/job_status", "/is_training", "/train"]
     assert ml.calls[1].body == {"job": "job-1"}
+    connected.request("DELETE", "/api/models", json={"name": "fake"})
+    connected.patch("/api/project", json={"ml_backend": f"fake={ml.url}"})  # the job is kept by backend name
+    ml.calls.clear()
+    ml.training = True
+    assert connected.post("/api/models/train").json()["detail"] == "Can't start new training: Train job is running."
+    assert [(c.path, c.body) for c in ml.calls] == [("/health", None), ("/job_status", {"job": "job-2"})]
 
 
 def test_disconnecting(connected: TestClient, ml: FakeMLBackend) -> None:
