@@ -109,12 +109,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
                         base_path=mount.base_path, name=mount.name,
                         resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)
     app.add_middleware(IndexPageMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, page=lambda: index_page(app))
-    for middleware, options in (*pack.middleware(pack), *basic_auth(pack, settings)):
+    # the mode's first (outside the pack's: Label Studio's sessions come before its routing quirks), Basic auth last
+    for middleware, options in (*mode_middleware(pack, backend), *pack.middleware(pack), *basic_auth(pack, settings)):
         app.add_middleware(middleware, MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(BodyLimitMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, max_bytes=settings.max_body_bytes,
                        errors=pack.errors)
     add_error_handlers(app, pack, [(v.base_path, documents[v.name]) for v in pack.versions])
     return app
+
+
+def mode_middleware(pack: Pack, backend: Backend) -> tuple[Middleware, ...]:
+    """What ``settings.mode`` adds (nothing in the default mode); an unknown mode is a ``ConfigurationError``."""
+    name = backend.settings.mode
+    if name is None:
+        return ()
+    mode = pack.modes.get(name)
+    if mode is None:
+        offered = ", ".join(sorted(pack.modes)) or "none"
+        raise ConfigurationError(f"--mode {name}: the {pack.name} pack has no such mode (its modes: {offered})")
+    if backend.settings.password is not None and not mode.basic_auth:
+        raise ConfigurationError(f"--password: the {pack.name} pack's {name} mode has no HTTP Basic auth")
+    return mode.middleware(pack, backend)
 
 
 def basic_auth(pack: Pack, settings: Settings) -> tuple[Middleware, ...]:

@@ -89,6 +89,8 @@ def packs() -> None:
                                                 "labelstudio; its default user is ls). [MOCKSERVER_USERNAME]")
 @click.option("--password", default=None, help="Ask for HTTP Basic credentials (packs with Basic auth only). "
                                                 "[MOCKSERVER_PASSWORD]")
+@click.option("--mode", default=None, help="A further way of running the API the pack offers (labelstudio: "
+                                            "multi-session, a project per session cookie). [MOCKSERVER_MODE]")
 def serve(**options: Any) -> None:
     """Start the mock of one API pack: every version on one seeded world; prints URL, tokens and docs link."""
     with silenced():

@@ -83,6 +83,20 @@ Middleware = tuple[type[Any], dict[str, Any]]
 
 
 @dataclasses.dataclass(frozen=True)
+class Mode:
+    """A way of running the API besides its default one (``serve --mode NAME``; Label Studio:
+    ``multi-session``, its ``start-multi-session`` command). Handlers read the mode from
+    ``backend.settings.mode``."""
+
+    description: str
+    """One line for ``--help``, the banner and errors."""
+    middleware: Callable[[Pack, Backend], tuple[Middleware, ...]] = lambda pack, backend: ()
+    """(pack, the served backend) → ASGI middleware the mode adds, inside the pack's own middleware."""
+    basic_auth: bool = True
+    """Whether ``--username/--password`` go with the mode (the real server may have no such option in it)."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Pack:
     """Everything the core needs to serve, check and compare one API."""
 
@@ -119,6 +133,8 @@ class Pack:
     basic_auth: Callable[[Pack, str | None, str], Middleware] | None = None
     """(pack, user name or None, password) → the middleware that asks for HTTP Basic credentials when the server is
     started with a password (``serve --username/--password``); None: the pack refuses those options."""
+    modes: Mapping[str, Mode] = dataclasses.field(default_factory=dict)
+    """Name → a further way of running the API (``serve --mode NAME``); the default mode has no name."""
     check_import: Callable[[Mapping[str, Any]], None] | None = None
     """Checks the tables of a world export beyond their types (``ConfigurationError`` naming the problem)."""
     arranger: Callable[[Store, WorldInfo, str], Any] | None = None

@@ -40,6 +40,9 @@ def banner(app: MockApp, console: Console) -> None:
     names = pack.version_names
     console.print(f"[bold]mockserver[/bold] {pack.title} {names[0] if len(names) == 1 else f'{names[0]}–{names[-1]}'}, "
                   f"seed {world.seed}, recipe {world.recipe}")
+    mode = app.backend.settings.mode
+    if mode is not None:
+        console.print(f"  mode        {mode}: {pack.modes[mode].description}", highlight=False)
     paths = [url.removeprefix(info["server_url"]) or "/" for url in info["versions"].values()]
     versions = paths[0] if len(paths) == 1 else f"{paths[0]} … {paths[-1]}"
     console.print(f"  server URL  {info['server_url']}   (in a browser: versions, docs, users)")

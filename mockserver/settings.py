@@ -50,6 +50,9 @@ class Settings:
     password: str | None = None
     """HTTP Basic credentials the API asks for, for packs that have such auth (``Pack.basic_auth``: Label Studio's
     ``--username``/``--password``); without a password nothing is asked, and the pack picks the default user name."""
+    mode: str | None = None
+    """A further way of running the API that the pack offers (``Pack.modes``: Label Studio's ``multi-session``);
+    None: the default one."""
     given: frozenset[str] = dataclasses.field(default=frozenset(), compare=False, repr=False,
                                               metadata={"variable": False})
     """Fields ``from_env`` found set (options, ``MOCKSERVER_*`` variables): a ``state`` file's own seed and recipe

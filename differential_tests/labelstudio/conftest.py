@@ -49,16 +49,19 @@ class Servers:
 
 
 @contextlib.contextmanager
-def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentials: str) -> Iterator[Servers]:
+def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentials: str,
+                multi_session: bool = False) -> Iterator[Servers]:
     """A fresh real project (``--init``; with ``sampling`` written into its config.json and the server restarted,
-    the only way to set the prediction-score modes) and ``mockserver serve --recipe <recipe>``."""
+    the only way to set the prediction-score modes) and ``mockserver serve --recipe <recipe>``; with
+    ``multi_session``, ``start-multi-session`` on an empty root directory and ``serve --mode multi-session``."""
     venvs = os.environ.get("LS_VENV_DIR")
     if not venvs or not (Path(venvs) / "ls-0.8.1" / "bin" / "python").exists():
         pytest.fail("LS_VENV_DIR must name the directory of the ls-0.8.1 venv (tools/labelstudio/ensure-venv.sh)")
     real_port, mock_port = free_port(), free_port()
     pidfile, log, project = work / "ls.pid", work / "ls.log", work / "project"
     env = {**os.environ, "LS_VENV_DIR": venvs, "PIDFILE": str(pidfile), "LOG": str(log), "TZ": "UTC"}
-    start = [str(RUN_LS), "start", "0.8.1", str(project), str(real_port), *credentials]
+    start = [str(RUN_LS), "start-multi" if multi_session else "start", "0.8.1", str(project), str(real_port),
+             *credentials]
     started = time.monotonic()
     subprocess.run(start, env=env, check=True, stdout=subprocess.DEVNULL)
     if sampling is not None:
@@ -68,7 +71,8 @@ def server_pair(work: Path, recipe: str, sampling: str | None = None, *credentia
         subprocess.run(start, env={**env, "NO_INIT": "1"}, check=True, stdout=subprocess.DEVNULL)
     real_seconds = time.monotonic() - started
     mock = subprocess.Popen([sys.executable, "-m", "mockserver", "serve", "--api", "labelstudio", "--recipe", recipe,
-                             "--port", str(mock_port), "--log-level", "warning", *credentials],
+                             "--port", str(mock_port), "--log-level", "warning", *credentials,
+                             *(["--mode", "multi-session"] if multi_session else [])],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_healthy(f"http://127.0.0.1:{mock_port}", mock)
@@ -100,6 +104,14 @@ def auth_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     """A fresh project on both sides, started with ``--username alice --password s3cret``."""
     with server_pair(tmp_path_factory.mktemp("labelstudio-auth"), "empty", None,
                      "--username", "alice", "--password", "s3cret") as pair:
+        yield pair
+
+
+@pytest.fixture(scope="session")
+def multi_session_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """``start-multi-session`` on an empty root directory and ``serve --mode multi-session`` (``real_dir``: the
+    root directory)."""
+    with server_pair(tmp_path_factory.mktemp("labelstudio-multi"), "empty", multi_session=True) as pair:
         yield pair
 
 

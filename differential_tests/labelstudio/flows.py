@@ -512,6 +512,9 @@ FLOWS: dict[str, list[Step]] = {
         ("an image into a two-key config", "POST", "/api/project/import", ui("q.jpg", b"\xff\xd8")),
         ("a CSV into a two-key config", "POST", "/api/project/import", ui("r.csv", b"image,text\ns.jpg,t\n")),
         ("back to the image config", "POST", "/api/project/config", {"label_config": IMAGE}),
+        ("a malformed multipart body", "POST", "/api/project/import",
+         Raw(b"--b1\r\n[]--b1--\r\n", "multipart/form-data; boundary=b1")),
+        ("a multipart body without boundary", "POST", "/api/project/import", Raw(b"zzz", "multipart/form-data")),
     ],
     "converter exports": [
         ("start over", "DELETE", "/api/tasks", None),

@@ -140,33 +140,50 @@ def differences(real: dict[str, Any], mock: dict[str, Any]) -> list[str]:
     return [part for part in PARTS if real[part] != mock[part]]
 
 
+class Comparison:
+    """Exchanges of named flows compared one by one; ``finish`` fails on unlisted differences and on listed ones of
+    these flows that no longer occur."""
+
+    def __init__(self, flows: list[str]) -> None:
+        self.flows = flows
+        self.known: dict[str, dict[str, Any]] = {entry["exchange"]: entry
+                                                 for entry in yaml.safe_load(KNOWN.read_text()) or []}
+        for entry in self.known.values():
+            assert entry.get("reason", "").strip() and entry.get("differs"), f"{entry['exchange']}: say what and why"
+        self.unexplained: list[str] = []
+        self.seen: set[str] = set()
+        self.exchanges = 0
+
+    def add(self, exchange: str, request: str, real: dict[str, Any], mock: dict[str, Any]) -> None:
+        self.exchanges += 1
+        differ = differences(real, mock)
+        if not differ:
+            return
+        listed = self.known.get(exchange)
+        if listed is not None and sorted(listed["differs"]) == sorted(differ):
+            self.seen.add(exchange)
+            return
+        self.unexplained.append(f"{exchange} ({request}) differs in {differ}:\n"
+                                f"  real: {json.dumps(real)[:1500]}\n  mock: {json.dumps(mock)[:1500]}")
+
+    def finish(self) -> None:
+        print(f"{self.exchanges} exchanges in {len(self.flows)} flows, {len(self.seen) + len(self.unexplained)} "
+              f"differ: {len(self.seen)} known, {len(self.unexplained)} unexplained")
+        stale = sorted(name for name in set(self.known) - self.seen if name.split(": ", 1)[0] in self.flows)
+        assert not self.unexplained, "\n".join(self.unexplained)
+        assert not stale, f"listed in {KNOWN.name} but no longer different: {stale}"
+
+
 def compare(servers: Servers, flows: dict[str, list[Any]]) -> None:
-    """Send ``flows`` to both servers; fail on unlisted differences and on listed ones that no longer occur."""
-    known: dict[str, dict[str, Any]] = {entry["exchange"]: entry for entry in yaml.safe_load(KNOWN.read_text()) or []}
-    for entry in known.values():
-        assert entry.get("reason", "").strip() and entry.get("differs"), f"{entry['exchange']}: say what and why"
-    unexplained, seen, exchanges = [], set(), 0
+    """Send ``flows`` to both servers and compare every exchange (``Comparison``)."""
+    comparison = Comparison(list(flows))
     with httpx.Client(timeout=30) as client:
         for flow, steps in flows.items():
             for label, method, path, body in steps:
-                exchange = f"{flow}: {label}"
                 real = shape(send(client, servers.real, method, path, body), servers.real_dir)
                 mock = shape(send(client, servers.mock, method, path, body), MOCK_DIR)
-                exchanges += 1
-                differ = differences(real, mock)
-                if not differ:
-                    continue
-                listed = known.get(exchange)
-                if listed is not None and sorted(listed["differs"]) == sorted(differ):
-                    seen.add(exchange)
-                    continue
-                unexplained.append(f"{exchange} ({method} {path}) differs in {differ}:\n"
-                                   f"  real: {json.dumps(real)[:1500]}\n  mock: {json.dumps(mock)[:1500]}")
-    print(f"{exchanges} exchanges in {len(flows)} flows, {len(seen) + len(unexplained)} differ: {len(seen)} known, "
-          f"{len(unexplained)} unexplained")
-    stale = sorted(name for name in set(known) - seen if name.split(": ", 1)[0] in flows)
-    assert not unexplained, "\n".join(unexplained)
-    assert not stale, f"listed in {KNOWN.name} but no longer different: {stale}"
+                comparison.add(f"{flow}: {label}", f"{method} {path}", real, mock)
+    comparison.finish()
 
 
 def test_the_mock_answers_as_the_real_server(servers: Servers) -> None:

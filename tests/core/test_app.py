@@ -15,7 +15,7 @@ from mockserver import Settings, create_app
 from mockserver.app import MockApp, describe
 from mockserver.cli import main
 from mockserver.errors import ConfigurationError
-from mockserver.pack import Pack
+from mockserver.pack import Mode, Pack
 from mockserver.store import Store
 from mockserver.world import WorldInfo
 from tests.packs.echo import Account
@@ -185,6 +185,41 @@ def test_a_password_adds_the_packs_basic_auth_middleware(echo: Pack) -> None:
         assert error(client.get("/echo/v2/notes", headers={"X-Pass": "u:p"}))["status"] == 401
     with create_app(Settings(api="echo"), pack=guarded).test_client() as client:
         assert error(client.get("/echo/v2/notes"))["status"] == 401  # no password: nothing is asked
+
+
+class Stamping:
+    """A mode's middleware: answers every request with the backend's seed (proves it got the served backend)."""
+
+    def __init__(self, app: Any, backend: Any) -> None:
+        self.app, self.seed = app, backend.settings.seed
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": str(self.seed).encode()})
+
+
+def test_a_mode_adds_its_middleware_only_when_asked_for(echo: Pack) -> None:
+    moded = dataclasses.replace(echo, modes={"stamped": Mode("answers its seed", lambda pack, backend: (
+        (Stamping, {"backend": backend}),), basic_auth=False)})
+    with create_app(Settings(api="echo", seed=7, mode="stamped"), pack=moded).test_client() as client:
+        assert (client.get("/echo/v2/notes").status_code, client.get("/echo/v2/notes").text) == (299, "7")
+    with create_app(Settings(api="echo", seed=7), pack=moded).test_client() as client:
+        assert client.get("/echo/v2/notes").status_code == 401
+    with pytest.raises(ConfigurationError, match=r"--mode other: the echo pack has no such mode \(its modes: stamped"):
+        create_app(Settings(api="echo", mode="other"), pack=moded)
+    with pytest.raises(ConfigurationError, match="--password: the echo pack's stamped mode has no HTTP Basic auth"):
+        create_app(Settings(api="echo", mode="stamped", password="p"), pack=dataclasses.replace(
+            moded, basic_auth=lambda pack, user, password: (Refusing, {"username": user, "password": password})))
+
+
+def test_serve_refuses_an_unknown_mode_in_one_line() -> None:
+    result = CliRunner().invoke(main, ["serve", "--api", "webknossos", "--port", "0", "--mode", "multi-session"])
+    assert result.exit_code == 2
+    assert result.output.strip() == ("error: --mode multi-session: the webknossos pack has no such mode "
+                                     "(its modes: none)")
 
 
 def test_serve_refuses_a_password_for_a_pack_without_basic_auth() -> None:

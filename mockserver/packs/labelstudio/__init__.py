@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mockserver.pack import DiffProfile, Middleware, Pack, Version
+from mockserver.pack import DiffProfile, Middleware, Mode, Pack, Version
 from mockserver.store import Store
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def pack() -> Pack:
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
     from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
+    from mockserver.packs.labelstudio.sessions import MULTI_SESSION, SessionMiddleware
     from mockserver.packs.labelstudio.uploads import UploadsMiddleware
 
     return Pack(
@@ -51,6 +52,9 @@ def pack() -> Pack:
         middleware=lambda p: ((RoutingQuirksMiddleware, {"allowed": allowed_methods(p.latest.spec_path)}),
                               (UploadsMiddleware, {})),
         basic_auth=basic_auth,
+        modes={MULTI_SESSION: Mode("a project per session cookie (label-studio start-multi-session)",
+                                   lambda p, backend: ((SessionMiddleware, {"backend": backend}),),
+                                   basic_auth=False)},
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),

@@ -15,6 +15,7 @@ from mockserver.backend import Backend
 from mockserver.packs.labelstudio import labelconfig
 from mockserver.packs.labelstudio.errors import HTML, Crash
 from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.sessions import MULTI_SESSION, PROJECT_KEY, SESSION_KEY
 from mockserver.packs.labelstudio.wire import jsonify
 from mockserver.store import Store
 
@@ -27,6 +28,19 @@ def jsonify_response(data: Any, status: int = 200) -> Response:
 def html_response(body: bytes | str, status: int = 200) -> Response:
     """Flask's ``make_response(str)``: ``text/html; charset=utf-8`` whatever the text is."""
     return Response(body, status_code=status, media_type=HTML)
+
+
+REDIRECT = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>Redirecting...</title>\n'
+            "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to target URL: "
+            '<a href="{target}">{target}</a>.  If not click the link.')
+"""werkzeug's ``redirect`` page."""
+
+
+def redirect(target: str) -> Response:
+    """werkzeug's ``redirect``: 302, its page, ``Location`` absolute on the request's host."""
+    response = html_response(REDIRECT.format(target=target), status=302)
+    response.headers["Location"] = str(request.url.replace(path=target, query=""))
+    return response
 
 
 def empty(status: int, media_type: str) -> Response:
@@ -84,8 +98,31 @@ class LabelStudio:
         parts = urlsplit(self.backend.settings.base_url)
         return parts.port or (443 if parts.scheme == "https" else 80)
 
+    @property
+    def multi_session(self) -> bool:
+        """``serve --mode multi-session`` (``start-multi-session``): a project per session cookie."""
+        return self.backend.settings.mode == MULTI_SESSION
+
+    @property
+    def project_id(self) -> int:
+        """The project of the request (multi-session mode: its session's, see ``sessions.py``); project 1
+        otherwise."""
+        try:
+            return int(request.scope.get(PROJECT_KEY, 1))
+        except RuntimeError:  # outside a request
+            return 1
+
+    @property
+    def session_token(self) -> str:
+        """Multi-session mode: the token of the request's session."""
+        return str(request.scope[SESSION_KEY])
+
+    def use_project(self, number: int) -> None:
+        """The rest of the request works on project ``number`` (a new project of the session)."""
+        request.scope[PROJECT_KEY] = number
+
     def project(self) -> Project:
-        project = self.store.get(Project, 1)
+        project = self.store.get(Project, self.project_id)
         assert project is not None
         return project
 
@@ -93,16 +130,17 @@ class LabelStudio:
         return labelconfig.parse(self.project().label_config)
 
     def tasks(self) -> list[Task]:
-        return self.store.select(Task, order="id")
+        return self.store.select(Task, "project = ?", (self.project_id,), order="id")
 
     def task(self, task_id: int) -> Task | None:
         """The task, or None (also for ids no task can have: beyond SQLite's 64-bit integers, which Python reads)."""
         if not -(2**63) <= task_id < 2**63:
             return None
-        return self.store.get(Task, task_id)
+        return self.store.get(Task, self.project_id, task_id)
 
     def next_task_id(self) -> int:
-        return int(self.store.scalars("SELECT COALESCE(MAX(id), -1) + 1 FROM tasks")[0])
+        return int(self.store.scalars("SELECT COALESCE(MAX(id), -1) + 1 FROM tasks WHERE project = ?",
+                                      (self.project_id,))[0])
 
     def poisoned(self) -> bool:
         """A completion without ``result`` anywhere (accepted by the API) breaks every later output-schema update

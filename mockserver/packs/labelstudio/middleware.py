@@ -12,8 +12,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.packs.labelstudio.errors import HTML, Crash
 
-NOT_FOUND_FOR_GET = re.compile(r"/api/project/config|/api/tasks/[^/]+/completions")
-"""Paths the real server answers 404 (not 405) for ``GET``."""
+NOT_FOUND_FOR_GET = re.compile(r"/api/project/config|/api/project/completions|/api/tasks/[^/]+/completions")
+"""Paths the real server answers 404 (not 405) for ``GET`` (``/api/project/completions`` is registered with a
+trailing slash)."""
 NOWHERE = "/__labelstudio_no_such_route__"
 WRAPPED_JSON = re.compile(r"/api/project/import|/api/tasks/[^/]+/completions(/[^/]+)?")
 """Routes whose handler reads the JSON body inside its exception wrapper: malformed JSON is a 500 envelope there

@@ -26,12 +26,18 @@ RUNNING = ("queued", "started")
 
 
 def backends(ls: LabelStudio) -> list[MLBackend]:
-    return ls.store.select(MLBackend, "project = ?", (ls.project().id,), order="id")
+    return ls.store.select(MLBackend, "project = ?", (ls.project_id,), order="id")
 
 
 def config_entries(ls: LabelStudio) -> list[dict[str, str]]:
     """``config["ml_backends"]``."""
     return [{"name": backend.name, "url": backend.url} for backend in backends(ls)]
+
+
+def _project_name(ls: LabelStudio) -> str:
+    """``project.name``: the project directory, in multi-session mode ``<owner>/<uuid>``."""
+    project = ls.project()
+    return f"{project.owner}/{project.uuid}" if project.uuid else project.directory
 
 
 def _api(backend: MLBackend) -> MLApi:
@@ -51,13 +57,13 @@ def _is_url(text: str) -> bool:
 
 
 def params(ls: LabelStudio, value: Any) -> tuple[str, str]:
-    """``_create_ml_backend_params``: (name, url). Without a name: the project directory's name and four random hex
-    digits. Not a URL: the real ``ValueError``; not a string: the real ``TypeError``/``AttributeError``."""
+    """``_create_ml_backend_params``: (name, url). Without a name: the last part of the project's name and four
+    random hex digits. Not a URL: the real ``ValueError``; not a string: the real ``TypeError``/``AttributeError``."""
     try:
         if NAMED in value:
             name, url = value.split("=", 1)
         else:
-            name, url = posixpath.basename(ls.project().directory) + str(uuid.uuid4())[:4], value
+            name, url = posixpath.basename(_project_name(ls)) + str(uuid.uuid4())[:4], value
         if not _is_url(url):
             raise ValueError(f'Specified string "{url}" doesn\'t look like URL.')
     except (TypeError, AttributeError, ValueError) as exc:
@@ -76,7 +82,7 @@ async def connect(ls: LabelStudio, value: Any) -> None:
         raise Crash(f'ML backend with URL: "{url}" is not connected.', query_args(), "ValueError")
     with ls.store.transaction():
         number = int(ls.store.scalars("SELECT COALESCE(MAX(id), 0) + 1 FROM ml_backends")[0])
-        ls.store.insert(MLBackend(number, ls.project().id, name, url))
+        ls.store.insert(MLBackend(number, ls.project_id, name, url))
 
 
 def disconnect(ls: LabelStudio, name: Any) -> None:
@@ -160,7 +166,7 @@ async def _train(ls: LabelStudio, backend: MLBackend, completions: list[Any]) ->
             raise Crash("Can't start new training: Train job is running.", query_args(), "CantStartTrainJobError")
     training = await api.is_training()
     if training.is_error:
-        raise Crash(f"Can't validate whether model is training for project {ls.project().directory}", query_args(),
+        raise Crash(f"Can't validate whether model is training for project {_project_name(ls)}", query_args(),
                     "CantValidateIsTraining")
     if _field(training.body, "is_training"):
         raise Crash("Can't start new training: Train job is running.", query_args(), "CantStartTrainJobError")

@@ -1,4 +1,5 @@
-"""The records of the Label Studio pack: one project (0.8.1 serves exactly one), its tasks and ML backends.
+"""The records of the Label Studio pack: the project (0.8.1 serves exactly one; project 1), its tasks, files and
+ML backends, and in multi-session mode a project per session (``sessions.py``).
 
 A task carries its completions the way the real server keeps them (``meta`` given at import is not kept):
 ``completions`` is None while the task has no completions file (an open task) and a list once one was written,
@@ -29,11 +30,17 @@ class Project:
     saved_storages: dict[str, str] | None = None
     """Side (``source``/``target``) → the storage type a storage-settings POST saved (its config entry is rewritten
     without a path)."""
+    uuid: str | None = None
+    """Multi-session mode: the project's UUID (its directory ``<root>/<owner>/<uuid>``); None for project 1."""
+    owner: str | None = None
+    """Multi-session mode: the UUID of the session user who made it."""
 
 
 @dataclasses.dataclass(frozen=True)
 class Task:
     table: ClassVar[str] = "tasks"
+    primary_key: ClassVar[tuple[str, ...]] = ("project", "id")
+    project: int
     id: int
     data: dict[str, Any]
     predictions: list[Any] | None
@@ -51,10 +58,36 @@ class StoredFile:
     """A file an import stored (``upload/<md5>-<name>`` in the project directory), served at ``/data/upload/``."""
 
     table: ClassVar[str] = "uploads"
-    primary_key: ClassVar[tuple[str, ...]] = ("name",)
+    primary_key: ClassVar[tuple[str, ...]] = ("project", "name")
+    project: int
     name: str
     content: str
     """Base64."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """Multi-session mode: what the real server keeps in its signed session cookie (the mock keeps it here and
+    sends the token)."""
+
+    table: ClassVar[str] = "sessions"
+    primary_key: ClassVar[tuple[str, ...]] = ("token",)
+    token: str
+    user: str
+    project: str
+    """The UUID of the session's current project."""
+    shared: list[str]
+    """UUIDs the session switched to that another user made (looked up by owner on every request)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class NewProjects:
+    """Multi-session mode, server-wide (the real server keeps it in its start arguments): the description new
+    projects get, set by every ``POST /api/project?new=1&desc=…`` (None: the config's ``default``)."""
+
+    table: ClassVar[str] = "new_projects"
+    id: int
+    description: str | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,4 +113,4 @@ class TrainJob:
     job: str
 
 
-SCHEMA = Schema((Project, Task, StoredFile, MLBackend, TrainJob))
+SCHEMA = Schema((Project, Task, StoredFile, Session, NewProjects, MLBackend, TrainJob))

@@ -41,10 +41,21 @@ class UploadsMiddleware:
             return
         body = await read_body(receive) or b""
         uploads = await _parts(headers, body)
+        if uploads is None:  # werkzeug reads a malformed multipart body as an empty form: so do the handlers
+            scope = {**scope, "headers": [*(h for h in scope["headers"] if h[0] not in (b"content-type",
+                                                                                       b"content-length")),
+                                          (b"content-type", b"multipart/form-data; boundary=empty"),
+                                          (b"content-length", str(len(EMPTY_FORM)).encode())]}
+            uploads, body = [], EMPTY_FORM
         await self.app({**scope, UPLOADS: uploads}, replayed(body), send)
 
 
-async def _parts(headers: Headers, body: bytes) -> list[Upload]:
+EMPTY_FORM = b"--empty--\r\n"
+"""A multipart body without parts (boundary ``empty``)."""
+
+
+async def _parts(headers: Headers, body: bytes) -> list[Upload] | None:
+    """The files of the body, or None when it is no multipart body."""
     async def stream() -> AsyncGenerator[bytes, None]:
         yield body
         yield b""
@@ -52,7 +63,7 @@ async def _parts(headers: Headers, body: bytes) -> list[Upload]:
     try:
         form = await MultiPartParser(headers, stream(), max_part_size=len(body) + 1).parse()
     except Exception:
-        return []
+        return None
     found: dict[str, Upload] = {}
     for field, value in form.multi_items():
         if isinstance(value, UploadFile) and field not in found:  # werkzeug's MultiDict.items(): the first

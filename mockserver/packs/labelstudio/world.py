@@ -25,6 +25,8 @@ from mockserver.world import WorldInfo
 
 PROJECT_DIR = "/srv/label-studio/project"
 """The project directory the mock reports (the real server reports its own absolute path)."""
+SESSIONS_ROOT = "/srv/label-studio/sessions"
+"""Multi-session mode: the ``--root-dir`` the mock reports (a project is ``<root>/<user uuid>/<project uuid>``)."""
 INSTRUCTION = ("<img src='static/images/ls_logo.png'><br> Type some <b>hypertext</b> for annotators here!<br> "
                "<a href='https://labelstud.io/guide/labeling.html'>Read more</a> about the labeling interface.")
 SAMPLINGS = ("sequential", "uniform", "prediction-score-min", "prediction-score-max")
@@ -122,10 +124,9 @@ class Generator:
         return ""
 
 
-def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo:
-    recipe = load_recipe(recipe_name)
-    config = labelconfig.parse(recipe.label_config)
-    make = Generator(seed, config)
+def seeded_tasks(project: int, seed: int, recipe: Recipe) -> list[Task]:
+    """The recipe's tasks of ``project`` (ids from 0): the same seed gives the same tasks in every project."""
+    make = Generator(seed, labelconfig.parse(recipe.label_config))
     ids = list(range(recipe.tasks))
     completed = set(make.rng.sample(ids, recipe.completed))
     cancelled = set(make.rng.sample(sorted(completed), recipe.cancelled))
@@ -147,12 +148,28 @@ def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo
                 completion["result"] = make.results(data)
             completions = [completion]
             predictions = predictions or []
-        tasks.append(Task(task_id, data, predictions, None, completions))
+        tasks.append(Task(project, task_id, data, predictions, None, completions))
+    return tasks
+
+
+def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo:
+    recipe = load_recipe(recipe_name)
     project = Project(1, recipe.title, recipe.description, PROJECT_DIR, recipe.label_config, recipe.sampling,
                       INSTRUCTION, False)
     with store.transaction():
-        store.insert(project, *tasks)
+        store.insert(project, *seeded_tasks(1, seed, recipe))
     return resume(store, seed, recipe_name)
+
+
+def session_project(store: Store, world: WorldInfo, owner: str, uuid: str, description: str | None) -> Project:
+    """Multi-session mode: a new project of a session user, made as ``start-multi-session`` makes one from its
+    start arguments (the recipe's config and tasks, the same seed); call inside a transaction."""
+    recipe = load_recipe(world.recipe)
+    number = int(store.scalars("SELECT COALESCE(MAX(id), 0) + 1 FROM projects")[0])
+    project = Project(number, recipe.title, description or recipe.description, f"{SESSIONS_ROOT}/{owner}/{uuid}",
+                      recipe.label_config, recipe.sampling, INSTRUCTION, False, uuid=uuid, owner=owner)
+    store.insert(project, *seeded_tasks(number, world.seed, recipe))
+    return project
 
 
 def resume(store: Store, seed: int, recipe: str) -> WorldInfo:

@@ -7,6 +7,7 @@ import io
 import zipfile
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 
@@ -81,3 +82,13 @@ def test_upload_failures(fresh: TestClient) -> None:
     assert fresh.post("/api/project/config", json={"label_config": (
         '<View><Image name="i" value="$image"/><Text name="t" value="$text"/></View>')}).status_code == 201
     assert detail("q.jpg", b"x")[1].startswith("Failed to parse input file q.jpg: Your label config has more than")
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"--b1\r\n[]--b1--\r\n", "multipart/form-data; boundary=b1"), (b"zzz", "multipart/form-data")])
+def test_a_malformed_multipart_body_is_an_empty_form(fresh: TestClient, body: bytes, content_type: str) -> None:
+    """werkzeug reads it as a form without files: the 500 envelope of no data, not a 400 page."""
+    answer = fresh.post("/api/project/import", content=body, headers={"Content-Type": content_type})
+    assert answer.status_code == 500
+    assert answer.json()["detail"] == "load_tasks: No data found in DATA or in FILES"
+    assert fresh.get("/api/tasks").json() == []

@@ -100,5 +100,6 @@ async def list_completion_ids(ls: LabelStudio) -> Response:
 async def delete_all_completions(ls: LabelStudio) -> Response:
     """201 ``done`` (as ``text/html``): every task is open again."""
     with ls.store.transaction():
-        ls.store.execute("UPDATE tasks SET completions = NULL, file_has_predictions = 0")
+        ls.store.execute("UPDATE tasks SET completions = NULL, file_has_predictions = 0 WHERE project = ?",
+                         (ls.project_id,))
     return html_response("done", 201)

@@ -18,7 +18,7 @@ LOCAL_FILES = ('Serving local files is not allowed. Use "allow_serving_local_fil
 async def stored_file(ls: LabelStudio, filename: str) -> Response:
     """``send_from_directory(..., as_attachment=True)``: the type guessed from the name; a missing file is werkzeug's
     ``NotFound`` inside the exception wrapper (a 500 envelope)."""
-    stored = ls.store.get(StoredFile, filename)
+    stored = ls.store.get(StoredFile, ls.project_id, filename)
     if stored is None:
         raise Crash(f"404 Not Found: {TEXTS[404]}", query_args(), "NotFound")
     media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"

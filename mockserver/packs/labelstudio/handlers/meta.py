@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio.api import LabelStudio, html_response, jsonify_response
+from mockserver.packs.labelstudio.api import LabelStudio, html_response, jsonify_response, redirect
 
-REDIRECT = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>Redirecting...</title>\n'
-            "<h1>Redirecting...</h1>\n<p>You should be redirected automatically to target URL: "
-            '<a href="{target}">{target}</a>.  If not click the link.')
-"""werkzeug's ``redirect`` page."""
 LABELING_PAGE = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <title>Label Studio</title>\n</head>\n<body>\n"
                  "  <p>The labeling page of the real server (its frontend is not part of this mock).</p>\n"
                  "</body>\n</html>\n")
@@ -24,10 +19,7 @@ async def root(ls: LabelStudio) -> Response:
     """302 to ``/welcome`` while the project has no tasks; else the labeling page (a stand-in here)."""
     if ls.tasks():
         return html_response(LABELING_PAGE)
-    target = "/welcome"
-    response = html_response(REDIRECT.format(target=target), status=302)
-    response.headers["Location"] = str(request.url.replace(path=target, query=""))
-    return response
+    return redirect("/welcome")
 
 
 async def health(ls: LabelStudio) -> Response:

@@ -10,7 +10,6 @@ from starlette.responses import Response
 from mockserver.packs.labelstudio import mlbackends
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import Crash
-from mockserver.packs.labelstudio.records import Task
 
 NO_BACKEND = "No ML backend"
 NOT_STARTED = "Training is not started: seems that you don't have any ML backend connected"
@@ -60,7 +59,7 @@ async def _all_tasks(ls: LabelStudio) -> Response:
     fresh = {task.id: await mlbackends.predicted(ls, ls.source_task(task)) for task in ls.tasks()}
     with ls.store.transaction():
         for task_id, shown in fresh.items():
-            record = ls.store.get(Task, task_id)
+            record = ls.task(task_id)
             if record is not None:
                 ls.store.update(record, predictions=shown["predictions"])
     return jsonify_response({"details": "predictions are ready"})

@@ -10,7 +10,7 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import fileimport, labelconfig, mlbackends
+from mockserver.packs.labelstudio import fileimport, labelconfig, mlbackends, sessions
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
 from mockserver.packs.labelstudio.records import StoredFile, Task
@@ -23,9 +23,12 @@ STORAGES = [["s3", "Amazon S3"], ["s3-completions", "Amazon S3"], ["gcs", "Googl
 MAX_ERRORS = 100
 
 
-async def read_project(ls: LabelStudio, status: int = 200) -> Response:
+async def read_project(ls: LabelStudio, status: int = 200, *, says_multi_session: bool | None = None) -> Response:
+    """The project as ``Project.serialize`` gives it; ``multi_session_mode`` is inverted (true unless the server runs
+    in multi-session mode) except where ``says_multi_session`` is given (project-switch reports it right)."""
     project, tasks = ls.project(), ls.tasks()
     directory = project.directory
+    multi_session_mode = not ls.multi_session if says_multi_session is None else says_multi_session
     config: dict[str, Any] = {
         "allow_delete_completions": True, "config_path": f"{directory}/config.json", "debug": False,
         "description": project.description, "editor": {"debug": False}, "host": "localhost",
@@ -47,20 +50,25 @@ async def read_project(ls: LabelStudio, status: int = 200) -> Response:
         "available_storages": STORAGES, "can_delete_tasks": True, "can_manage_completions": True,
         "can_manage_tasks": True, "completion_count": sum(t.completions is not None for t in tasks),
         "config": config, "data_types": parsed.data_types, "instruction": project.instruction,
-        "label_config_line": parsed.line, "multi_session_mode": True,  # inverted by the real server
-        "project_name": directory, "source_storage": {"readable_path": f"{directory}/tasks.json"},
+        "label_config_line": parsed.line, "multi_session_mode": multi_session_mode,
+        "project_name": f"{project.owner}/{project.uuid}" if project.uuid else directory,
+        "source_storage": {"readable_path": f"{directory}/tasks.json"},
         "source_syncing": False, "target_storage": {"readable_path": f"{directory}/completions"},
         "target_syncing": False, "task_count": len(tasks),
     }, status=status)
 
 
 async def post_project(ls: LabelStudio, new: str | None = None, desc: str | None = None) -> Response:
-    """Without ``new``: 200 and the project. ``?new=<anything>`` creates a project in multi-session mode only; a
-    single-project server fails with the 500 envelope of ``NotImplementedError``."""
-    if new:
+    """Without ``new``: 200 and the project. ``?new=<anything>`` creates a project in multi-session mode only (201;
+    the session switches to it, and ``desc`` becomes the description of every project made from then on, until the
+    next ``new``); a single-project server fails with the 500 envelope of ``NotImplementedError``."""
+    if not new:
+        return await read_project(ls)
+    if not ls.multi_session:
         raise Crash('"multi_session_force_recreate" option supported only with "start-multi-session" mode',
                     query_args(), "NotImplementedError")
-    return await read_project(ls)
+    ls.use_project(sessions.create_project(ls.store, ls.backend, ls.session_token, desc).id)
+    return await read_project(ls, status=201)
 
 
 async def patch_project(ls: LabelStudio, body: Any = None) -> Response:
@@ -164,8 +172,8 @@ def _uploaded(ls: LabelStudio, uploads: list[Upload]) -> tuple[list[Any], dict[s
     finally:
         with ls.store.transaction():
             for name, content in loaded.stored.items():
-                if ls.store.get(StoredFile, name) is None:
-                    ls.store.insert(StoredFile(name, base64.b64encode(content).decode()))
+                if ls.store.get(StoredFile, ls.project_id, name) is None:
+                    ls.store.insert(StoredFile(ls.project_id, name, base64.b64encode(content).decode()))
     return loaded.tasks, fileimport.formats(loaded)
 
 
@@ -190,9 +198,10 @@ async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     with ls.store.transaction():
         first = ls.next_task_id()
         ids = list(range(first, first + len(tasks)))
-        records = [Task(task_id, task["data"], task.get("predictions"), task.get("completions"), None)
+        project = ls.project_id
+        records = [Task(project, task_id, task["data"], task.get("predictions"), task.get("completions"), None)
                    if isinstance(task["data"], dict)  # Tasks.from_dict: id, data, completions, predictions as given
-                   else Task(task_id, task, None, None, None)  # a list as "data": the whole item is the data
+                   else Task(project, task_id, task, None, None, None)  # a list as "data": the whole item is the data
                    for task_id, task in zip(ids, tasks, strict=True)]
         ls.store.insert(*records)
         for record in records:

@@ -116,7 +116,7 @@ async def delete_task(ls: LabelStudio, task_id: str) -> Response:
     without ``result`` elsewhere makes the schema update after the removal fail: 500 ``'result'``, task gone."""
     number = parse_int(task_id, query_args())
     with ls.store.transaction():
-        if ls.task(number) is None or not ls.store.delete(Task, "id = ?", (number,)):
+        if ls.task(number) is None or not ls.store.delete(Task, "project = ? AND id = ?", (ls.project_id, number)):
             raise Crash(str(number), query_args(), "KeyError")
     if ls.poisoned():
         raise Crash("'result'", query_args(), "KeyError")
@@ -127,6 +127,6 @@ async def delete_all_tasks(ls: LabelStudio) -> Response:
     """204 (an empty body that says ``application/json``): every task and completion is gone; ids start at 0
     again. Each ML backend is told to ``/delete`` the project."""
     with ls.store.transaction():
-        ls.store.delete(Task, "1 = 1")
+        ls.store.delete(Task, "project = ?", (ls.project_id,))
     await mlbackends.clear(ls)
     return empty(204, "application/json")
