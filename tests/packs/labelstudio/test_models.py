@@ -212,3 +212,17 @@ def test_the_connection_is_kept_in_a_state_file(tmp_path: Path, ml: FakeMLBacken
     with resumed.test_client() as client:
         assert client.get("/api/models").json() == {"models": ["kept"]}
     resumed.backend.store.close()
+
+
+def test_in_multi_session_mode_backends_belong_to_a_project(ml: FakeMLBackend) -> None:
+    app = create_app(Settings(api="labelstudio", seed=1, recipe="tiny", mode="multi-session"))
+    with app.test_client() as alice, app.test_client() as bob:
+        assert alice.patch("/api/project", json={"ml_backend": ml.url}).status_code == 201
+        uuid = alice.get("/api/project").json()["project_name"].split("/")[1]
+        [name] = alice.get("/api/models").json()["models"]
+        assert re.fullmatch(re.escape(uuid) + "[0-9a-f]{4}", name)  # the last part of <owner>/<uuid>
+        assert bob.get("/api/models").json() == {"models": []}
+        ml.calls.clear()
+        bob.get("/api/tasks/0")
+        assert ml.calls == []
+    app.backend.store.close()
