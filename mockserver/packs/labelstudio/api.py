@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +83,11 @@ class LabelStudio:
         """UTC epoch seconds (completion ``created_at``)."""
         return self.backend.clock() // 1000
 
+    def local_iso_time(self) -> str:
+        """``datetime.now().isoformat()`` (prediction ``created_date``): local time with microseconds, here UTC."""
+        now = datetime.datetime.fromtimestamp(self.backend.clock() / 1000, datetime.UTC)
+        return now.replace(tzinfo=None).isoformat(timespec="microseconds")
+
     @staticmethod
     def local_time(seconds: int) -> str:
         """``completed_at``: ``YYYY-MM-DD HH:MM:SS`` in server local time (the mock's local time is UTC)."""
@@ -159,6 +165,16 @@ class LabelStudio:
         shown: dict[str, Any] = sorted_keys({**self.source_task(task), "completions": task.completions})
         shown["predictions"] = task.predictions or []
         return dict(sorted(shown.items()))
+
+    @staticmethod
+    def completions_file(task: Task) -> dict[str, Any]:
+        """What ``completions/<id>.json`` holds (written with sorted keys): the source task with its completions, and
+        its predictions only after a completion delete rewrote the file."""
+        held: dict[str, Any] = {"completions": task.completions, "data": task.data, "id": task.id}
+        if task.file_has_predictions:
+            held["predictions"] = task.predictions or []
+        result: dict[str, Any] = sorted_keys(held)
+        return result
 
     def shown(self, task: Task) -> dict[str, Any]:
         return self.source_task(task) if task.completions is None else self.task_with_completions(task)

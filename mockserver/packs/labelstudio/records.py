@@ -1,5 +1,5 @@
-"""The records of the Label Studio pack: the project (0.8.1 serves exactly one; project 1), its tasks and files,
-and in multi-session mode a project per session (``sessions.py``).
+"""The records of the Label Studio pack: the project (0.8.1 serves exactly one; project 1), its tasks, files and
+ML backends, and in multi-session mode a project per session (``sessions.py``).
 
 A task carries its completions the way the real server keeps them (``meta`` given at import is not kept):
 ``completions`` is None while the task has no completions file (an open task) and a list once one was written,
@@ -90,4 +90,27 @@ class NewProjects:
     description: str | None
 
 
-SCHEMA = Schema((Project, Task, StoredFile, Session, NewProjects))
+@dataclasses.dataclass(frozen=True)
+class MLBackend:
+    """An ML backend connected to a project (its ``config["ml_backends"]`` entry), ``id`` in connection order."""
+
+    table: ClassVar[str] = "ml_backends"
+    id: int
+    project: int
+    name: str
+    url: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainJob:
+    """The job id a backend's ``/train`` answered, by backend name, as JSON (the real server's ``train_jobs.json``
+    outside the project directory, so a backend connected again under that name still has it): the next train
+    asks the backend's ``/job_status`` first."""
+
+    table: ClassVar[str] = "train_jobs"
+    primary_key: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+    job: str
+
+
+SCHEMA = Schema((Project, Task, StoredFile, Session, NewProjects, MLBackend, TrainJob))

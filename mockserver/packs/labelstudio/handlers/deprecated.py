@@ -7,8 +7,9 @@ from typing import Any
 
 from starlette.responses import Response
 
+from mockserver.packs.labelstudio import mlbackends
 from mockserver.packs.labelstudio.api import LabelStudio, html_response, jsonify_response
-from mockserver.packs.labelstudio.errors import Unwrapped
+from mockserver.packs.labelstudio.errors import Crash, Unwrapped
 from mockserver.packs.labelstudio.handlers import completions, export, models, project, tasks
 
 
@@ -48,7 +49,12 @@ async def predict(ls: LabelStudio, body: Any = None) -> Response:
     an ML backend, 400 ``"No ML backend"``."""
     if body is None or not isinstance(body, dict | list | str):
         raise Unwrapped(f"argument of type '{type(body).__name__}' is not iterable")
-    return await models.train(ls)
+    task = body if "data" in body else {"data": body}
+    if not mlbackends.backends(ls):
+        return await models.train(ls)
+    if not isinstance(task, dict):
+        raise Unwrapped(f"'{type(task).__name__}' object has no attribute 'get'")
+    return jsonify_response(await mlbackends.predicted(ls, task))
 
 
 async def cancel_task(ls: LabelStudio, task_id: str) -> Response:
@@ -57,8 +63,12 @@ async def cancel_task(ls: LabelStudio, task_id: str) -> Response:
 
 
 async def remove_ml_backend(ls: LabelStudio, body: Any = None) -> Response:
-    """``POST /api/remove-ml-backend``: with no backend every name is unknown, outside any wrapper: werkzeug's 500."""
-    raise Unwrapped("no such ML backend")
+    """``POST /api/remove-ml-backend``: as ``DELETE /api/models``, but outside any wrapper (failures are werkzeug's
+    500 page)."""
+    try:
+        return await models.delete_model(ls, body)
+    except Crash as exc:
+        raise Unwrapped(exc.detail) from exc
 
 
 async def delete_all_tasks(ls: LabelStudio) -> Response:

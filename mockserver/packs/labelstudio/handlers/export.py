@@ -27,16 +27,6 @@ FORMATS = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "BRUSH_
 SERVED = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC")
 
 
-def _completions_file(task: Task) -> dict[str, Any]:
-    """What ``completions/<id>.json`` holds (written with sorted keys): the source task with its completions, and
-    its predictions only after a completion delete rewrote the file."""
-    held: dict[str, Any] = {"completions": task.completions, "data": task.data, "id": task.id}
-    if task.file_has_predictions:
-        held["predictions"] = task.predictions or []
-    result: dict[str, Any] = sorted_keys(held)
-    return result
-
-
 def _item(ls: LabelStudio, task: Task) -> dict[str, Any] | None:
     """``Converter.load_from_dict``: the data and, per control, the values of the newest not-cancelled completion
     (None when every completion is cancelled)."""
@@ -123,7 +113,8 @@ def _members(ls: LabelStudio, export_format: str) -> dict[str, str]:
     if export_format in converters.CONVERTERS:
         return _converted(ls, export_format, done)
     if export_format == "JSON":
-        return {"result.json": json.dumps([_completions_file(t) for t in done], indent=2, ensure_ascii=False)}
+        held = [LabelStudio.completions_file(t) for t in done]
+        return {"result.json": json.dumps(held, indent=2, ensure_ascii=False)}
     records = [r for t in done if (r := _record(ls, t, dump=export_format != "JSON_MIN")) is not None]
     if export_format == "JSON_MIN":
         return {"result.json": json.dumps(records, indent=2, ensure_ascii=False)}

@@ -10,7 +10,7 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import fileimport, labelconfig, sessions
+from mockserver.packs.labelstudio import fileimport, labelconfig, mlbackends, sessions
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
 from mockserver.packs.labelstudio.records import StoredFile, Task
@@ -33,7 +33,8 @@ async def read_project(ls: LabelStudio, status: int = 200, *, says_multi_session
         "allow_delete_completions": True, "config_path": f"{directory}/config.json", "debug": False,
         "description": project.description, "editor": {"debug": False}, "host": "localhost",
         "input_path": f"{directory}/tasks.json", "instruction": project.instruction,
-        "label_config": f"{directory}/config.xml", "ml_backends": [], "output_dir": f"{directory}/completions",
+        "label_config": f"{directory}/config.xml", "ml_backends": mlbackends.config_entries(ls),
+        "output_dir": f"{directory}/completions",
         "port": ls.port, "protocol": "http://", "sampling": project.sampling,
         "show_project_links_in_multisession": True,
         "source": {"name": "Tasks", "path": f"{directory}/tasks.json", "type": "tasks-json"},
@@ -71,12 +72,16 @@ async def post_project(ls: LabelStudio, new: str | None = None, desc: str | None
 
 
 async def patch_project(ls: LabelStudio, body: Any = None) -> Response:
-    """Only ``ml_backend`` is read (it connects an ML backend: a later slice, refused here as a real server
-    refuses an unreachable one); anything else: 201, the project unchanged."""
+    """Only ``ml_backend`` is read: it connects an ML backend (``mlbackends.connect``); anything else: 201, the
+    project unchanged."""
     if body is None or not isinstance(body, dict | list | str):
         raise Crash(f"argument of type '{type(body).__name__}' is not iterable", query_args(), "TypeError")
     if "ml_backend" in body:
-        raise Crash("ML backends are not served by this mock yet", query_args(), "ValueError")
+        if not isinstance(body, dict):
+            what = "string" if isinstance(body, str) else "list"
+            raise Crash(f"{what} indices must be integers{'' if what == 'string' else ' or slices, not str'}",
+                        query_args(), "TypeError")
+        await mlbackends.connect(ls, body["ml_backend"])
     return await read_project(ls, status=201)
 
 
@@ -123,6 +128,7 @@ async def save_config(ls: LabelStudio, body: Any = None) -> Response:
     _check_config(ls, text)
     with ls.store.transaction():
         ls.store.update(ls.project(), label_config=str(text).replace("\r\n", "\n"), label_config_updated=True)
+    await mlbackends.check_connections(ls)
     return empty(201, HTML)
 
 
@@ -243,4 +249,4 @@ async def next_task(ls: LabelStudio) -> Response:
         raise Crash(f"Unknown sampling method {sampling}", query_args(), "NotImplementedError")
     if chosen is None:
         return html_response(b"", 404)
-    return jsonify_response(ls.source_task(chosen))
+    return jsonify_response(await mlbackends.predicted(ls, ls.source_task(chosen)))

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import wire
+from mockserver.packs.labelstudio import mlbackends, wire
 from mockserver.packs.labelstudio.api import (
     LabelStudio,
     empty,
@@ -106,7 +106,7 @@ async def read_task(ls: LabelStudio, task_id: str, pretty: str | None = None) ->
     task = ls.task(parse_int(task_id, query_args()))
     if task is None:
         raise Crash("'NoneType' object is not subscriptable", query_args(), "TypeError")
-    shown = ls.shown(task)
+    shown = await mlbackends.predicted(ls, ls.shown(task))
     body = wire.ujson(shown, newline=True, indent=1 if pretty else 0)
     return Response(body, media_type="application/json")
 
@@ -125,7 +125,8 @@ async def delete_task(ls: LabelStudio, task_id: str) -> Response:
 
 async def delete_all_tasks(ls: LabelStudio) -> Response:
     """204 (an empty body that says ``application/json``): every task and completion is gone; ids start at 0
-    again."""
+    again. Each ML backend is told to ``/delete`` the project."""
     with ls.store.transaction():
         ls.store.delete(Task, "project = ?", (ls.project_id,))
+    await mlbackends.clear(ls)
     return empty(204, "application/json")
