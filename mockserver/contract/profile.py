@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.contract.checks import CheckFunction
 from mockserver.contract.policy import Created, Policies
+from mockserver.contract.signing import SignerFactory
 
 if TYPE_CHECKING:
     import httpx
@@ -86,6 +87,9 @@ class ContractProfile:
     operation does not count against ``--min-coverage`` (it is listed as excused)."""
     checks: tuple[CheckFunction, ...] = ()
     """The pack's domain checks, registered with schemathesis for the run."""
+    signer: SignerFactory | None = None
+    """Key pair → the headers that sign a request, for APIs whose users sign requests (``--public-key``,
+    ``--private-key``); None: the pack's runs authenticate with a token only."""
     deployment_version: Callable[[httpx.Client], str | None] | None = None
     """(client on the version's URL) → the version the deployment says it is (Label Studio: ``GET /version``), or
     None where it does not say; the pre-flight stops a run whose spec version it contradicts."""
