@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from mockserver.contract.guard import Guard
+from mockserver.packs.cytomine.sandbox import Creates, prepare
 
 Facts = dict[str, Any]
 """Discovered values by name (``project``, ``image``, ``annotation`` …); a name is absent where nothing was found."""
@@ -111,7 +112,8 @@ DOMAIN_LISTS = frozenset({"GET /api/domain/{domainClassName}/{domainIdent}/prope
 
 
 def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discovered:
-    """The caller's newest project and what it holds (GET only)."""
+    """The caller's newest project and what it holds (GET only); with writes, then the run's own project with an
+    image in it, where its creates go (``sandbox.prepare``)."""
     facts: Facts = {}
     reader = _Reader(client, guard)
     me = reader.get("/api/user/current.json")
@@ -124,7 +126,11 @@ def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discover
     projects = reader.items("/api/project.json", {"max": 1})
     if projects:
         _project(reader, facts, projects[0])
-    return Discovered({name: value for name, value in facts.items() if value is not None})
+    creates = Creates()
+    if allow_writes:
+        bases = tuple(item["id"] for item in reader.items("/api/abstractimage.json", {"max": 5}) if "id" in item)
+        creates = prepare(client, guard, bases)
+    return Discovered({name: value for name, value in facts.items() if value is not None}, creates)
 
 
 def _project(reader: _Reader, facts: Facts, project: dict[str, Any]) -> None:
@@ -224,12 +230,14 @@ class Discovered:
     """``Facts`` and the fixups of positive cases (the core's ``Discovery``)."""
 
     facts: Facts
+    creates: Creates = dataclasses.field(default_factory=Creates)
     turns: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def parameters(self) -> dict[str, str]:
         return {}
 
     def fixup(self, case: Any) -> None:
+        self.creates.fixup(case)
         label = f"{case.method.upper()} {case.path}"
         if label in PROJECT_QUERY and "project" in self.facts:
             case.query = {**(case.query or {}), "project": self.facts["project"]}
