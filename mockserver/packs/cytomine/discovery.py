@@ -4,9 +4,9 @@ Generated ids never name anything that exists, so every read by id would only me
 walks the caller's newest project: its ontology, terms and a parent relation, an image instance with its abstract
 image, uploaded file and slices, an annotation with its term, and whatever the project and these hold of tags,
 properties, descriptions, attached files, tracks, image and annotation groups and annotation filters; the user,
-their role, a storage. ``Fixups`` puts these into every other positive case of each read by id (``READ_BY_ID``;
-the other half keeps its generated ids and meets the 404s), so coverage does not hang on whether the stateful
-phase's links reach them within the budget.
+their role and public key, a storage. ``Fixups`` puts these into every other positive case of each read by id
+(``READ_BY_ID``; the other half keeps its generated ids and meets the 404s), so coverage does not hang on whether
+the stateful phase's links reach them within the budget.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ PROJECT_CLASS = "be.cytomine.domain.project.Project"
 
 READ_BY_ID: dict[str, dict[str, str]] = {
     "GET /api/user/{id}.json": {"id": "user"},
+    "GET /api/userkey/{publicKey}/keys.json": {"publicKey": "public_key"},
     "GET /api/user/{id}/keys.json": {"id": "user"},
     "GET /api/user/{id}/project.json": {"id": "user"},
     "GET /api/user/{id}/role.json": {"id": "user"},
@@ -118,7 +119,7 @@ def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discover
     reader = _Reader(client, guard)
     me = reader.get("/api/user/current.json")
     if isinstance(me, dict) and me.get("id"):
-        facts["user"] = me["id"]
+        facts["user"], facts["public_key"] = me["id"], me.get("publicKey")
         facts["user_role"] = _first(reader.items(f"/api/user/{me['id']}/role.json"), "role")
     facts["role"] = _first(reader.items("/api/role.json"))
     facts["storage"] = _first(reader.items("/api/storage.json", {"max": 1}))
