@@ -15,7 +15,7 @@ from typing import Any
 
 from mockserver.contract.checks import CheckFunction
 from mockserver.contract.followups import expect, fail, follow_up, json_of, memo, ok
-from mockserver.packs.cytomine.sandbox import SQUARE
+from mockserver.packs.cytomine.sandbox import SQUARE, fresh_name
 
 ONE_OBJECT = re.compile(r"^/api/[a-z_]+/\{id\}\.json$")
 """``/api/<resource>/{id}.json``: the route reads one object by its id."""
@@ -104,6 +104,11 @@ def read(case: Any, kind: str, ident: Any) -> Any:
                   f"reading {kind} {ident}")
 
 
+def delete(case: Any, kind: str, ident: Any, why: str = "") -> None:
+    expect(case, follow_up(case, "DELETE", f"/api/{kind}/{{id}}.json", path_parameters={"id": ident}), ok,
+           f"deleting {kind} {ident}{why}")
+
+
 def created_annotation_reads_back(ctx: Any, response: Any, case: Any) -> bool | None:
     """An annotation just created reads back by its id: that annotation, on its image (a few times per run)."""
     annotation = created(case, response, "annotation")
@@ -155,8 +160,7 @@ def annotation_counters_follow_create_and_delete(ctx: Any, response: Any, case: 
     if any(isinstance(b, int) and g != b + 1 for b, g in zip(before, grown, strict=True)):
         fail(case, f"creating annotation {extra['id']} on image {annotation['image']} changed (image, project) "
                    f"numberOfAnnotations from {before} to {grown}, not by one each")
-    expect(case, follow_up(case, "DELETE", "/api/annotation/{id}.json", path_parameters={"id": extra["id"]}), ok,
-           f"deleting annotation {extra['id']}")
+    delete(case, "annotation", extra["id"])
     if (gone := status_of(case, "GET", "/api/annotation/{id}.json", extra["id"])) != 404:
         fail(case, f"annotation {extra['id']} still answers {gone} after its delete")
     if (after := _counters(case, annotation)) != before:
@@ -180,8 +184,7 @@ def deleting_a_project_removes_its_images_and_annotations(ctx: Any, response: An
         return None
     read(case, "imageinstance", image["id"])
     read(case, "annotation", annotation["id"])
-    expect(case, follow_up(case, "DELETE", "/api/project/{id}.json", path_parameters={"id": project["id"]}), ok,
-           f"deleting project {project['id']}")
+    delete(case, "project", project["id"])
     for kind, ident in (("imageinstance", image["id"]), ("annotation", annotation["id"])):
         if (status := status_of(case, "GET", f"/api/{kind}/{{id}}.json", ident)) != 404:
             fail(case, f"{kind} {ident} of the deleted project {project['id']} still answers {status}")
@@ -193,16 +196,14 @@ def an_ontology_in_use_cannot_be_deleted(ctx: Any, response: Any, case: Any) -> 
     ontology = created(case, response, "ontology")
     if ontology is None or not memo.first("ontology in use"):
         return None
-    project = create(case, "project", {"name": f"contract_{ontology['id']}", "ontology": ontology["id"]})
+    project = create(case, "project", {"name": fresh_name(), "ontology": ontology["id"]})
     if project is None:
         return None
     if ok(refused := status_of(case, "DELETE", "/api/ontology/{id}.json", ontology["id"]) or 0):
         fail(case, f"deleting ontology {ontology['id']}, the ontology of project {project['id']}, answered {refused}")
     read(case, "ontology", ontology["id"])
-    expect(case, follow_up(case, "DELETE", "/api/project/{id}.json", path_parameters={"id": project["id"]}), ok,
-           f"deleting project {project['id']}")
-    expect(case, follow_up(case, "DELETE", "/api/ontology/{id}.json", path_parameters={"id": ontology["id"]}), ok,
-           f"deleting ontology {ontology['id']} once no project uses it")
+    delete(case, "project", project["id"])
+    delete(case, "ontology", ontology["id"], " once no project uses it")
     return True
 
 

@@ -21,7 +21,7 @@ import httpx
 
 from mockserver.contract.guard import Guard
 from mockserver.contract.policy import Created, Policy
-from mockserver.contract.profile import Cleaned
+from mockserver.contract.profile import Cleaned, delete_each
 from mockserver.contract.settings import POSITIVE_STATUSES
 
 KINDS = ("annotation", "imageinstance", "project", "ontology")
@@ -119,16 +119,4 @@ def _create(client: httpx.Client, guard: Guard, kind: str, body: dict[str, Any])
 def cleanup(client: httpx.Client, guard: Guard, version: str) -> Cleaned:
     """Delete what the run created, annotations first and ontologies last (404: already gone, e.g. with its
     project)."""
-    left, deleted = [], 0
-    for item in sorted(guard.sandbox, key=lambda created: KINDS.index(created.kind)):
-        guard.limiter.wait()
-        guard.sent["DELETE"] += 1
-        try:
-            status = client.delete(f"/api/{item.kind}/{item.id}.json").status_code
-        except httpx.HTTPError:
-            status = 0
-        if status == 200 or status == 404:
-            deleted += 1
-        else:
-            left.append(item)
-    return Cleaned(deleted, 0, tuple(left))
+    return delete_each(client, guard, version, path=lambda item: f"/api/{item.kind}/{item.id}.json", order=KINDS)
