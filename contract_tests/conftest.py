@@ -1,13 +1,15 @@
 """Contract checks of a deployment against the specs of an API pack (default WEBKNOSSOS), from pytest.
 
     pytest contract_tests --base-url http://host:9000 --api webknossos --api-version v5 --token $MOCKSERVER_TOKEN
+    pytest contract_tests --base-url http://host:8080 --api cytomine --public-key $PUB --private-key $PRIV
 
 Each selected API version is checked by one ``mockserver contract`` run (the same engine as the
 command: schemathesis with every applicable check, the stateful phase, the domain checks); every
 operation becomes a test that fails with that run's findings for it, plus one test per version for
 the run as a whole (stateful sequences, cleanup, errors). Without ``--base-url`` each version is
 checked against its own ``mockserver serve --api <pack>`` on 127.0.0.1 (the pack's diff recipe,
-``tiny`` for WEBKNOSSOS), all versions at once.
+``tiny`` for WEBKNOSSOS, or ``--recipe``), all versions at once, as its first known user: with that user's token,
+or (``--sign``) signing each request with that user's key pair.
 Read-only (GET/HEAD) unless ``--allow-writes``.
 """
 
@@ -50,6 +52,11 @@ class Target:
     api: str
     versions: tuple[str, ...]
     token: str | None
+    key_pair: tuple[str, str] | None
+    """(public, private) key to sign with instead of a token (``--public-key``, ``--private-key``)."""
+    sign: bool
+    """Own mocks: sign with the first known user's key pair instead of sending its token."""
+    recipe: str | None
     allow_writes: bool
     rate_limit: str
     max_time: int
@@ -68,8 +75,10 @@ class Target:
         if unknown := [v for v in versions if v not in pack.version_names]:
             raise pytest.UsageError(f"unknown --api-version {', '.join(unknown)} of {pack.name} "
                                     f"(choose from {', '.join(pack.version_names)})")
+        public, private = config.getoption("public_key"), config.getoption("private_key")
         return cls(config.getoption("base_url"), pack.name, versions,
-                   config.getoption("token"), config.getoption("allow_writes"), rate,
+                   config.getoption("token"), (public, private) if public or private else None,
+                   config.getoption("sign"), config.getoption("recipe"), config.getoption("allow_writes"), rate,
                    config.getoption("contract_max_time"), config.getoption("max_requests"),
                    config.getoption("max_examples"), config.getoption("min_coverage"),
                    Path(report_dir) if report_dir else None)
@@ -97,6 +106,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Version to check; repeat for several (default: the pack's latest)")
     group.addoption("--token", default=os.environ.get("MOCKSERVER_TOKEN") or os.environ.get("WK_TOKEN"),
                     help="Token sent in the pack's auth header (default: $MOCKSERVER_TOKEN or $WK_TOKEN)")
+    group.addoption("--public-key", default=os.environ.get("MOCKSERVER_PUBLIC_KEY"),
+                    help="Sign each request with this key pair instead of a token (Cytomine; default: "
+                         "$MOCKSERVER_PUBLIC_KEY)")
+    group.addoption("--private-key", default=os.environ.get("MOCKSERVER_PRIVATE_KEY"),
+                    help="The pair's private key (default: $MOCKSERVER_PRIVATE_KEY)")
+    group.addoption("--sign", action="store_true",
+                    help="Against the mocks: sign with the first known user's key pair instead of its token")
+    group.addoption("--recipe", default=None, help="Against the mocks: their world's recipe (default: the pack's "
+                                                    "diff recipe)")
     group.addoption("--allow-writes", action="store_true", help="Also send writes (to resources the run creates)")
     group.addoption("--rate-limit", default=None, help="e.g. 10/s (default 10/s; off against the mocks)")
     group.addoption("--contract-max-time", type=int, default=120, help="Seconds per version (default 120)")
@@ -129,14 +147,14 @@ def contract_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
     mocks: list[subprocess.Popen[bytes]] = []
     try:
         if target.base_url is None:
-            urls = {version: _start_mock(mocks, target.api) for version in target.versions}
-            tokens = {version: _admin_token(url) for version, url in urls.items()}
+            urls = {version: _start_mock(mocks, target.api, target.recipe) for version in target.versions}
+            credentials = {version: _first_user(url, target.sign) for version, url in urls.items()}
         else:
             urls = dict.fromkeys(target.versions, target.base_url)
-            tokens = dict.fromkeys(target.versions, target.token)
+            credentials = dict.fromkeys(target.versions, _given(target))
         runs = {}
         for version in target.versions:  # at once against own mocks; one after the other against a deployment
-            runs[version] = _start_run(target, version, urls[version], tokens[version], report_dir / version)
+            runs[version] = _start_run(target, version, urls[version], credentials[version], report_dir / version)
             if target.base_url is not None:
                 runs[version].wait()
         yield {version: _result(process, report_dir / version, target, version) for version, process in runs.items()}
@@ -146,7 +164,8 @@ def contract_results(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
             mock.wait(timeout=30)
 
 
-def _start_run(target: Target, version: str, url: str, token: str | None, report_dir: Path) -> subprocess.Popen[str]:
+def _start_run(target: Target, version: str, url: str, credentials: dict[str, str],
+               report_dir: Path) -> subprocess.Popen[str]:
     args = [sys.executable, "-m", "mockserver", "contract", url, "--api", target.api, "--api-version", version,
             "--report", "junit,html",
             "--report-dir", str(report_dir), "--rate-limit", target.rate_limit, "--max-time", str(target.max_time),
@@ -154,7 +173,8 @@ def _start_run(target: Target, version: str, url: str, token: str | None, report
             "--min-coverage", str(target.min_coverage)]
     if target.allow_writes:
         args.append("--allow-writes")
-    env = {**os.environ, "MOCKSERVER_TOKEN": token or "", "NO_COLOR": "1"}
+    env = {**os.environ, "MOCKSERVER_TOKEN": "", "MOCKSERVER_PUBLIC_KEY": "", "MOCKSERVER_PRIVATE_KEY": "",
+           **credentials, "NO_COLOR": "1"}
     return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -178,25 +198,38 @@ def _result(process: subprocess.Popen[str], report_dir: Path, target: Target, ve
     return VersionResult(process.returncode, labels, failures, skipped, output, coverage)
 
 
-def _start_mock(mocks: list[subprocess.Popen[bytes]], api: str) -> str:
+def _start_mock(mocks: list[subprocess.Popen[bytes]], api: str, recipe: str | None) -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     args = [sys.executable, "-m", "mockserver", "serve", "--api", api, "--port", str(port),
-            "--recipe", load_pack(api).diff.recipe,
+            "--recipe", recipe or load_pack(api).diff.recipe,
             "--log-level", "warning"]
     mocks.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL))
     return f"http://127.0.0.1:{port}"
 
 
-def _admin_token(url: str) -> str:
-    """The token of the first known user (WEBKNOSSOS: the admin), from the mock's ``/__admin`` API (seed 1)."""
+def _given(target: Target) -> dict[str, str]:
+    """The run's environment for the credentials given on the command line."""
+    if target.key_pair is not None:
+        return {"MOCKSERVER_PUBLIC_KEY": target.key_pair[0] or "", "MOCKSERVER_PRIVATE_KEY": target.key_pair[1] or ""}
+    return {"MOCKSERVER_TOKEN": target.token or ""}
+
+
+def _first_user(url: str, sign: bool) -> dict[str, str]:
+    """The run's environment for the first known user (WEBKNOSSOS: the admin) of the mock's ``/__admin`` API (seed
+    1): its token, or (``sign``) its key pair."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             info = httpx.get(f"{url}/__admin/", headers={"X-Admin-Key": derived_admin_key(1)}, timeout=2)
             if info.status_code == 200:
-                return str(info.json()["users"][0]["token"])  # the first known user (WEBKNOSSOS: the admin)
+                user = info.json()["users"][0]
+                if not sign:
+                    return {"MOCKSERVER_TOKEN": str(user["token"])}
+                keys = user.get("credentials", {})
+                return {"MOCKSERVER_PUBLIC_KEY": keys.get("publicKey", ""),
+                        "MOCKSERVER_PRIVATE_KEY": keys.get("privateKey", "")}
         except httpx.HTTPError:
             pass
         time.sleep(0.3)

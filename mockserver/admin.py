@@ -215,7 +215,8 @@ def mount_admin(app: MockApp, backend: Backend) -> Control:
 
 def _state(control: Control) -> dict[str, Any]:
     world = control.world
-    users = [{"role": u.role, "id": u.id, "email": u.email, "token": u.token} for u in world.known_users]
+    users = [{"role": u.role, "id": u.id, "email": u.email, "token": u.token,
+              **({"credentials": dict(u.credentials)} if u.credentials else {})} for u in world.known_users]
     return {"seed": world.seed, "recipe": world.recipe, "revision": control.revision, "users": users}
 
 

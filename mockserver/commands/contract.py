@@ -20,6 +20,11 @@ from mockserver.errors import ConfigurationError
 @click.option("--token", envvar=["MOCKSERVER_TOKEN", "WK_TOKEN"], default=None,
               help="Token of the user to test as, sent in the pack's auth header (WEBKNOSSOS: X-Auth-Token). "
                    "[MOCKSERVER_TOKEN, or WK_TOKEN] (prefer the variable: arguments show up in ps)")
+@click.option("--public-key", envvar="MOCKSERVER_PUBLIC_KEY", default=None,
+              help="Public key of the user to test as, for APIs that sign each request with a key pair (Cytomine); "
+                   "with --private-key, instead of --token. [MOCKSERVER_PUBLIC_KEY]")
+@click.option("--private-key", envvar="MOCKSERVER_PRIVATE_KEY", default=None,
+              help="Its private key (never sent, never printed). [MOCKSERVER_PRIVATE_KEY] (prefer the variable)")
 @click.option("--allow-writes", is_flag=True,
               help="Also send POST/PUT/PATCH/DELETE, to resources the run creates itself (deleted at the end).")
 @click.option("--rate-limit", default="10/s", show_default=True, help="Maximum request rate: 10/s, 600/m or off.")
@@ -49,7 +54,7 @@ def contract(**options: Any) -> None:
     try:
         settings = ContractOptions(
             base_url=options["url"], api=options["api"] or "webknossos", version=options["version"],
-            token=options["token"],
+            token=options["token"], public_key=options["public_key"], private_key=options["private_key"],
             allow_writes=options["allow_writes"], rate_limit=options["rate_limit"],
             max_requests=options["max_requests"] or None, max_time=options["max_time"] or None,
             max_examples=options["max_examples"], phases=_csv(options["phases"]),

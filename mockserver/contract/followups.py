@@ -1,8 +1,9 @@
 """Follow-up requests of the packs' domain checks, and the helpers they share.
 
 A follow-up is a schemathesis ``Case`` of another operation of the same spec, sent with the run's
-headers; it passes the run's hooks (policy, rate limit, budget, created-resource bookkeeping) like
-every generated request. ``Memo`` bounds how often a check sends follow-ups in one run.
+headers (and signed with its key pair, where it has one); it passes the run's hooks (policy, rate limit,
+budget, created-resource bookkeeping) like every generated request. ``Memo`` bounds how often a check sends
+follow-ups in one run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from schemathesis.core import NOT_SET
+
+from mockserver.contract.signing import authenticate
 
 
 class Memo:
@@ -85,6 +88,7 @@ def follow_up(case: Any, method: str, path: str, *, path_parameters: dict[str, A
     if body is not NOT_SET:
         kwargs.update(body=body, media_type="application/json")
     follow = operation.Case(**kwargs)
+    authenticate(follow)  # the run's key pair signs it, where the run has one
     return follow.call(headers=_headers(follow)), follow
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from mockserver.contract.signing import KeyPair
 from mockserver.errors import ConfigurationError
 from mockserver.pack import DEFAULT_PACK, Pack, load_pack
 
@@ -22,6 +23,9 @@ class ContractOptions:
     """A version of the pack (None: its latest)."""
     api: str = DEFAULT_PACK
     token: str | None = None
+    public_key: str | None = None
+    private_key: str | None = None
+    """A key pair to sign every request with (packs whose profile has a ``signer``), instead of a token."""
     allow_writes: bool = False
     rate_limit: str | None = "10/s"
     """``10/s``, ``600/m`` … or ``off``."""
@@ -53,6 +57,11 @@ class ContractOptions:
     @property
     def pack(self) -> Pack:
         return load_pack(self.api)
+
+    @property
+    def key_pair(self) -> KeyPair | None:
+        """The key pair when both halves are given (``preflight.signer_of`` refuses half a pair)."""
+        return KeyPair(self.public_key, self.private_key) if self.public_key and self.private_key else None
 
     @property
     def version_name(self) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.contract.checks import CheckFunction
 from mockserver.contract.policy import Created, Policies
+from mockserver.contract.signing import SignerFactory
 
 if TYPE_CHECKING:
     import httpx
@@ -46,14 +47,17 @@ class Cleaned:
     left: tuple[Created, ...] = ()
 
 
-def delete_each(client: httpx.Client, guard: Guard, version: str) -> Cleaned:
-    """The default cleanup: ``DELETE /<kind>/<id>`` for everything the run created (404: already gone)."""
+def delete_each(client: httpx.Client, guard: Guard, version: str, *,
+                path: Callable[[Created], str] = lambda item: f"/{item.kind}/{item.id}",
+                order: Sequence[str] = ()) -> Cleaned:
+    """The default cleanup: ``DELETE /<kind>/<id>`` (or ``path``) for everything the run created (404: already gone),
+    the kinds in ``order`` first, in that order (what holds others last)."""
     left = []
     deleted = 0
-    for item in guard.sandbox:
+    for item in sorted(guard.sandbox, key=lambda item: order.index(item.kind) if item.kind in order else len(order)):
         guard.limiter.wait()
         guard.sent["DELETE"] += 1
-        response = client.delete(f"/{item.kind}/{item.id}")
+        response = client.delete(path(item))
         if response.status_code < 300 or response.status_code == 404:
             deleted += 1
         else:
@@ -86,6 +90,9 @@ class ContractProfile:
     operation does not count against ``--min-coverage`` (it is listed as excused)."""
     checks: tuple[CheckFunction, ...] = ()
     """The pack's domain checks, registered with schemathesis for the run."""
+    signer: SignerFactory | None = None
+    """Key pair → the headers that sign a request, for APIs whose users sign requests (``--public-key``,
+    ``--private-key``); None: the pack's runs authenticate with a token only."""
     deployment_version: Callable[[httpx.Client], str | None] | None = None
     """(client on the version's URL) → the version the deployment says it is (Label Studio: ``GET /version``), or
     None where it does not say; the pre-flight stops a run whose spec version it contradicts."""

@@ -4,7 +4,7 @@ The run is schemathesis' own ``run`` command, invoked in-process with a configur
 (checks, phases, per-operation settings, reports) and with hooks that route every request through
 the ``Guard``. What is safe to send, what real data to use, the domain checks and how to clean up
 come from the pack's ``ContractProfile``. Afterwards the resources the run created are removed and
-the token is scrubbed from every report file.
+the token (or the private key of a signed run) is scrubbed from every report file.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from mockserver.contract import checks, findings, output, preflight
+from mockserver.contract import checks, findings, output, preflight, signing
 from mockserver.contract.coverage import Coverage, verdict
 from mockserver.contract.guard import Guard, Redactor, parse_rate
 from mockserver.contract.options import ContractOptions
@@ -138,13 +138,14 @@ def run_contract(options: ContractOptions) -> int:
     guard = Guard(allow_writes=options.allow_writes, rate=parse_rate(options.rate_limit),
                   max_requests=options.max_requests, policies=profile.policies,
                   target_parameters=profile.target_parameters)
-    redactor = Redactor([options.token or ""])
+    redactor = Redactor([options.token or "", options.private_key or ""])
     labels = selected_operations(options)
     if not labels:
         click.echo("error: no operation selected (check --operation)", err=True)
         return EXIT_ERROR
     try:
-        with _client(options) as client:
+        signer = preflight.signer_of(options, profile)
+        with _client(options, signer) as client:
             preflight.check(options, profile, client)
     except preflight.PreflightFailed as exc:
         click.echo(f"error: {exc}", err=True)
@@ -157,14 +158,15 @@ def run_contract(options: ContractOptions) -> int:
             _redacted_process(redactor, hidden=(scratch, *(("Reports:",) if not options.reports else ()))), \
             _hypothesis_home(options.report_dir if options.reports else Path(scratch)):
         _echo_plan(options, labels)
-        facts = _facts(options, profile, guard)
+        facts = _facts(options, profile, guard, signer)
         junit = (options.report_dir if "junit" in options.reports else Path(scratch)) / "junit.xml"
         config = SchemathesisConfig.from_dict(schemathesis_config(options, profile, labels, facts, junit))
         try:
-            with RunHooks(guard, profile, facts, coverage).registered(), checks.registered(profile.checks):
+            with RunHooks(guard, profile, facts, coverage).registered(), checks.registered(profile.checks), \
+                    signing.registered(signer):
                 code = _schemathesis_run(args, config)
         finally:
-            cleaned = cleanup(options, profile, guard)
+            cleaned = cleanup(options, profile, guard, signer)
         found, _ = findings.read_junit(junit)
         excused = {**profile.excused, **_stateful_only(options, profile, labels)}
         covered = verdict(coverage, options.min_coverage, excused)
@@ -192,19 +194,22 @@ def _stateful_only(options: ContractOptions, profile: ContractProfile, labels: l
             if policy_of(profile.policies, *label.split(" ", 1)) is Policy.ON_CREATED}
 
 
-def _facts(options: ContractOptions, profile: ContractProfile, guard: Guard) -> Discovery:
+def _facts(options: ContractOptions, profile: ContractProfile, guard: Guard,
+           signer: signing.Signer | None = None) -> Discovery:
     """What the deployment holds (and the run's sandbox with --allow-writes); nothing if it cannot be read."""
     try:
-        with _client(options) as client:
+        with _client(options, signer) as client:
             return profile.discover(client, guard, options.allow_writes)
     except httpx.HTTPError as exc:
         click.echo(f"could not read the deployment before the run ({exc}); generated data only", err=True)
         return NoDiscovery()
 
 
-def _client(options: ContractOptions) -> httpx.Client:
+def _client(options: ContractOptions, signer: signing.Signer | None = None) -> httpx.Client:
+    """A client on the version's URL sending the token, or signing each request with the key pair."""
     headers = {options.pack.auth_header: options.token} if options.token else {}
-    return httpx.Client(base_url=options.api_url, headers=headers, timeout=30)
+    auth = signing.HttpxSigning(signer) if signer is not None else None
+    return httpx.Client(base_url=options.api_url, headers=headers, auth=auth, timeout=30)
 
 
 def _selection_args(labels: list[str]) -> list[str]:
@@ -271,11 +276,12 @@ def _echo_summary(guard: Guard, cleaned: bool, found: list[findings.Finding]) ->
         click.echo("cleanup FAILED: some resources created by this run could not be deleted", err=True)
 
 
-def cleanup(options: ContractOptions, profile: ContractProfile, guard: Guard) -> bool:
+def cleanup(options: ContractOptions, profile: ContractProfile, guard: Guard,
+            signer: signing.Signer | None = None) -> bool:
     """Remove what the run created (the pack's way); True when nothing is left behind."""
     if not len(guard.sandbox):
         return True
-    with _client(options) as client:
+    with _client(options, signer) as client:
         try:
             result = profile.cleanup(client, guard, options.version_name)
         except httpx.HTTPError as exc:

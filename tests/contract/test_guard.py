@@ -4,10 +4,12 @@ import io
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mockserver.contract.guard import Guard, RateLimiter, Redactor, Refused, parse_rate
 from mockserver.contract.policy import Created, Policy
+from mockserver.contract.profile import Cleaned, delete_each
 from mockserver.errors import ConfigurationError
 
 POLICIES = {("POST", "/projects"): Policy.CREATE, ("POST", "/tasks/list"): Policy.READ,
@@ -74,3 +76,21 @@ def test_redactor_scrubs_streams_and_files(tmp_path: Path) -> None:
     (tmp_path / "html" / "index.html").write_text("<pre>s3cr3t</pre>")
     redact.files(tmp_path)
     assert (tmp_path / "html" / "index.html").read_text() == "<pre>[Filtered]</pre>"
+
+
+def test_the_cleanup_deletes_in_the_packs_order_at_the_packs_paths() -> None:
+    """What holds others goes last (a Cytomine ontology after the project using it); 404 counts as deleted."""
+    guard = Guard(allow_writes=True, rate=None, max_requests=None, policies={})
+    for created in (Created("ontology", "1"), Created("project", "2"), Created("note", "3"), Created("project", "4")):
+        guard.sandbox.add(created)
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(404 if request.url.path.endswith("/4.json") else 200)
+
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://h") as client:
+        cleaned = delete_each(client, guard, "v", path=lambda item: f"/api/{item.kind}/{item.id}.json",
+                              order=("project", "ontology"))
+    assert sent == ["/api/project/2.json", "/api/project/4.json", "/api/ontology/1.json", "/api/note/3.json"]
+    assert cleaned == Cleaned(4, 0, ()) and guard.sent["DELETE"] == 4

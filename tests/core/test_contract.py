@@ -61,6 +61,9 @@ def test_a_deviation_fails_the_run(served: BackgroundServer, tmp_path: Path) -> 
     ({"token": None}, "error: no token: Echo notes needs one (X-Echo-Key); set MOCKSERVER_TOKEN"),
     ({"token": "wrong-key"}, "error: the deployment refused the token (GET http"),
     ({"version": "1", "base_url": "http://127.0.0.1:9/"}, "error: cannot reach http://127.0.0.1:9/echo/v1/me"),
+    ({"token": None, "public_key": "public-key", "private_key": "private-key"},
+     "error: Echo notes does not sign requests with a key pair; use --token"),
+    ({"token": None, "private_key": "private-key"}, "error: half a key pair: give both --public-key and"),
 ])
 def test_the_preflight_stops_a_run_that_could_test_nothing(served: BackgroundServer, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str],

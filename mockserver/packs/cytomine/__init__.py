@@ -43,12 +43,17 @@ def pack() -> Pack:
 
 
 def contract_profile() -> ContractProfile:
-    """Read-only contract checks (every write is NEVER) with the domain checks of ``contract.py`` and the real ids
-    ``discovery.py`` reads first (so no operation needs an excuse: each can answer 2xx to a reader); the token goes
-    in ``Authorization`` as the banner prints it (``Bearer …``). Runs signed with a key pair and checks with writes
-    (create → fetch → list → counters → delete cascades) are a later slice."""
+    """Read-only contract checks by default, with the domain checks of ``contract.py`` and the real ids
+    ``discovery.py`` reads first (so no operation needs an excuse: each can answer 2xx to a reader); with
+    ``--allow-writes`` creates and deletes in a sandbox of the run's own (``sandbox.py``) and the write checks.
+    The token goes in ``Authorization`` as the banner prints it (``Bearer …``), or each request is signed with a
+    key pair (``--public-key``/``--private-key``: ``auth.signer``, what client 4.x sends)."""
     from mockserver.contract.profile import ContractProfile
+    from mockserver.packs.cytomine import auth, sandbox
     from mockserver.packs.cytomine.contract import CHECKS
     from mockserver.packs.cytomine.discovery import discover
 
-    return ContractProfile(policies={}, whoami="/api/user/current.json", checks=CHECKS, discover=discover)
+    return ContractProfile(policies=sandbox.POLICIES, whoami="/api/user/current.json", checks=CHECKS,
+                           discover=discover, created_by=sandbox.created_by, cleanup=sandbox.cleanup,
+                           operation_config=sandbox.operation_config,
+                           signer=lambda pair: auth.signer(pair.public, pair.private))

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import inspect
 from collections.abc import Callable, Iterator, Mapping
+from email.utils import formatdate
 from typing import Any
 
 from connexion.security import ApiKeySecurityHandler
@@ -26,12 +27,34 @@ def sign(private_key: str, token: str) -> str:
     return base64.b64encode(digest).decode()
 
 
+def current_token(method: str, content_type: str, date: str) -> str:
+    """What client 4.x signs: the method, an empty Content-MD5, the content type and the date."""
+    return f"{method}\n\n{content_type}\n{date}"
+
+
 def tokens(method: str, content_type: str, date: str, path: str) -> Iterator[str]:
     """Every token a real core accepts for this request: both generations, with and without the content type."""
     for media in dict.fromkeys((content_type, "")):
-        current = f"{method}\n\n{media}\n{date}"
+        current = current_token(method, media, date)
         yield current
         yield f"{current}\n{path}"
+
+
+def http_date(when: float | None = None) -> str:
+    """The ``date`` header as the client writes it: ``Thu, 03 Dec 2026 07:29:15 +0000``."""
+    return formatdate(when, usegmt=True).replace("GMT", "+0000")
+
+
+def signer(public_key: str, private_key: str) -> Callable[[str, str, str], dict[str, str]]:
+    """(method, target, content type) → the headers client 4.x signs a request with (the target is not signed)."""
+
+    def headers(method: str, target: str, content_type: str) -> dict[str, str]:
+        date = http_date()
+        signature = sign(private_key, current_token(method.upper(), content_type, date))
+        return {"date": date, "X-Requested-With": "XMLHTTPRequest",
+                "Authorization": f"CYTOMINE {public_key}:{signature}"}
+
+    return headers
 
 
 def signed_path(scope: Mapping[str, Any]) -> str:

@@ -4,9 +4,9 @@ Generated ids never name anything that exists, so every read by id would only me
 walks the caller's newest project: its ontology, terms and a parent relation, an image instance with its abstract
 image, uploaded file and slices, an annotation with its term, and whatever the project and these hold of tags,
 properties, descriptions, attached files, tracks, image and annotation groups and annotation filters; the user,
-their role, a storage. ``Fixups`` puts these into every other positive case of each read by id (``READ_BY_ID``;
-the other half keeps its generated ids and meets the 404s), so coverage does not hang on whether the stateful
-phase's links reach them within the budget.
+their role and public key, a storage. ``Fixups`` puts these into every other positive case of each read by id
+(``READ_BY_ID``; the other half keeps its generated ids and meets the 404s), so coverage does not hang on whether
+the stateful phase's links reach them within the budget.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from mockserver.contract.guard import Guard
+from mockserver.packs.cytomine.sandbox import Creates, prepare
 
 Facts = dict[str, Any]
 """Discovered values by name (``project``, ``image``, ``annotation`` …); a name is absent where nothing was found."""
@@ -27,6 +28,7 @@ PROJECT_CLASS = "be.cytomine.domain.project.Project"
 
 READ_BY_ID: dict[str, dict[str, str]] = {
     "GET /api/user/{id}.json": {"id": "user"},
+    "GET /api/userkey/{publicKey}/keys.json": {"publicKey": "public_key"},
     "GET /api/user/{id}/keys.json": {"id": "user"},
     "GET /api/user/{id}/project.json": {"id": "user"},
     "GET /api/user/{id}/role.json": {"id": "user"},
@@ -111,12 +113,13 @@ DOMAIN_LISTS = frozenset({"GET /api/domain/{domainClassName}/{domainIdent}/prope
 
 
 def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discovered:
-    """The caller's newest project and what it holds (GET only)."""
+    """The caller's newest project and what it holds (GET only); with writes, then the run's own project with an
+    image in it, where its creates go (``sandbox.prepare``)."""
     facts: Facts = {}
     reader = _Reader(client, guard)
     me = reader.get("/api/user/current.json")
     if isinstance(me, dict) and me.get("id"):
-        facts["user"] = me["id"]
+        facts["user"], facts["public_key"] = me["id"], me.get("publicKey")
         facts["user_role"] = _first(reader.items(f"/api/user/{me['id']}/role.json"), "role")
     facts["role"] = _first(reader.items("/api/role.json"))
     facts["storage"] = _first(reader.items("/api/storage.json", {"max": 1}))
@@ -124,7 +127,11 @@ def discover(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discover
     projects = reader.items("/api/project.json", {"max": 1})
     if projects:
         _project(reader, facts, projects[0])
-    return Discovered({name: value for name, value in facts.items() if value is not None})
+    creates = Creates()
+    if allow_writes:
+        bases = tuple(item["id"] for item in reader.items("/api/abstractimage.json", {"max": 5}) if "id" in item)
+        creates = prepare(client, guard, bases)
+    return Discovered({name: value for name, value in facts.items() if value is not None}, creates)
 
 
 def _project(reader: _Reader, facts: Facts, project: dict[str, Any]) -> None:
@@ -224,12 +231,14 @@ class Discovered:
     """``Facts`` and the fixups of positive cases (the core's ``Discovery``)."""
 
     facts: Facts
+    creates: Creates = dataclasses.field(default_factory=Creates)
     turns: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def parameters(self) -> dict[str, str]:
         return {}
 
     def fixup(self, case: Any) -> None:
+        self.creates.fixup(case)
         label = f"{case.method.upper()} {case.path}"
         if label in PROJECT_QUERY and "project" in self.facts:
             case.query = {**(case.query or {}), "project": self.facts["project"]}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.app import MockApp
 from tests.packs.cytomine.conftest import Headers, signature_headers
 
 UNAUTHORIZED = {"errors": {"message": "Full authentication is required to access this resource"}}
@@ -98,3 +99,11 @@ def test_the_signature_helper_signs_like_the_client(cy: TestClient, as_role: Cal
 def test_admin_sessions_are_for_superadmins(cy: TestClient, as_role: Callable[[str], dict[str, str]]) -> None:
     assert cy.get("/session/admin/open.json", headers=as_role("admin")).status_code == 200
     assert cy.get("/session/admin/close.json", headers=as_role("user")).status_code == 403
+
+
+def test_the_admin_api_shows_each_known_users_key_pair(cy: TestClient, cy_app: MockApp,
+                                                       keys: Callable[[str], tuple[str, str]]) -> None:
+    """What a contract run signed with a key pair needs from a mock it started (``contract_tests --sign``)."""
+    info = cy.get("/__admin/", headers={"X-Admin-Key": cy_app.backend.settings.effective_admin_key}).json()
+    admin = next(user for user in info["users"] if user["role"] == "admin")
+    assert (admin["credentials"]["publicKey"], admin["credentials"]["privateKey"]) == keys("admin")
