@@ -93,12 +93,9 @@ def next_task_is_open(ctx: Any, response: Any, case: Any) -> bool | None:
     return True
 
 
-def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | None:
-    """The JSON export's ``result.json`` holds exactly the done tasks, by id (checked once per run, with a
-    ``format=JSON`` export of its own after any export the run asked for)."""
-    if (response.status_code != 200 or _label(case) != "GET /api/project/export"
-            or not memo.first("export_holds_the_done_tasks")):
-        return None
+def _exported(case: Any) -> tuple[list[Any], Any] | None:
+    """The items of a ``format=JSON`` export and its follow-up case (None where the spec has no export; a failed
+    check when it is no ZIP holding ``result.json``)."""
     sent = follow_up(case, "GET", "/api/project/export", query={"format": "JSON"})
     if sent is None:
         return None
@@ -108,7 +105,19 @@ def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | No
             exported = json.loads(archive.read("result.json"))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         fail(case, f"the JSON export is not a ZIP holding result.json ({exc})", follow=sent[1])
+    return (exported if isinstance(exported, list) else []), sent[1]
+
+
+def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | None:
+    """The JSON export's ``result.json`` holds exactly the done tasks, by id (checked once per run, with a
+    ``format=JSON`` export of its own after any export the run asked for)."""
+    if (response.status_code != 200 or _label(case) != "GET /api/project/export"
+            or not memo.first("export_holds_the_done_tasks")):
         return None
+    exported = _exported(case)
+    if exported is None:
+        return None
+    items, follow = exported
     project = _project(case)
     total = project.get("task_count") if project else None
     if not isinstance(total, int) or total > LARGEST_LISTING:
@@ -117,25 +126,10 @@ def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | No
     if listing is None:
         return None
     done = sorted(task["id"] for task in listing[0] if "completions" in task)
-    items = exported if isinstance(exported, list) else []
     ids = sorted(item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), int))
     if ids != done:
-        fail(case, f"the JSON export holds tasks {ids[:10]}, the done tasks are {done[:10]}", follow=sent[1])
+        fail(case, f"the JSON export holds tasks {ids[:10]}, the done tasks are {done[:10]}", follow=follow)
     return True
-
-
-def _exported(case: Any) -> list[Any] | None:
-    """The items of a ``format=JSON`` export (None, and a failed check, when it is no ZIP with ``result.json``)."""
-    sent = follow_up(case, "GET", "/api/project/export", query={"format": "JSON"})
-    if sent is None:
-        return None
-    expect(case, sent, ok, "exporting as JSON")
-    try:
-        with zipfile.ZipFile(io.BytesIO(sent[0].content)) as archive:
-            exported = json.loads(archive.read("result.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        fail(case, f"the JSON export is not a ZIP holding result.json ({exc})", follow=sent[1])
-    return exported if isinstance(exported, list) else []
 
 
 def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -168,8 +162,8 @@ def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
                   f"reading task {task_id} after its completion")
     if isinstance(read, dict) and completion not in [c.get("id") for c in read.get("completions") or []]:
         fail(case, f"task {task_id} reads back without its completion {completion}")
-    exported = next((item for item in _exported(case) or [] if isinstance(item, dict) and item.get("id") == task_id),
-                    None)
+    items = (_exported(case) or ([], None))[0]
+    exported = next((item for item in items if isinstance(item, dict) and item.get("id") == task_id), None)
     if exported is None or completion not in [c.get("id") for c in exported.get("completions") or []]:
         fail(case, f"the JSON export does not hold task {task_id} with its completion {completion}")
     return True
