@@ -90,6 +90,31 @@ class Raw:
     content_type: str
 
 
+BRUSH = ('<View><Image name="image" value="$image"/><BrushLabels name="tag" toName="image"><Label value="Car"/>'
+         '<Label value="Road"/></BrushLabels></View>')
+
+
+def rle(pixels: bytes) -> list[int]:
+    """The frontend's run-length code of RGBA ``pixels`` (repeat runs of up to 256 equal bytes, word size 8)."""
+    bits = f"{len(pixels):032b}" + f"{7:05b}" + f"{7:04b}" * 4
+    start = 0
+    while start < len(pixels):
+        end = start
+        while end < len(pixels) and end - start < 256 and pixels[end] == pixels[start]:
+            end += 1
+        bits += "1" + "00" + f"{end - start - 1:08b}" + f"{pixels[start]:08b}"
+        start = end
+    bits += "0" * (-len(bits) % 8)
+    return [int(bits[i:i + 8], 2) for i in range(0, len(bits), 8)]
+
+
+def brush(label: str, width: int, height: int, alpha: list[int], number: int = 0) -> dict[str, Any]:
+    """A brush region whose alpha channel is ``alpha`` (row by row)."""
+    pixels = b"".join(bytes([number, 0, 0, a]) for a in alpha)
+    return {"from_name": "tag", "to_name": "image", "type": "brushlabels", "original_width": width,
+            "original_height": height, "value": {"format": "rle", "rle": rle(pixels), "brushlabels": [label]}}
+
+
 def choice(label: str) -> list[dict[str, Any]]:
     return [{"from_name": "choice", "to_name": "image", "type": "choices", "value": {"choices": [label]}}]
 
@@ -109,6 +134,22 @@ FLOWS: dict[str, list[Step]] = {
         ("GET of a task's completions", "GET", "/api/tasks/0/completions", None),
         ("wrong method", "PUT", "/api/tasks/0", None),
         ("wrong method on health", "DELETE", "/api/health", None),
+    ],
+    "brush exports": [  # early: failed exports of the same second would leave files in these
+        ("a brush config", "POST", "/api/project/config", {"label_config": BRUSH}),
+        ("three images", "POST", "/api/project/import", [{"image": f"b{n}.jpg"} for n in range(3)]),
+        ("two regions", "POST", "/api/tasks/0/completions",
+         {"result": [brush("Car", 3, 2, [0, 255, 255, 0, 128, 0]), brush("Car", 2, 2, [1, 2, 3, 4], 1)]}),
+        ("a second completion with a road", "POST", "/api/tasks/0/completions",
+         {"result": [brush("Road", 4, 1, [9, 9, 9, 200])]}),
+        ("a cancelled completion", "POST", "/api/tasks/1/completions?was_cancelled=1", {"result": []}),
+        ("BRUSH_TO_NUMPY", "GET", "/api/project/export?format=BRUSH_TO_NUMPY", None),
+        ("BRUSH_TO_PNG", "GET", "/api/project/export?format=BRUSH_TO_PNG", None),
+        ("a region of the wrong size", "POST", "/api/tasks/2/completions",
+         {"result": [brush("Road", 5, 5, [1, 2, 3])]}),
+        ("BRUSH_TO_NUMPY with it", "GET", "/api/project/export?format=BRUSH_TO_NUMPY", None),
+        ("ASR_MANIFEST", "GET", "/api/project/export?format=ASR_MANIFEST", None),
+        ("start over", "DELETE", "/api/tasks", None),
     ],
     "config": [
         ("save as JSON", "POST", "/api/project/config", {"label_config": IMAGE}),

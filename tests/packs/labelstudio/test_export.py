@@ -51,7 +51,7 @@ def test_json_min_and_csv_take_the_newest_kept_completion(fresh: TestClient) -> 
 
 def test_no_format_is_an_empty_zip_and_unknown_names_fail(fresh: TestClient) -> None:
     assert members(fresh, None) == {}
-    for name in ("json", "YOLO"):
+    for name in ("json", "YOLO", "ASR_MANIFEST"):
         response = fresh.get(f"/api/project/export?format={name}")
         assert (response.status_code, response.json()["detail"]) == (500, "")
 

@@ -1,8 +1,9 @@
 """``GET /api/project/export``: a ZIP of the done tasks, as label-studio-converter 0.0.22 writes them.
 
 Served formats: JSON (the completions files), JSON_MIN and CSV/TSV (one record per task: its data, ``id`` and per
-control the newest not-cancelled completion's values, simplified), CONLL2003, COCO and VOC (``converters``). The
-BRUSH_TO_* formats are a later slice; unknown names are the real 500 envelope with an empty detail.
+control the newest not-cancelled completion's values, simplified), CONLL2003, COCO and VOC (``converters``),
+BRUSH_TO_NUMPY and BRUSH_TO_PNG (``brush``); ASR_MANIFEST and unknown names are the real 500 envelope with an empty
+detail.
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import converters
+from mockserver.packs.labelstudio import brush, converters
 from mockserver.packs.labelstudio.api import LabelStudio, query_args, sorted_keys
 from mockserver.packs.labelstudio.errors import Crash
 from mockserver.packs.labelstudio.records import Task
 
-FORMATS = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG",
-           "ASR_MANIFEST")
-"""The converter's format names (``Format[name]``); others, lower case included, fail."""
-SERVED = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC")
+FORMATS = ("JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG")
+"""The converter's format names (``Format[name]``); others (ASR_MANIFEST, YOLO, lower case …) fail with an empty
+``ValueError``."""
 
 
 def _item(ls: LabelStudio, task: Task) -> dict[str, Any] | None:
@@ -108,8 +108,18 @@ def _converted(ls: LabelStudio, export_format: str, done: list[Task]) -> dict[st
         raise Crash(str(exc), query_args(), type(exc).__name__) from exc
 
 
-def _members(ls: LabelStudio, export_format: str) -> dict[str, str]:
+def _brush(export_format: str, done: list[Task]) -> dict[str, bytes]:
+    """BRUSH_TO_NUMPY/PNG files (``brush``); malformed regions are the real 500 envelopes."""
+    try:
+        return brush.files([(task.id, task.completions or []) for task in done], export_format)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        raise Crash(str(exc), query_args(), type(exc).__name__) from exc
+
+
+def _members(ls: LabelStudio, export_format: str) -> dict[str, str] | dict[str, bytes]:
     done = [task for task in ls.tasks() if task.completions is not None]
+    if export_format in brush.WRITERS:
+        return _brush(export_format, done)
     if export_format in converters.CONVERTERS:
         return _converted(ls, export_format, done)
     if export_format == "JSON":
@@ -125,13 +135,11 @@ async def export(ls: LabelStudio, format_: str | None = None) -> Response:
     """200 ``application/zip`` named by the server's local time; no ``format``: an empty ZIP."""
     if format_ is not None and format_ not in FORMATS:
         raise Crash("", query_args(), "ValueError")
-    if format_ is not None and format_ not in SERVED:
-        raise Crash(f"the {format_} export is not served by this mock yet", query_args(), "NotImplementedError")
     members = _members(ls, format_) if format_ is not None else {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in members.items():
-            archive.writestr(name, text.encode())  # a name ending in "/" is a folder
+        for name, content in members.items():
+            archive.writestr(name, content.encode() if isinstance(content, str) else content)  # "x/": a folder
     name = time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime(ls.now())) + ".zip"
     return Response(buffer.getvalue(), media_type="application/zip",
                     headers={"Content-Disposition": f"attachment; filename={name}", "filename": name,
