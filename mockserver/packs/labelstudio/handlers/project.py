@@ -10,9 +10,10 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response
 
-from mockserver.packs.labelstudio import fileimport, labelconfig, mlbackends, sessions
+from mockserver.packs.labelstudio import fileimport, labelconfig, mlbackends, sessions, urlimport
 from mockserver.packs.labelstudio.api import LabelStudio, empty, html_response, jsonify_response, query_args
 from mockserver.packs.labelstudio.errors import HTML, Crash, JsonError, TextError, Unwrapped
+from mockserver.packs.labelstudio.middleware import BAD_REQUEST
 from mockserver.packs.labelstudio.records import StoredFile, Task
 from mockserver.packs.labelstudio.uploads import UPLOADS, Upload
 
@@ -177,9 +178,26 @@ def _uploaded(ls: LabelStudio, uploads: list[Upload]) -> tuple[list[Any], dict[s
     return loaded.tasks, fileimport.formats(loaded)
 
 
+def _is_url_form() -> bool:
+    return "application/x-www-form-urlencoded" in request.headers.get("content-type", "").lower()
+
+
+async def _fetched(ls: LabelStudio, body: Any) -> list[Upload]:
+    """The file of a ``url=`` form (``urlimport``); a form without ``url`` is werkzeug's ``BadRequestKeyError``."""
+    url = form_field(body, "url")
+    if not isinstance(url, str):
+        raise Crash(BAD_REQUEST, query_args(), "ValidationError")
+    try:
+        return await urlimport.fetch(url, ls.backend.settings.max_body_bytes)
+    except urlimport.FetchError as exc:
+        raise Crash(str(exc), query_args(), "ValidationError") from exc
+
+
 async def import_tasks(ls: LabelStudio, body: Any = None) -> Response:
     started = time.perf_counter()
     uploads = request.scope.get(UPLOADS)
+    if uploads is None and _is_url_form():
+        uploads = await _fetched(ls, body)
     items, formats = _uploaded(ls, uploads) if uploads is not None else _items(body)
     data_types = ls.config().data_types
     tasks, errors = [], []
