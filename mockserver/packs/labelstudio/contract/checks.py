@@ -133,9 +133,10 @@ def export_holds_the_done_tasks(ctx: Any, response: Any, case: Any) -> bool | No
 
 
 def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
-    """After an import of the run's own (201 with ``new_task_ids``; runs with ``--allow-writes``, once): its first
-    task reads back with the data sent, takes a completion whose id is the task's first (``task_id * 1000 + 1``),
-    reads back with it, and the JSON export holds the task with that completion."""
+    """After an import of the run's own (201 with ``new_task_ids``; runs with ``--allow-writes``, once): the new
+    tasks are in the task list, the first reads back with the data sent, takes a completion whose id is the task's
+    first (``task_id * 1000 + 1``), reads back with it, ``next`` no longer hands it out, and the JSON export holds
+    it with that completion."""
     body = json_of(response)
     if response.status_code != 201 or _label(case) != "POST /api/project/import" or not isinstance(body, dict):
         return None
@@ -149,6 +150,12 @@ def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
     sent = items[0].get("data", items[0]) if items and isinstance(items[0], dict) else None
     if isinstance(sent, dict) and isinstance(read, dict) and read.get("data") != sent:
         fail(case, f"imported {sent}, task {task_id} reads back with {read.get('data')}")
+    project = _project(case)
+    total = project.get("task_count") if project else None
+    listing = _all_tasks(case, total) if isinstance(total, int) and total <= LARGEST_LISTING else None
+    missing = [new_id for new_id in new if new_id not in {t.get("id") for t in listing[0]}] if listing else []
+    if listing is not None and missing:
+        fail(case, f"the imported tasks {missing[:10]} are not in the task list", follow=listing[1])
     completing = follow_up(case, "POST", "/api/tasks/{task_id}/completions", path_parameters=task,
                            body={"lead_time": 1.0, "result": []})
     made = expect(case, completing, ok, f"completing the imported task {task_id}")
@@ -162,6 +169,10 @@ def imported_tasks_go_round(ctx: Any, response: Any, case: Any) -> bool | None:
                   f"reading task {task_id} after its completion")
     if isinstance(read, dict) and completion not in [c.get("id") for c in read.get("completions") or []]:
         fail(case, f"task {task_id} reads back without its completion {completion}")
+    handing = follow_up(case, "GET", "/api/project/next")
+    handed = json_of(handing[0]) if handing is not None else None
+    if handing is not None and isinstance(handed, dict) and handed.get("id") == task_id:
+        fail(case, f"next hands out task {task_id}, which was just completed", follow=handing[1])
     items = (_exported(case) or ([], None))[0]
     exported = next((item for item in items if isinstance(item, dict) and item.get("id") == task_id), None)
     if exported is None or completion not in [c.get("id") for c in exported.get("completions") or []]:
