@@ -7,6 +7,7 @@ import httpx
 import yaml
 
 from differential_tests.labelstudio.flows import FLOWS
+from differential_tests.labelstudio.session_flows import SESSION_FLOWS, Remember
 from differential_tests.labelstudio.test_differential import KNOWN, differences, normalised, shape
 
 
@@ -37,6 +38,10 @@ def test_status_media_type_and_body_are_compared() -> None:
 def test_every_known_difference_names_a_step_and_a_reason() -> None:
     steps = {f"{flow}: {label}" for flow, flow_steps in FLOWS.items() for label, *_ in flow_steps}
     assert len(steps) == sum(len(s) for s in FLOWS.values()), "step labels must be unique within a flow"
+    session_steps = [f"{flow}: {step[0]}" for flow, flow_steps in SESSION_FLOWS.items() for step in flow_steps
+                     if not isinstance(step, Remember)]
+    assert len(set(session_steps)) == len(session_steps), "step labels must be unique within a flow"
+    steps |= set(session_steps)
     for entry in yaml.safe_load(KNOWN.read_text()) or []:
         assert entry["exchange"] in steps and entry["reason"].strip()
         assert set(entry["differs"]) <= {"status", "content-type", "body", "bytes"}
