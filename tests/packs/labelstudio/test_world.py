@@ -46,5 +46,6 @@ def test_tasks_fit_the_config_and_the_recipe(recipe: str) -> None:
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="bbox, default, empty, empty-score-min, large, ner, scored, tiny"):
+    known = "bbox, default, empty, empty-score-max, empty-score-min, empty-uniform, large, ner, scored, tiny"
+    with pytest.raises(ConfigurationError, match=known):
         world.load_recipe("nope")
