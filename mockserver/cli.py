@@ -9,6 +9,7 @@ import click
 
 from mockserver.commands.admin import admin
 from mockserver.commands.contract import contract
+from mockserver.commands.proxy import proxy
 from mockserver.commands.routes import routes
 from mockserver.commands.seed import seed
 from mockserver.errors import ConfigurationError
@@ -105,6 +106,7 @@ def serve(**options: Any) -> None:
 
 main.add_command(diff)
 main.add_command(contract)
+main.add_command(proxy)
 main.add_command(admin)
 main.add_command(routes)
 main.add_command(seed)

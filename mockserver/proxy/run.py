@@ -1,0 +1,77 @@
+"""Running the proxy: the options, the uvicorn server, the summary and reports when it stops."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import socket
+from pathlib import Path
+
+import click
+import uvicorn
+
+from mockserver.errors import ConfigurationError
+from mockserver.pack import load_pack
+from mockserver.proxy.forward import Proxy
+from mockserver.proxy.report import Findings
+from mockserver.proxy.spec_check import SpecCheck
+
+
+@dataclasses.dataclass(frozen=True)
+class ProxyOptions:
+    upstream: str
+    api: str = "webknossos"
+    version: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 9100
+    report_dir: Path = Path("proxy-report")
+    fail_fast: bool = False
+    max_body_bytes: int = 64 * 1024 * 1024
+
+
+def run_proxy(options: ProxyOptions) -> int:
+    """Serve until stopped; 1 when an exchange did not conform (``ConfigurationError`` for unknown packs or
+    versions)."""
+    pack = load_pack(options.api)
+    check = SpecCheck(pack, options.version)
+    server: uvicorn.Server | None = None
+
+    def stop() -> None:
+        if options.fail_fast and server is not None:
+            server.should_exit = True
+
+    findings = Findings(on_first=stop)
+    app = Proxy(options.upstream, check, findings, max_body_bytes=options.max_body_bytes,
+                auth_header=pack.auth_header)
+    _log_to_stderr()
+    listening = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((options.host, options.port))
+        listening.listen(128)  # connections wait in the backlog until the server accepts them
+    except OSError as exc:
+        listening.close()
+        raise ConfigurationError(f"cannot listen on {options.host}:{options.port}: {exc.strerror}") from exc
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
+                                           server_header=False, date_header=False))
+    host, port = listening.getsockname()[:2]
+    click.echo(f"mockserver proxy on http://{host}:{port}: {pack.title} {check.version} spec, forwarding to "
+               f"{options.upstream}", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the Ctrl+C it stopped on once it has stopped
+        server.run(sockets=[listening])
+    for line in findings.summary():
+        click.echo(line)
+    for path in findings.write(options.report_dir):
+        click.echo(f"report: {path}")
+    return findings.exit_code
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("mockserver.proxy")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False

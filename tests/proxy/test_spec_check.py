@@ -1,0 +1,50 @@
+"""``SpecCheck``: which operation an exchange is, and what of its answer the spec does not document."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from mockserver.pack import load_pack
+from mockserver.proxy.spec_check import SpecCheck
+
+
+def answer(status: int, media_type: str, body: bytes, method: str = "GET", path: str = "/") -> httpx.Response:
+    response = httpx.Response(status, headers={"content-type": media_type}, content=body,
+                              request=httpx.Request(method, f"http://deployment{path}"))
+    response.read()
+    return response
+
+
+@pytest.fixture(scope="module")
+def labelstudio() -> SpecCheck:
+    return SpecCheck(load_pack("labelstudio"))
+
+
+def test_operations_are_found_under_the_versions_base_path_and_without_a_trailing_slash(
+        labelstudio: SpecCheck) -> None:
+    webknossos = SpecCheck(load_pack("webknossos"), "v4")
+    assert webknossos.operation("GET", "/api/v4/users").label == "GET /users"
+    assert webknossos.operation("GET", "/api/v5/users") is None and webknossos.operation("GET", "/users") is None
+    assert labelstudio.operation("GET", "/api/health/").label == "GET /api/health"
+    assert labelstudio.operation("GET", "/api/tasks/12").label == "GET /api/tasks/{task_id}"
+
+
+def test_a_conforming_answer_has_no_violation(labelstudio: SpecCheck) -> None:
+    assert labelstudio.check("GET", "/api/health", answer(200, "text/html; charset=utf-8", b'{"status": "up"}')) == []
+
+
+def test_status_media_type_and_schema_are_checked(labelstudio: SpecCheck) -> None:
+    [status] = labelstudio.check("GET", "/api/health", answer(201, "text/html", b"up"))
+    assert (status.check, status.message) == ("undocumented_status", "201 is not documented (documented: 200)")
+    [media] = labelstudio.check("GET", "/api/health", answer(200, "application/xml", b"<up/>"))
+    assert media.check == "undocumented_content_type" and "application/xml" in media.message
+    broken = labelstudio.check("GET", "/api/tasks/1", answer(200, "application/json", b'{"id": "one", "data": {}}'))
+    assert [(v.operation, v.path) for v in broken] == [("GET /api/tasks/{task_id}", "/id")]
+
+
+def test_head_is_its_get_without_a_body_and_options_is_not_checked(labelstudio: SpecCheck) -> None:
+    assert labelstudio.check("HEAD", "/api/health", answer(200, "text/html", b"", "HEAD")) == []
+    assert labelstudio.check("HEAD", "/api/health", answer(500, "text/html", b"", "HEAD"))[0].check == (
+        "undocumented_status")
+    assert labelstudio.check("OPTIONS", "/api/anything", answer(200, "text/html", b"", "OPTIONS")) == []
