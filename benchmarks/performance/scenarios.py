@@ -19,7 +19,7 @@ from benchmarks.performance.bench import Bench
 from benchmarks.performance.consistency import cross_worker_reads
 from benchmarks.performance.load import Load
 from benchmarks.performance.memory import MIB
-from benchmarks.performance.servers import ROOT, MockServer, mock_server, uvicorn_server
+from benchmarks.performance.servers import ROOT, MockServer, ServerProcess, free_port, mock_server, uvicorn_server
 from benchmarks.performance.wrk import CONNECTIONS
 
 JSON = dict[str, Any]
@@ -210,6 +210,30 @@ def workers(bench: Bench) -> JSON:
     return {"title": title, "rows": rows, "facts": facts, "notes": notes}
 
 
+def proxied(bench: Bench) -> JSON:
+    """``GET /api/v5/users`` of the mock direct and through ``mockserver proxy`` (its spec check on every answer)."""
+    load = Load.get("users", USERS)
+    with mock_server(bench.workdir, "mock (direct)") as server:
+        bench.remember_users(server)
+        headers = server.admin_headers
+        direct = bench.measure(server, load, headers)
+        port = free_port()
+        command = [sys.executable, "-m", "mockserver", "proxy", server.url, "--api", "webknossos", "--port", str(port),
+                   "--report-dir", str(bench.workdir / "proxy-report")]
+        with ServerProcess("mock through mockserver proxy", command, port, "/api/v5/user",
+                           bench.workdir / "proxy.log", headers=headers) as proxy:
+            through = bench.measure(proxy, load, headers)
+    added = None if direct["p50_ms"] is None or through["p50_ms"] is None else round(
+        through["p50_ms"] - direct["p50_ms"], 3)
+    facts = {"added_p50_ms": added,
+             "throughput_ratio": round(through["requests_per_s"] / direct["requests_per_s"], 3)
+             if direct["requests_per_s"] else None}
+    return {"title": "mockserver proxy in front of the mock", "rows": [direct, through], "facts": facts,
+            "notes": ["The proxy forwards each request over one pooled HTTP/1.1 client and checks every answer "
+                      "against the v5 spec (schemathesis' response validation) after passing it on; both rows "
+                      "use the same mock process, the second through the proxy."]}
+
+
 SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "mock": mock,
     "floor": floor,
@@ -218,4 +242,5 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "startup": startup,
     "large": large,
     "workers": workers,
+    "proxy": proxied,
 }
