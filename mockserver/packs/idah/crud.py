@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from mockserver.packs.idah import jsonapi, query
 from mockserver.packs.idah.api import Idah
-from mockserver.packs.idah.errors import NotFound, ValidationFailed
+from mockserver.packs.idah.errors import NotFound, Unauthorized, ValidationFailed
 from mockserver.packs.idah.resources import RESOURCES, Resource
 from mockserver.packs.idah.visibility import VISIBLE, Scope
 
@@ -99,6 +99,15 @@ def linked_id(data: dict[str, Any], name: str) -> Any:
     relationship = (data.get("relationships") or {}).get(name) or {}
     linked = relationship.get("data") if isinstance(relationship, dict) else None
     return linked.get("id") if isinstance(linked, dict) else None
+
+
+def owned_project(api: Idah, data: dict[str, Any], attributes: dict[str, Any], scope: Scope, refusal: str) -> Any:
+    """The project a create names (its ``project`` relationship, else ``project_id``), if the caller owns it;
+    ``Unauthorized(refusal)`` otherwise (``NotFound`` where the caller cannot see it)."""
+    project = find(api, "projects", str(linked_id(data, "project") or attributes.get("project_id")), scope)
+    if not scope.owns(project):
+        raise Unauthorized(refusal)
+    return project
 
 
 def client_id(data: dict[str, Any]) -> str | None:

@@ -31,10 +31,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
     data = crud.data_of(RESOURCE, body)
     attributes = crud.attributes_of(RESOURCE, data, update=False)
     scope = api.scope()
-    project_id = crud.linked_id(data, "project") or attributes.get("project_id")
-    project = crud.find(api, "projects", str(project_id), scope)
-    if not scope.owns(project):
-        raise Unauthorized(OWNERS_ONLY)
+    project = crud.owned_project(api, data, attributes, scope, OWNERS_ONLY)
     for required in ("name", "modality"):
         if not attributes.get(required):
             raise ValidationFailed("is missing", pointer=f"/data/attributes/{required}")

@@ -32,11 +32,8 @@ def show(api: Idah, resource_id: str) -> Response:
 def create(api: Idah, body: dict[str, Any]) -> Response:
     data = crud.data_of(RESOURCE, body)
     attributes = crud.attributes_of(RESOURCE, data, update=False)
-    project_id = crud.linked_id(data, "project") or attributes.get("project_id")
     scope = api.scope()
-    project = crud.find(api, "projects", str(project_id), scope)
-    if not scope.owns(project):
-        raise Unauthorized(OWNERS_ONLY)
+    project = crud.owned_project(api, data, attributes, scope, OWNERS_ONLY)
     account_id = attributes.get("account_id")
     if not isinstance(account_id, int):
         raise ValidationFailed("is missing", pointer="/data/attributes/account_id")
