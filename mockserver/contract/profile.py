@@ -90,6 +90,9 @@ class ContractProfile:
     operation does not count against ``--min-coverage`` (it is listed as excused)."""
     checks: tuple[CheckFunction, ...] = ()
     """The pack's domain checks, registered with schemathesis for the run."""
+    exchange_checks: tuple[CheckFunction, ...] = ()
+    """Those of ``checks`` that need nothing but the exchange at hand (no follow-up request, no memory of the run):
+    ``mockserver proxy`` holds live traffic against them too."""
     signer: SignerFactory | None = None
     """Key pair → the headers that sign a request, for APIs whose users sign requests (``--public-key``,
     ``--private-key``); None: the pack's runs authenticate with a token only."""

@@ -74,11 +74,10 @@ class Proxy:
         await send({"type": "http.response.start", "status": answer.status_code,
                     "headers": [*kept, (b"content-length", str(len(raw)).encode())]})
         await send({"type": "http.response.body", "body": raw})
-        self._check(scope["method"], scope["path"], target, answer, raw)
+        self._check(scope["method"], scope["path"], request, answer, raw)
 
-    def _check(self, method: str, path: str, target: str, answer: httpx.Response, raw: bytes) -> None:
-        replayed = httpx.Response(answer.status_code, headers=answer.headers, content=raw,
-                                  request=httpx.Request(method, target))
+    def _check(self, method: str, path: str, request: httpx.Request, answer: httpx.Response, raw: bytes) -> None:
+        replayed = httpx.Response(answer.status_code, headers=answer.headers, content=raw, request=request)
         replayed.read()
         self.findings.record(f"{method} {path}", answer.status_code, self.check.check(method, path, replayed))
 

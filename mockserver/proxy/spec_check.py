@@ -1,14 +1,21 @@
 """One exchange held against the spec of a pack version: is the operation documented, does the answer conform
-(status, media type, headers, body schema), as schemathesis' response checks say."""
+(status, media type, headers, body schema), as schemathesis' response checks say, and does it keep the pack's
+domain rules that need nothing but the exchange at hand (the contract profile's ``exchange_checks``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
 import schemathesis
+from schemathesis.core import NOT_SET
+from schemathesis.core.transport import Response as CheckedResponse
 
 from mockserver.foreign_warnings import silenced
 from mockserver.pack import Pack
@@ -30,14 +37,23 @@ class Violation:
         return dataclasses.asdict(self)
 
 
-class SpecCheck:
-    """The documents of one pack version, loaded once."""
+DomainCheck = Callable[[Any, Any, Any], Any]
+"""A pack's check ``(ctx, response, case)``: raises ``AssertionError`` (or a schemathesis failure) when the exchange
+breaks its rule."""
 
-    def __init__(self, pack: Pack, version: str | None = None) -> None:
+
+class SpecCheck:
+    """The documents of one pack version, loaded once, and the pack's single-exchange domain checks (``domain``
+    True: those of its contract profile; or the checks given)."""
+
+    def __init__(self, pack: Pack, version: str | None = None, domain: bool | Sequence[DomainCheck] = True) -> None:
         chosen = pack.version(version) if version else pack.latest
         self.version, self.base_path = chosen.name, chosen.base_path.rstrip("/")
         with silenced():
             self.schema = schemathesis.openapi.from_path(str(chosen.spec_path))
+        if domain is True:
+            domain = tuple(getattr(pack.contract(), "exchange_checks", ())) if pack.contract else ()
+        self.domain_checks: tuple[DomainCheck, ...] = tuple(domain or ())
 
     def operation(self, method: str, path: str) -> Any:
         """The spec's operation of ``METHOD path`` (a path as sent, under the version's base path), or None."""
@@ -67,12 +83,51 @@ class SpecCheck:
         if documented or method == "HEAD":
             return [documented] if documented else []
         response.elapsed = datetime.timedelta(0)
+        found: list[Violation] = []
         try:
             operation.validate_response(response)
         except (Exception, BaseExceptionGroup) as exc:  # schemathesis raises one failure, or a group of them
             failures = list(exc.exceptions) if isinstance(exc, BaseExceptionGroup) else [exc]
-            return list(dict.fromkeys(self._violation(operation.label, failure) for failure in failures))
-        return []
+            found += dict.fromkeys(self._violation(operation.label, failure) for failure in failures)
+        return found + self._domain(operation, path, response)
+
+    def _domain(self, operation: Any, path: str, response: httpx.Response) -> list[Violation]:
+        """The violations of the domain checks: each gets the exchange as a schemathesis case and response, as in a
+        contract run."""
+        if not self.domain_checks:
+            return []
+        case, checked = self._case(operation, path, response), CheckedResponse.from_httpx(response, verify=False)
+        found = []
+        for check in self.domain_checks:
+            try:
+                check(None, checked, case)
+            except (AssertionError, Exception) as exc:  # a broken rule, or a check that cannot read this exchange
+                name = getattr(check, "__name__", type(check).__name__)
+                text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                found.append(Violation(operation.label, name, text[:300]))
+        return found
+
+    def _case(self, operation: Any, path: str, response: httpx.Response) -> Any:
+        """The request of ``response`` as a case of ``operation`` (path parameters read back from the template)."""
+        request = response.request
+        relative = path[len(self.base_path):] or "/"
+        names = re.findall(r"\{(\w+)\}", operation.path)
+        pattern = re.sub(r"\\\{\w+\\\}", "([^/]+)", re.escape(operation.path.rstrip("/") or "/")) + "/?"
+        matched = re.fullmatch(pattern, relative)
+        parameters = {name: unquote(value) for name, value in zip(names, matched.groups(), strict=False)} if matched \
+            else {}
+        values: dict[str, list[str]] = {}
+        for key, value in parse_qsl(urlsplit(str(request.url)).query, keep_blank_values=True):
+            values.setdefault(key, []).append(value)
+        query = {key: found[0] if len(found) == 1 else found for key, found in values.items()}
+        body: Any = NOT_SET
+        if request.content:
+            try:
+                body = json.loads(request.content)
+            except ValueError:
+                body = request.content
+        return operation.Case(method=request.method.upper(), path_parameters=parameters, query=query,
+                              headers=dict(request.headers), body=body)
 
     @staticmethod
     def _documented(operation: Any, response: httpx.Response) -> Violation | None:

@@ -50,10 +50,10 @@ def contract_profile() -> ContractProfile:
     key pair (``--public-key``/``--private-key``: ``auth.signer``, what client 4.x sends)."""
     from mockserver.contract.profile import ContractProfile
     from mockserver.packs.cytomine import auth, sandbox
-    from mockserver.packs.cytomine.contract import CHECKS
+    from mockserver.packs.cytomine.contract import CHECKS, EXCHANGE_CHECKS
     from mockserver.packs.cytomine.discovery import discover
 
     return ContractProfile(policies=sandbox.POLICIES, whoami="/api/user/current.json", checks=CHECKS,
                            discover=discover, created_by=sandbox.created_by, cleanup=sandbox.cleanup,
-                           operation_config=sandbox.operation_config,
+                           operation_config=sandbox.operation_config, exchange_checks=EXCHANGE_CHECKS,
                            signer=lambda pair: auth.signer(pair.public, pair.private))

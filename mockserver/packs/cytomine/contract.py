@@ -213,3 +213,5 @@ CHECKS: tuple[CheckFunction, ...] = (
     deleting_a_project_removes_its_images_and_annotations, an_ontology_in_use_cannot_be_deleted)
 """Error bodies, ``class``, ``id`` and ``created`` are the spec's ``Error`` and ``Object`` schemas: schemathesis'
 schema check reports them, no domain check repeats it."""
+EXCHANGE_CHECKS: tuple[CheckFunction, ...] = (read_by_id_answers_that_object, collection_envelope_adds_up)
+"""The checks that need only the exchange at hand (``mockserver proxy`` runs them on live traffic)."""

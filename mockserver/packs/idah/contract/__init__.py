@@ -57,4 +57,5 @@ def operation_config(label: str) -> Mapping[str, Any]:
 def contract_profile() -> ContractProfile:
     return ContractProfile(policies=POLICIES, whoami="/projects", target_parameters=("resource_id",),
                            created_by=created_by, discover=discover, operation_config=operation_config,
-                           excused=EXCUSED, checks=checks.CHECKS)
+                           excused=EXCUSED, checks=checks.CHECKS,
+                           exchange_checks=checks.EXCHANGE_CHECKS)

@@ -127,3 +127,5 @@ def entries_visible_to_the_caller_only(ctx: Any, response: Any, case: Any) -> bo
 
 CHECKS: tuple[CheckFunction, ...] = (dataset_counters_add_up, entry_step_and_status_agree,
                                      entries_visible_to_the_caller_only)
+EXCHANGE_CHECKS: tuple[CheckFunction, ...] = (entry_step_and_status_agree,)
+"""The checks that need only the exchange at hand (``mockserver proxy`` runs them on live traffic)."""

@@ -11,7 +11,7 @@ import httpx
 from mockserver.contract.guard import Guard
 from mockserver.contract.policy import Created
 from mockserver.contract.profile import Cleaned, ContractProfile
-from mockserver.packs.webknossos.contract.checks import DOMAIN_CHECKS
+from mockserver.packs.webknossos.contract.checks import DOMAIN_CHECKS, EXCHANGE_CHECKS
 from mockserver.packs.webknossos.contract.discovery import Discovered, discover, open_sandbox
 from mockserver.packs.webknossos.contract.operations import operation_config
 from mockserver.packs.webknossos.contract.policies import POLICIES, TARGET_PARAMETERS, created_by
@@ -32,7 +32,8 @@ CLEANUP_ORDER = {"annotations": 0, "tasks": 1, "projects": 2, "teams": 3}
 def profile() -> ContractProfile:
     return ContractProfile(policies=POLICIES, whoami="/user", target_parameters=TARGET_PARAMETERS,
                            created_by=created_by, record=record, discover=discovered, cleanup=cleanup,
-                           operation_config=operation_config, excused=EXCUSED, checks=DOMAIN_CHECKS)
+                           operation_config=operation_config, excused=EXCUSED, checks=DOMAIN_CHECKS,
+                           exchange_checks=EXCHANGE_CHECKS)
 
 
 def discovered(client: httpx.Client, guard: Guard, allow_writes: bool) -> Discovered:

@@ -177,3 +177,9 @@ DOMAIN_CHECKS: tuple[CheckFunction, ...] = (
     info_requires_timestamp_since_v3,
     projects_addressed_as_version_says,
 )
+EXCHANGE_CHECKS: tuple[CheckFunction, ...] = (
+    error_envelope_is_wk_shape,
+    total_count_header_only_when_requested,
+    annotation_shape_matches_version,
+)
+"""The checks that need only the exchange at hand (``mockserver proxy`` runs them on live traffic)."""
