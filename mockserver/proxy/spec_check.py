@@ -9,6 +9,7 @@ import datetime
 import json
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -17,6 +18,7 @@ import schemathesis
 from schemathesis.core import NOT_SET
 from schemathesis.core.transport import Response as CheckedResponse
 
+from mockserver.errors import ConfigurationError
 from mockserver.foreign_warnings import silenced
 from mockserver.pack import Pack
 
@@ -46,11 +48,18 @@ class SpecCheck:
     """The documents of one pack version, loaded once, and the pack's single-exchange domain checks (``domain``
     True: those of its contract profile; or the checks given)."""
 
-    def __init__(self, pack: Pack, version: str | None = None, domain: bool | Sequence[DomainCheck] = True) -> None:
+    def __init__(self, pack: Pack, version: str | None = None, domain: bool | Sequence[DomainCheck] = True,
+                 spec: Path | None = None) -> None:
+        """``spec``: another document to hold the traffic against (a draft of the version's next spec), served
+        under the version's base path."""
         chosen = pack.version(version) if version else pack.latest
         self.version, self.base_path = chosen.name, chosen.base_path.rstrip("/")
-        with silenced():
-            self.schema = schemathesis.openapi.from_path(str(chosen.spec_path))
+        try:
+            with silenced():
+                self.schema = schemathesis.openapi.from_path(str(spec or chosen.spec_path))
+        except Exception as exc:  # schemathesis' loader errors: a missing file, YAML or OpenAPI it cannot read
+            raise ConfigurationError(f"cannot load {spec or chosen.spec_path}: {str(exc).strip().splitlines()[0]}"
+                                     ) from exc
         if domain is True:
             domain = tuple(getattr(pack.contract(), "exchange_checks", ())) if pack.contract else ()
         self.domain_checks: tuple[DomainCheck, ...] = tuple(domain or ())
