@@ -1,0 +1,45 @@
+"""``mockserver import-world``: recorded traffic (a HAR file) → the scenario of the world it shows."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mockserver.commands import API_HELP
+from mockserver.errors import ConfigurationError
+from mockserver.foreign_warnings import silenced
+
+
+@click.command("import-world")
+@click.argument("har_file", metavar="TRAFFIC.har", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--api", required=True, help=API_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write the scenario to this file (default: standard output).")
+def import_world(har_file: Path, api: str, output: Path | None) -> None:
+    """Make a scenario from recorded traffic: the world as the answers last showed it, in the pack's scenario
+    steps, ready for `serve --recipe empty --scenario FILE` (or POST /__admin/scenarios). A one-line summary of what
+    was mapped and what was not goes to standard error; unusable input exits with status 2."""
+    with silenced():
+        from mockserver import har, scenarios
+        from mockserver.pack import load_pack
+        from mockserver.traffic_world import to_yaml
+
+    try:
+        pack = load_pack(api)
+        if pack.world_from_traffic is None:
+            raise ConfigurationError(f"the {pack.name} pack cannot map recorded traffic to a world")
+        imported = pack.world_from_traffic(har.read(har_file))
+        if not imported.steps:
+            raise ConfigurationError(f"nothing in {har_file} maps to a {pack.name} world ({imported.summary()})")
+        text = to_yaml(imported, origin=har_file.name)
+        scenarios.parse(pack, text, origin=str(output or "<output>"))  # what it wrote loads as it is
+    except ConfigurationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    click.echo(imported.summary(), err=True)
