@@ -15,7 +15,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -129,7 +129,7 @@ class Imported:
     steps: tuple[tuple[str, dict[str, Any]], ...]
     """(action, parameters) over the pack's ``scenario_actions``, in order."""
     mapped: tuple[tuple[str, int], ...]
-    """What the steps hold: (``tasks``, 42) …, in the order the summary names them."""
+    """What the steps hold: (``tasks``, 42) …, in the order the summary names those with a count."""
     unmapped: Mapping[str, int]
     """Exchanges not used, by reason (``GET /api/models``, ``answered 4xx``, ``truncated answer body``)."""
     notes: tuple[str, ...] = ()
@@ -137,7 +137,7 @@ class Imported:
 
     def summary(self) -> str:
         """One line: ``1 project config, 42 tasks; 12 exchanges not mapped (5 GET /api/models, 4 answered 4xx)``."""
-        held = ", ".join(f"{count} {what}" for what, count in self.mapped) or "nothing mapped"
+        held = ", ".join(f"{count} {what}" for what, count in self.mapped if count) or "nothing mapped"
         parts = [held, *self.notes]
         total = sum(self.unmapped.values())
         if total:
@@ -166,7 +166,3 @@ def to_yaml(imported: Imported, origin: str = "") -> str:
     header = f"# Made by mockserver import-world from {origin}: {imported.summary()}\n" if origin else ""
     return header + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
 
-
-def counted(items: Sequence[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
-    """The (what, count) pairs with a count."""
-    return tuple((what, count) for what, count in items if count)

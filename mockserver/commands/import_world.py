@@ -32,7 +32,7 @@ def import_world(har_file: Path, api: str, output: Path | None) -> None:
             raise ConfigurationError(f"the {pack.name} pack cannot map recorded traffic to a world")
         imported = pack.world_from_traffic(har.read(har_file))
         if not imported.steps:
-            raise ConfigurationError(f"nothing in {har_file} maps to a {pack.name} world ({imported.summary()})")
+            raise ConfigurationError(f"the {pack.name} pack maps nothing of {har_file} ({imported.summary()})")
         text = to_yaml(imported, origin=har_file.name)
         scenarios.parse(pack, text, origin=str(output or "<output>"))  # what it wrote loads as it is
     except ConfigurationError as exc:

@@ -20,7 +20,7 @@ from typing import Any
 
 from mockserver.har import Entry
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.traffic_world import Exchange, Imported, NotMapped, Routes, counted
+from mockserver.traffic_world import Exchange, Imported, NotMapped, Routes
 
 DERIVED = ("completed_at", "has_cancelled_completions")
 """Keys ``GET /api/tasks`` adds to done tasks (computed from their completions)."""
@@ -209,9 +209,9 @@ class View:
         return Imported(
             description=f"The Label Studio project as {len(entries)} recorded exchanges last showed it.",
             steps=tuple(steps),
-            mapped=counted([("project config", int(bool(self.project))), ("tasks", len(whole)),
-                            ("completions", sum(len(c) for c in done)),
-                            ("predictions", sum(len(t.get("predictions") or []) for t in whole.values()))]),
+            mapped=(("project config", int(bool(self.project))), ("tasks", len(whole)),
+                    ("completions", sum(len(c) for c in done)),
+                    ("predictions", sum(len(t.get("predictions") or []) for t in whole.values()))),
             unmapped=unmapped, notes=tuple(notes))
 
 
