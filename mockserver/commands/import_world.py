@@ -14,20 +14,20 @@ from mockserver.foreign_warnings import silenced
 
 @click.command("import-world")
 @click.argument("har_file", metavar="TRAFFIC.har", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--api", required=True, help=API_HELP)
+@click.option("--api", default=None, envvar="MOCKSERVER_API", help=API_HELP)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Write the scenario to this file (default: standard output).")
-def import_world(har_file: Path, api: str, output: Path | None) -> None:
+def import_world(har_file: Path, api: str | None, output: Path | None) -> None:
     """Make a scenario from recorded traffic: the world as the answers last showed it, in the pack's scenario
     steps, ready for `serve --recipe empty --scenario FILE` (or POST /__admin/scenarios). A one-line summary of what
     was mapped and what was not goes to standard error; unusable input exits with status 2."""
     with silenced():
         from mockserver import har, scenarios
-        from mockserver.pack import load_pack
+        from mockserver.pack import DEFAULT_PACK, load_pack
         from mockserver.traffic_world import to_yaml
 
     try:
-        pack = load_pack(api)
+        pack = load_pack(api or DEFAULT_PACK)
         if pack.world_from_traffic is None:
             raise ConfigurationError(f"the {pack.name} pack cannot map recorded traffic to a world")
         imported = pack.world_from_traffic(har.read(har_file))
