@@ -79,10 +79,11 @@ Route = Callable[[Exchange], None]
 
 
 class Routes:
-    """``"METHOD /path/{param}"`` → route; paths match without a trailing slash, parameters are one segment."""
+    """``"METHOD /path/{param}"`` → route; paths match without a trailing slash, parameters are one segment, and a
+    template with fewer parameters wins (``/projects/withStatus`` before ``/projects/{id}``)."""
 
     def __init__(self, routes: Mapping[str, Route]) -> None:
-        split = ((key.split(" ", 1), route) for key, route in routes.items())
+        split = sorted(((key.split(" ", 1), route) for key, route in routes.items()), key=lambda r: r[0][1].count("{"))
         self._compiled = [(method, _pattern(path), route) for (method, path), route in split]
 
     def match(self, entry: Entry) -> tuple[Route, dict[str, str]] | None:

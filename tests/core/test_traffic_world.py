@@ -69,6 +69,14 @@ def test_routes_match_templates_without_the_trailing_slash() -> None:
     assert seen == [{"id": "12"}]
 
 
+def test_a_template_with_fewer_parameters_wins() -> None:
+    seen: list[str] = []
+    routes = Routes({"GET /p/{id}": lambda exchange: seen.append("one"),
+                     "GET /p/withStatus": lambda exchange: seen.append("list")})
+    routes.replay([entry("GET", "http://h/p/withStatus"), entry("GET", "http://h/p/1f")])
+    assert seen == ["list", "one"]
+
+
 def test_the_summary_names_what_was_mapped_and_why_the_rest_was_not() -> None:
     imported = notes_from_traffic(TRAFFIC)
     assert imported.summary() == ("2 notes; 5 exchanges not mapped (2 GET /echo/v1/notes/{n}, 1 answer body not JSON, "
