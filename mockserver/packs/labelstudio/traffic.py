@@ -6,9 +6,9 @@ that show them (``GET /api/tasks`` pages, ``GET /api/tasks/{id}``, ``next``) and
 the answer gave); completion writes and every delete as the real server applies them. Completions created or
 changed through the API carry the time of the exchange as ``created_at`` until a later answer shows them.
 
-A task answer shows a done task with its keys sorted (the completions file is written so) and an open one with
-``id`` first: that order says whether a ``completions`` list is the task's completions file or the completions
-it was imported with. Not mapped: ML backends, storage settings, stored files, multi-session projects, file
+Whether a ``completions`` list is the task's completions file (done) or the completions it was imported with
+(open): ``GET /api/tasks`` adds ``completed_at`` to done tasks; ``GET /api/tasks/{id}`` shows a done task with its
+keys sorted (the completions file is written so) and an open one with ``id`` first. Not mapped: ML backends, storage settings, stored files, multi-session projects, file
 imports (their tasks come in when an answer shows them), and the port the real server reports.
 """
 
