@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from mockserver import har, scenarios
 from mockserver.commands import API_HELP
 from mockserver.errors import ConfigurationError
-from mockserver.foreign_warnings import silenced
+from mockserver.pack import DEFAULT_PACK, load_pack
+from mockserver.traffic_world import to_yaml
 
 
 @click.command("import-world")
@@ -21,11 +23,6 @@ def import_world(har_file: Path, api: str | None, output: Path | None) -> None:
     """Make a scenario from recorded traffic: the world as the answers last showed it, in the pack's scenario
     steps, ready for `serve --recipe empty --scenario FILE` (or POST /__admin/scenarios). A one-line summary of what
     was mapped and what was not goes to standard error; unusable input exits with status 2."""
-    with silenced():
-        from mockserver import har, scenarios
-        from mockserver.pack import DEFAULT_PACK, load_pack
-        from mockserver.traffic_world import to_yaml
-
     try:
         pack = load_pack(api or DEFAULT_PACK)
         if pack.world_from_traffic is None:
@@ -41,5 +38,9 @@ def import_world(har_file: Path, api: str | None, output: Path | None) -> None:
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(2)
     click.echo(imported.summary(), err=True)

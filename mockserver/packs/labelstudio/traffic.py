@@ -8,8 +8,10 @@ changed through the API carry the time of the exchange as ``created_at`` until a
 
 Whether a ``completions`` list is the task's completions file (done) or the completions it was imported with
 (open): ``GET /api/tasks`` adds ``completed_at`` to done tasks; ``GET /api/tasks/{id}`` shows a done task with its
-keys sorted (the completions file is written so) and an open one with ``id`` first. Not mapped: ML backends, storage settings, stored files, multi-session projects, file
-imports (their tasks come in when an answer shows them), and the port the real server reports.
+keys sorted (the completions file is written so) and an open one with ``id`` first.
+
+Not mapped: ML backends, storage settings, stored files, multi-session projects, file imports (their tasks come in
+when an answer shows them), and the port the real server reports.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class View:
         if isinstance(teams, list) and teams:
             for team in teams:
                 self.team(team)
-            known.update(team=teams[0]["name"], team_manager=bool(teams[0].get("isTeamManager")))
+            known.update(team=teams[0].get("name"), team_manager=bool(teams[0].get("isTeamManager")))
 
     def team(self, item: Any) -> None:
         team = _object(item, "team")
