@@ -89,8 +89,8 @@ class Routes:
     def match(self, entry: Entry) -> tuple[Route, dict[str, str]] | None:
         path = urlsplit(entry.request.url).path.rstrip("/") or "/"
         for method, pattern, route in self._compiled:
-            found = pattern.fullmatch(path)
-            if method == entry.request.method and found:
+            found = pattern.fullmatch(path) if method == entry.request.method else None
+            if found:
                 return route, found.groupdict()
         return None
 
