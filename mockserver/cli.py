@@ -9,6 +9,7 @@ import click
 
 from mockserver.commands.admin import admin
 from mockserver.commands.contract import contract
+from mockserver.commands.import_world import import_world
 from mockserver.commands.proxy import proxy
 from mockserver.commands.routes import routes
 from mockserver.commands.seed import seed
@@ -110,3 +111,4 @@ main.add_command(proxy)
 main.add_command(admin)
 main.add_command(routes)
 main.add_command(seed)
+main.add_command(import_world)

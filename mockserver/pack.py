@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.errors import ConfigurationError, HttpError
 from mockserver.foreign_warnings import silenced
+from mockserver.har import Entry
 from mockserver.resources import fixtures_dir, spec_dir
 from mockserver.store import Schema, Store
+from mockserver.traffic_world import Imported
 
 if TYPE_CHECKING:
     from mockserver.backend import Backend
@@ -141,6 +143,9 @@ class Pack:
     """(store, world, seed) → the object whose methods arrange a world in tests and scenarios."""
     scenario_actions: Mapping[str, Callable[..., Any]] = dataclasses.field(default_factory=dict)
     """Scenario step name → arranger method (its signature is the step's schema)."""
+    world_from_traffic: Callable[[Sequence[Entry]], Imported] | None = None
+    """Recorded exchanges (a HAR file, in order) → scenario steps over ``scenario_actions`` that give the world the
+    answers last showed (``mockserver import-world``); None: the pack cannot read traffic."""
     contract: Callable[[], Any] | None = None
     """Builds the pack's contract profile (``mockserver.contract.ContractProfile``; imported only by a contract
     run); None: no contract checks."""

@@ -28,8 +28,9 @@ def no_security(store: Store) -> Mapping[str, type]:
 
 def pack() -> Pack:
     """The Label Studio pack (imports its modules on first use, not at import time)."""
-    from mockserver.packs.labelstudio import world
+    from mockserver.packs.labelstudio import traffic, world
     from mockserver.packs.labelstudio.api import LabelStudio
+    from mockserver.packs.labelstudio.arrange import ACTIONS, Arranger
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
     from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
@@ -55,6 +56,9 @@ def pack() -> Pack:
         modes={MULTI_SESSION: Mode("a project per session cookie (label-studio start-multi-session)",
                                    lambda p, backend: ((SessionMiddleware, {"backend": backend}),),
                                    basic_auth=False)},
+        arranger=Arranger,
+        scenario_actions=ACTIONS,
+        world_from_traffic=traffic.world_from_traffic,
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),

@@ -18,7 +18,7 @@ HANDLERS = "mockserver.packs.webknossos.handlers"
 
 def pack() -> Pack:
     """The WEBKNOSSOS pack (imports its modules on first use, not at import time)."""
-    from mockserver.packs.webknossos import world
+    from mockserver.packs.webknossos import traffic, world
     from mockserver.packs.webknossos.api import Api
     from mockserver.packs.webknossos.auth import passthrough_security_handler_class, security_handler_class
     from mockserver.packs.webknossos.errors import ERROR_FORMAT
@@ -51,6 +51,7 @@ def pack() -> Pack:
         check_import=world.check_import,
         arranger=lambda store, info, seed: Arranger(store, info, seed=seed),
         scenario_actions=ACTIONS,
+        world_from_traffic=traffic.world_from_traffic,
         contract=contract_profile,
         diff=DiffProfile(replay="version-tour", recipe="tiny"),
     )

@@ -197,6 +197,41 @@ class Arranger:
             tracings.append(r.Tracing(self.ids.tracing_id(), "Volume", volume_content(None, None)))
         return tracings
 
+    # additions or changes by name (scenarios made from recorded traffic: loading one twice changes nothing) ----
+
+    def put_team(self, *, name: str) -> r.Team:
+        """The team ``name``, added if the organization has none of that name."""
+        found = self.store.one(r.Team, "name = ? AND organization_id = ?", (name, self.organization_id))
+        return found or self.add_team(name=name)
+
+    def put_user(self, *, email: str, first_name: str = "Test", last_name: str = "User", team: str | None = None,
+                 team_manager: bool = False, admin: bool = False, active: bool = True,
+                 experiences: dict[str, int] | None = None) -> r.User:
+        """The user ``email`` with these names, roles and experiences (added if missing), a member of ``team``."""
+        found = self.store.one(r.User, "email = ?", (email,))
+        with self.store.transaction():
+            if found is None:
+                found = self.add_user(email=email, first_name=first_name, last_name=last_name, team=team,
+                                      team_manager=team_manager, admin=admin, active=active)
+            elif team is not None:
+                membership = r.Membership(found.id, self.team(team).id, team_manager)
+                self.store.delete(r.Membership, "user_id = ? AND team_id = ?", (found.id, membership.team_id))
+                self.store.insert(membership)
+            changes = {"first_name": first_name, "last_name": last_name, "is_admin": admin, "is_active": active}
+            if experiences is not None:
+                changes["experiences"] = dict(experiences)
+            return self.store.update(found, **changes)
+
+    def put_project(self, *, name: str, team: str | None = None, owner: str = "manager", priority: int = 100,
+                    paused: bool = False, expected_time: int | None = None) -> r.Project:
+        """The project ``name`` with these settings (added, without tasks, if missing)."""
+        found = self.store.one(r.Project, "name = ? AND organization_id = ?", (name, self.organization_id))
+        if found is None:
+            return self.add_project(name=name, team=team, owner=owner, priority=priority, paused=paused,
+                                    expected_time=expected_time)
+        return self.store.update(found, team_id=self.team(team).id, owner_id=self.user(owner).id,
+                                 priority=priority, paused=paused, expected_time=expected_time)
+
     # changes ------------------------------------------------------------------------------------
 
     def finish_annotation(self, *, annotation: str) -> r.Annotation:
@@ -242,6 +277,9 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "deactivate_dataset": Arranger.deactivate_dataset,
     "finish_annotation": Arranger.finish_annotation,
     "pause_project": Arranger.pause_project,
+    "put_project": Arranger.put_project,
+    "put_team": Arranger.put_team,
+    "put_user": Arranger.put_user,
     "resume_project": Arranger.resume_project,
     "set_experience": Arranger.set_experience,
     "use_up_tasks": Arranger.use_up_tasks,
