@@ -55,7 +55,8 @@ def _sorted_list(match: re.Match[str]) -> str:
 
 class Renaming:
     """Ids each side allocated itself, paired by first sight: once A's ``x`` met B's ``y``, ``x`` must always meet
-    ``y`` (and ``y`` nothing else)."""
+    ``y`` (and ``y`` nothing else). Equal ids always agree: both sides may be one server (two versions of it), where
+    what one side made the other sees too."""
 
     def __init__(self) -> None:
         self.a_to_b: dict[str, str] = {}
@@ -67,6 +68,8 @@ class Renaming:
             return bool(a == b)
         if json_type(a) != json_type(b):
             return False
+        if a == b:
+            return True
         key_a, key_b = repr(a), repr(b)
         if key_a in self.a_to_b or key_b in self.b_to_a:
             return self.a_to_b.get(key_a) == key_b

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockserver.pack import DiffProfile, Mount, Pack, Version
+from mockserver.pack import CompareProfile, DiffProfile, Mount, Pack, Version
 
 if TYPE_CHECKING:
     from mockserver.contract.profile import ContractProfile
 
 HANDLERS = "mockserver.packs.webknossos.handlers"
+COMPARE = CompareProfile(
+    typed_keys=frozenset({"created", "modified", "lastActivity", "lastTaskTypeId", "tracingTime"}),
+    id_keys=frozenset({"id", "formattedHash", "tracingId"}),
+    substitutions=((r"https?://(?:localhost|127\.0\.0\.1|\[::1\]):\d+", "<origin>"),),
+)
+"""``mockserver compare``: clocks by type; annotation, tracing and other ids each deployment (or each version's own
+request) allocates, by consistent renaming; the server's own origin in URLs."""
 
 
 def pack() -> Pack:
@@ -53,6 +60,7 @@ def pack() -> Pack:
         scenario_actions=ACTIONS,
         contract=contract_profile,
         diff=DiffProfile(replay="version-tour", recipe="tiny"),
+        compare=COMPARE,
     )
 
 
