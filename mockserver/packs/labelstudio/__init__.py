@@ -30,6 +30,7 @@ def pack() -> Pack:
     """The Label Studio pack (imports its modules on first use, not at import time)."""
     from mockserver.packs.labelstudio import world
     from mockserver.packs.labelstudio.api import LabelStudio
+    from mockserver.packs.labelstudio.comparing import PROFILE
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
     from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
@@ -57,6 +58,7 @@ def pack() -> Pack:
                                    basic_auth=False)},
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
+        compare=PROFILE,
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),
     )
 
