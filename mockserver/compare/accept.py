@@ -5,10 +5,11 @@
       differs: [status, media-type, body]            # the aspects that differ (Aspect values)
       reason: why the two sides answer differently
 
-An exchange differs as accepted when an entry names it and its differing aspects are exactly the entry's; an entry
-whose exchange ran without differing is stale. ``content-type`` is another name of ``media-type``; ``bytes`` (the
-body byte for byte, which a compare does not judge apart from the body) and ``calls`` (what a side's own backends
-were asked) are kept for suites that compare more, and ignored here.
+An exchange differs as accepted when an entry names it and its differing aspects are exactly the entry's (a
+different status ends the comparison of an exchange: then the entry must name the status, and what else it names
+cannot be told); an entry whose exchange ran without differing is stale. ``content-type`` is another name of
+``media-type``; ``bytes`` (the body byte for byte, which a compare does not judge apart from the body) and ``calls``
+(what a side's own backends were asked) are kept for suites that compare more, and ignored here.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ class Accepted:
     @property
     def name(self) -> str:
         return self.exchange or self.request
+
+    def matches(self, found: set[str]) -> bool:
+        """True if the aspects ``found`` differing in its exchange are the entry's."""
+        if Aspect.STATUS.value in found:
+            return Aspect.STATUS.value in self.aspects and found - {Aspect.STATUS.value} <= self.aspects
+        return found == self.aspects
 
     def names(self, exchange: str, request: str) -> bool:
         return exchange == self.exchange if self.exchange else request == self.request
@@ -88,7 +95,7 @@ def apply(report: Report, entries: Sequence[Accepted]) -> Report:
     accepted: dict[str, str] = {}
     for name, found in by_exchange.items():
         entry = next((e for e in entries if e.names(name, found[0].request)), None)
-        if entry is not None and entry.aspects == {d.aspect.value for d in found}:
+        if entry is not None and entry.matches({d.aspect.value for d in found}):
             accepted[name] = entry.reason
     differences = tuple(dataclasses.replace(d, accepted=accepted.get(d.exchange, "")) for d in report.differences)
     stale = tuple(Stale(entry.name, entry.differs, entry.reason) for entry in entries
