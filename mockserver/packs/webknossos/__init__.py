@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 
 HANDLERS = "mockserver.packs.webknossos.handlers"
 COMPARE = CompareProfile(
-    typed_keys=frozenset({"created", "modified", "lastActivity", "lastTaskTypeId", "tracingTime"}),
-    id_keys=frozenset({"id", "formattedHash", "tracingId"}),
+    typed_keys=frozenset({"created", "modified", "lastActivity", "tracingTime"}),
+    id_keys=frozenset({"id", "formattedHash", "tracingId", "skeleton", "volume", "lastTaskTypeId"}),
     substitutions=((r"https?://(?:localhost|127\.0\.0\.1|\[::1\]):\d+", "<origin>"),),
 )
-"""``mockserver compare``: clocks by type; annotation, tracing and other ids each deployment (or each version's own
-request) allocates, by consistent renaming; the server's own origin in URLs."""
+"""``mockserver compare``: clocks and tracing time by type; ids each deployment (or each version's own request)
+allocates, by consistent renaming: annotations and their hash, tracings (``annotationLayers[].tracingId``, before v5
+``tracing.skeleton``/``volume``); the server's own origin in URLs."""
 
 
 def pack() -> Pack:
