@@ -74,9 +74,10 @@ def run(a: str, b: str, api: str | None, replay: str | None, har: Path | None, a
         headers_a: Sequence[str], headers_b: Sequence[str], version_a: str | None, version_b: str | None,
         shapes_only: bool, timeout: float) -> int:
     """Compare, write the reports, return the exit code."""
-    from mockserver.compare import RENDERERS, Comparer, Normaliser, Plan
+    from mockserver.compare import Comparer, Normaliser, Plan
     from mockserver.compare import accept as accepting
     from mockserver.compare import run as compare_run
+    from mockserver.compare.render import RENDERERS, summary
 
     pack = load_pack(api or "webknossos")
     if replay and har:
@@ -105,8 +106,6 @@ def run(a: str, b: str, api: str | None, replay: str | None, har: Path | None, a
                 (output / file_name).write_text(render(report), encoding="utf-8")
         except OSError as exc:
             raise ConfigurationError(f"cannot write reports into {output}: {exc.strerror}") from exc
-        from mockserver.compare.render import summary
-
         click.echo(summary(report))
     return 1 if fail_on_difference and report.fails() else 0
 

@@ -3,7 +3,7 @@ after normalising what legitimately differs (``mockserver compare``; ``mockserve
 two versions of one server, compared by shape and explained by structural changes).
 
 ``Plan`` (a replay or a HAR file) → ``run`` (``Comparer``: ``Normaliser`` of the pack's ``CompareProfile``,
-``Renaming`` of ids) → ``Report`` → ``accept.apply`` → ``RENDERERS``.
+``Renaming`` of ids) → ``Report`` → ``accept.apply`` → ``render.RENDERERS``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from mockserver.compare.answers import Answer, Comparer
 from mockserver.compare.engine import Explainer, run
 from mockserver.compare.model import Aspect, Difference, Exchange, Report, Stale
 from mockserver.compare.normalise import Normaliser, Renaming
-from mockserver.compare.render import RENDERERS
 from mockserver.compare.source import Plan, Recorded, Side, Step, Variant
 
 __all__ = [
-    "RENDERERS",
     "Accepted",
     "Answer",
     "Aspect",

@@ -7,7 +7,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from mockserver.compare import RENDERERS, Aspect, Difference, Exchange, Report, Stale
+from mockserver.compare import Aspect, Difference, Exchange, Report, Stale
+from mockserver.compare.render import RENDERERS
 
 REPORT = Report(
     "http://a (0.8)", "http://b (0.8)", "flows.har",
