@@ -31,13 +31,13 @@ FORMATS = ("text", "markdown", "html", "json", "junit")
 @click.option("--api", default=None, envvar="MOCKSERVER_API", help=API_HELP)
 @click.option("--replay", default=None, help="The requests: a replay of the pack (fixtures/<pack>/replays/) or a "
                                              "replay YAML file (default: the pack's diff replay).")
-@click.option("--har", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--har", type=click.Path(path_type=Path), default=None,
               help="The requests: the entries of a HAR file, sent as recorded (named by their comments).")
-@click.option("--accept", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--accept", type=click.Path(path_type=Path), default=None,
               help="A YAML list of accepted differences (exchange or request, differs, reason).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Report format(s), repeatable (default: text).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write each format's report into this directory (compare-report.md/.html/.json/.txt, junit.xml) "
                    "and print the summary.")
 @click.option("--fail-on-difference", is_flag=True,
@@ -88,11 +88,11 @@ def run(a: str, b: str, api: str | None, replay: str | None, har: Path | None, a
     sides = [side(pack, url, version, {**shared, **_headers(own)})
              for url, version, own in ((a, version_a, headers_a), (b, version_b, headers_b))]
     explainer = _explainer(sides[0], sides[1])
-    with httpx.Client(timeout=timeout) as client:
+    with httpx.Client(timeout=timeout) as client, httpx.Client(timeout=timeout) as client_b:  # cookies per side
         for found, label in zip(sides, "AB", strict=True):
             _reachable(client, label, found.origin)
         report = compare_run(plan, client, sides[0], sides[1],
-                             Comparer(Normaliser(pack.compare), values=not shapes_only), explainer)
+                             Comparer(Normaliser(pack.compare), values=not shapes_only), explainer, client_b)
     report = accepting.apply(report, entries)
     chosen = list(dict.fromkeys(formats or ["text"]))
     if output is None:

@@ -21,8 +21,9 @@ the explanation in words); ``((), "")``: unexplained."""
 
 
 def run(plan: Plan, client: httpx.Client, a: Side, b: Side, comparer: Comparer,
-        explainer: Explainer | None = None) -> Report:
-    """Every step of ``plan`` against ``a`` then ``b``, compared."""
+        explainer: Explainer | None = None, client_b: httpx.Client | None = None) -> Report:
+    """Every step of ``plan`` against ``a`` then ``b``, compared; ``client_b``: B's own client (its own cookies),
+    else both share ``client`` (one server)."""
     started = time.monotonic()
     values: tuple[Values, Values] = ({}, {})
     exchanges: list[Exchange] = []
@@ -31,7 +32,7 @@ def run(plan: Plan, client: httpx.Client, a: Side, b: Side, comparer: Comparer,
         first = step.prepare(a, values[0], values[1])
         answer_a = send(client, first, step, values[0])
         second = step.prepare(b, values[1], values[0])
-        answer_b = send(client, second, step, values[1])
+        answer_b = send(client_b or client, second, step, values[1])
         exchanges.append(Exchange(step.name, f"{first.method} {first.target}", step.method, first.url, second.url,
                                   answer_a.status, answer_b.status))
         differences += judge(step, first, second, answer_a, answer_b, comparer, explainer)
