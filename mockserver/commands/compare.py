@@ -20,7 +20,7 @@ from mockserver.errors import ConfigurationError
 from mockserver.pack import Pack, Version, load_pack
 
 if TYPE_CHECKING:
-    from mockserver.compare import Explainer, Side
+    from mockserver.compare import Explainer, Report, Side
 
 FORMATS = ("text", "markdown", "html", "json", "junit")
 
@@ -77,7 +77,6 @@ def run(a: str, b: str, api: str | None, replay: str | None, har: Path | None, a
     from mockserver.compare import Comparer, Normaliser, Plan
     from mockserver.compare import accept as accepting
     from mockserver.compare import run as compare_run
-    from mockserver.compare.render import RENDERERS, summary
 
     pack = load_pack(api or "webknossos")
     if replay and har:
@@ -94,20 +93,26 @@ def run(a: str, b: str, api: str | None, replay: str | None, har: Path | None, a
         report = compare_run(plan, client, sides[0], sides[1],
                              Comparer(Normaliser(pack.compare), values=not shapes_only), explainer, client_b)
     report = accepting.apply(report, entries)
-    chosen = list(dict.fromkeys(formats or ["text"]))
-    if output is None:
-        for name in chosen:
-            click.echo(RENDERERS[name][0](report), nl=False)
-    else:
-        try:
-            output.mkdir(parents=True, exist_ok=True)
-            for name in chosen:
-                render, file_name = RENDERERS[name]
-                (output / file_name).write_text(render(report), encoding="utf-8")
-        except OSError as exc:
-            raise ConfigurationError(f"cannot write reports into {output}: {exc.strerror}") from exc
-        click.echo(summary(report))
+    write(report, list(dict.fromkeys(formats or ["text"])), output)
     return 1 if fail_on_difference and report.fails() else 0
+
+
+def write(report: Report, formats: Sequence[str], output: Path | None) -> None:
+    """Each format to standard output, or into ``output`` (then the summary to standard output)."""
+    from mockserver.compare.render import RENDERERS, summary
+
+    if output is None:
+        for name in formats:
+            click.echo(RENDERERS[name][0](report), nl=False)
+        return
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for name in formats:
+            render, file_name = RENDERERS[name]
+            (output / file_name).write_text(render(report), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write reports into {output}: {exc.strerror}") from exc
+    click.echo(summary(report))
 
 
 def side(pack: Pack, url: str, version_name: str | None, headers: dict[str, str]) -> Side:
