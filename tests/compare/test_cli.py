@@ -155,3 +155,11 @@ def test_recorded_targets_keep_their_query(fresh: tuple[ServedMock, ...], tmp_pa
     assert document["exchanges"][0]["aUrl"] == fresh[0].url + "/api/tasks?page_size=1"
     one = httpx.get(fresh[0].url + "/api/tasks?page_size=1").json()
     assert len(one) == 1 and one == httpx.get(fresh[1].url + "/api/tasks").json()[:1]
+
+
+def test_shapes_only_leaves_values_alone(fresh: tuple[ServedMock, ...], tmp_path: Path) -> None:
+    result = compare(fresh[0].url, fresh[2].url, "--har", str(recorded(tmp_path / "f.har")), "--shapes-only",
+                     "--format", "json", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0
+    found = differences(tmp_path / "out")
+    assert found and all("[0]" not in location and aspect == "body" for _, _, aspect, location in found)
