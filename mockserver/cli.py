@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from mockserver.commands.admin import admin
+from mockserver.commands.compare import compare
 from mockserver.commands.contract import contract
 from mockserver.commands.import_world import import_world
 from mockserver.commands.proxy import proxy
@@ -108,6 +109,7 @@ def serve(**options: Any) -> None:
 main.add_command(diff)
 main.add_command(contract)
 main.add_command(proxy)
+main.add_command(compare)
 main.add_command(admin)
 main.add_command(routes)
 main.add_command(seed)

@@ -72,6 +72,29 @@ class DiffProfile:
     """The recipe of the in-process mock the replay runs against."""
 
 
+@dataclasses.dataclass(frozen=True)
+class CompareProfile:
+    """What legitimately differs between two deployments of a pack's API, for ``mockserver compare``: the rules
+    that make two answers comparable. Applied to both sides alike; the core knows no pack's keys."""
+
+    typed_keys: frozenset[str] = frozenset()
+    """JSON keys whose values are compared by type only (server clocks, durations, ports, tracebacks)."""
+    id_keys: frozenset[str] = frozenset()
+    """JSON keys whose values are ids each server allocates itself: compared by consistent renaming (the first id
+    seen on A stands for the first seen on B, and ever after)."""
+    substitutions: tuple[tuple[str, str], ...] = ()
+    """(regular expression, replacement) applied to every text compared (JSON strings, text bodies, archive
+    members): temporary directories, hosts and ports, local times."""
+    sorted_lists: tuple[str, ...] = ()
+    """Regular expressions whose group ``list`` is a list literal printed from a set (its order is the process's):
+    its items are sorted before comparing."""
+    unordered_keys: frozenset[str] = frozenset()
+    """JSON keys whose lists are compared as sets."""
+    headers: tuple[str, ...] | None = None
+    """Response headers whose presence and value matter (lower case); None: the presence of every header but the
+    volatile ones (date, server, length, cookies …). The media type is always compared."""
+
+
 class ErrorFormat(Protocol):
     """How a pack writes an error response (the body, media type and headers of ``status``)."""
 
@@ -150,6 +173,8 @@ class Pack:
     """Builds the pack's contract profile (``mockserver.contract.ContractProfile``; imported only by a contract
     run); None: no contract checks."""
     diff: DiffProfile = DiffProfile()
+    compare: CompareProfile = CompareProfile()
+    """What ``mockserver compare`` normalises in this API's answers."""
     diff_only: tuple[Version, ...] = ()
     """Later versions whose documents ``mockserver diff`` compares but no server serves (their behaviour is not
     implemented by the handlers yet); oldest first, all newer than ``versions``."""

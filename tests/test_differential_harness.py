@@ -1,5 +1,5 @@
 """The Label Studio differential suite's comparison (it runs from .ci/run against the real server): what it
-normalises, what it reports, and its known-differences file."""
+normalises, what it reports, and its list of accepted differences."""
 
 from __future__ import annotations
 

@@ -1,30 +1,29 @@
 """The same flows against the real Label Studio 0.8.1 and the mock: status, media type, body and the body's bytes
 must agree after normalising what legitimately differs; any other difference must be listed, with its reason, in
-``known-differences.yaml`` (and every listed difference must still occur)."""
+``fixtures/labelstudio/compare/accepted.yaml`` (and every listed difference must still occur). What is normalised is
+the pack's compare profile (``mockserver compare``), plus the project directory each side was started in."""
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import re
-import struct
 import zipfile
-import zlib
-from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
-from differential_tests.labelstudio.conftest import Servers
+from differential_tests.labelstudio.conftest import ROOT, Servers
 from differential_tests.labelstudio.flows import AUTH_FLOWS, FLOWS, SCORED_FLOWS, As, Files, Form, Raw
+from mockserver.compare import Normaliser
+from mockserver.compare.bodies import png_pixels
+from mockserver.pack import load_pack
 
-KNOWN = Path(__file__).with_name("known-differences.yaml")
+KNOWN = ROOT / "fixtures" / "labelstudio" / "compare" / "accepted.yaml"
 MOCK_DIR = "/srv/label-studio/project"
-DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-TIME_KEYS = {"created_at"}
-"""Keys holding the server's clock (UTC epoch seconds): compared by type."""
+NORMALISER = Normaliser(load_pack("labelstudio").compare)
+"""The pack's compare profile: times, ports, durations, tracebacks, paths, upload URLs, set-printed lists."""
 
 
 def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> httpx.Response:
@@ -44,49 +43,18 @@ def send(client: httpx.Client, base: str, method: str, path: str, body: Any) -> 
     return client.request(method, base + path, json=body)
 
 
-SET_LISTS = re.compile(r'(contain only keys: |created for \\?"[^"\\]*\\?":(?:\\n|\n))(\[[^\]]*\])')
-"""Lists the real server prints from a Python set (their order follows the process's string hashing)."""
+def normalised(value: Any, directory: str) -> Any:
+    """Times, paths, ports, durations and tracebacks of one server, made comparable (the pack's profile, after the
+    side's project directory)."""
+    return NORMALISER.value(_placed(value, directory))
 
 
-def sorted_set_lists(text: str) -> str:
-    def ordered(match: re.Match[str]) -> str:
-        try:
-            items = ast.literal_eval(match.group(2))
-        except (ValueError, SyntaxError):
-            return match.group(0)
-        return match.group(1) + repr(sorted(items))
-
-    return SET_LISTS.sub(ordered, text)
-
-
-def normalised(value: Any, directory: str, key: str = "") -> Any:
-    """Times, paths, ports, durations and tracebacks of one server, made comparable."""
+def _placed(value: Any, directory: str) -> Any:
     if isinstance(value, dict):
-        return {k: normalised(v, directory, k) for k, v in value.items()}
+        return {k: _placed(v, directory) for k, v in value.items()}
     if isinstance(value, list):
-        return [normalised(v, directory) for v in value]
-    if key in TIME_KEYS and isinstance(value, int):
-        return "<epoch seconds>"
-    if key == "duration" and isinstance(value, float):
-        return "<seconds>"
-    if key == "port" and isinstance(value, int):
-        return "<port>"
-    if key == "traceback" and isinstance(value, str):
-        return "<traceback>"
-    if isinstance(value, str):
-        if key == "completed_at" and DATETIME.match(value):
-            return "<local time>"
-        return sorted_set_lists(PLACES.sub(_place, value.replace(directory, "<project dir>")))
-    return value
-
-
-PLACES = re.compile(r"http:(\\?/){2}(?:localhost|127\.0\.0\.1):\d+(\\?/)data\\?/upload\\?/|/tmp/htx_[^/'\"]+/")
-r"""Where uploads are stored (``http://localhost:PORT/data/upload/``, also with ``\/`` escapes) and where archives
-are extracted (a random temporary directory)."""
-
-
-def _place(match: re.Match[str]) -> str:
-    return "<temp dir>/" if match.group(0).startswith("/tmp/") else "<host>/data/upload/"
+        return [_placed(v, directory) for v in value]
+    return value.replace(directory, "<project dir>") if isinstance(value, str) else value
 
 
 BYTE_RULES = [(re.compile(pattern), replacement) for pattern, replacement in (
@@ -101,7 +69,7 @@ def normalised_bytes(content: bytes, directory: str) -> str:
     text = text.replace(directory.replace("/", "\\/"), "<project dir>")
     for pattern, replacement in BYTE_RULES:
         text = pattern.sub(replacement, text)
-    return sorted_set_lists(PLACES.sub(_place, text))
+    return NORMALISER.text(text)
 
 
 def shape(response: httpx.Response, directory: str) -> dict[str, Any]:
@@ -141,32 +109,6 @@ def zip_shape(content: bytes, directory: str) -> dict[str, Any]:
                 body[name] = lines[:1] + sorted(lines[1:])
             text[name] = sorted(normalised_bytes(member.encode(), directory).splitlines())
     return {"body": body, "bytes": json.dumps(text)}
-
-
-def png_pixels(content: bytes) -> str:
-    """An 8-bit grayscale or RGB(A) PNG as ``<width>x<height>:<colour type>:<pixels in hex>`` (any row filters)."""
-    width, height, depth, colour = struct.unpack(">IIBB", content[16:26])
-    data, at = b"", 8
-    while at < len(content):
-        length, kind = struct.unpack(">I4s", content[at:at + 8])
-        data += content[at + 8:at + 8 + length] if kind == b"IDAT" else b""
-        at += 12 + length
-    assert depth == 8, f"a {depth}-bit PNG"
-    step = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
-    raw, stride, rows = zlib.decompress(data), width * step, []
-    previous = bytearray(stride)
-    for row in range(height):
-        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
-        for i in range(stride):
-            left = line[i - step] if i >= step else 0
-            up, corner = previous[i], previous[i - step] if i >= step else 0
-            guess = left + up - corner
-            nearest = min((abs(guess - left), left), (abs(guess - up), up), (abs(guess - corner), corner),
-                          key=lambda pair: pair[0])[1]
-            line[i] = (line[i] + (0, left, up, (left + up) // 2, nearest)[kind]) & 0xFF
-        rows.append(bytes(line))
-        previous = line
-    return f"{width}x{height}:{colour}:" + b"".join(rows).hex()
 
 
 PARTS = ("status", "content-type", "body", "bytes")

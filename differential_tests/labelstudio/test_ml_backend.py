@@ -1,7 +1,7 @@
 """The ML-backend coupling against the real Label Studio 0.8.1 and the mock, each pointing at its own fake backend
 (``tests/packs/labelstudio/fake_ml_backend.py``): the answers must agree as in ``test_differential.py``, and so
 must the calls each backend received during each exchange (method, path, query and body, normalised). Accepted
-differences are listed in ``known-differences.yaml`` (``differs`` may name ``calls``)."""
+differences are listed in ``fixtures/labelstudio/compare/accepted.yaml`` (``differs`` may name ``calls``)."""
 
 from __future__ import annotations
 

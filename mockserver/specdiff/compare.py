@@ -9,66 +9,13 @@ body, responses); schemas are compared by ``schema.diff_schema`` with the direct
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from mockserver.errors import ConfigurationError
+from mockserver.compare.operations import Operation, operations, parameter_key
 from mockserver.specdiff.model import Change, Kind, Location, Section, Severity, sort_key
 from mockserver.specdiff.normalize import article, describe, identifier_swap
 from mockserver.specdiff.schema import Context, Direction, describe_change, diff_schema
-
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-PARAMETER = re.compile(r"\{([^}]*)\}")
-
-
-@dataclasses.dataclass(frozen=True)
-class Operation:
-    """One operation of a document, with path-level parameters merged in."""
-
-    method: str
-    path: str
-    spec: Mapping[str, Any]
-    parameters: tuple[Mapping[str, Any], ...]
-    security: tuple[Mapping[str, Any], ...] | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-    @property
-    def shape(self) -> tuple[str, str]:
-        """Method and path template with parameter names blanked out."""
-        return self.method, PARAMETER.sub("{}", self.path)
-
-    @property
-    def path_parameters(self) -> list[str]:
-        return PARAMETER.findall(self.path)
-
-
-def operations(document: Mapping[str, Any]) -> dict[tuple[str, str], Operation]:
-    """Every operation of ``document`` keyed by (method, path template)."""
-    if not isinstance(document, Mapping) or not str(document.get("openapi", "")).startswith("3"):
-        raise ConfigurationError("not an OpenAPI 3 document (no `openapi: 3.x` key)")
-    default_security = document.get("security")
-    found: dict[tuple[str, str], Operation] = {}
-    for path, item in (document.get("paths") or {}).items():
-        shared = {_parameter_key(p): p for p in item.get("parameters", ())}
-        for method in METHODS:
-            spec = item.get(method)
-            if not isinstance(spec, Mapping):
-                continue
-            own = {_parameter_key(p): p for p in spec.get("parameters", ())}
-            security = spec.get("security", default_security)
-            found[(method, path)] = Operation(
-                method, path, spec, tuple({**shared, **own}.values()), None if security is None else tuple(security)
-            )
-    return found
-
-
-def _parameter_key(parameter: Mapping[str, Any]) -> tuple[str, str]:
-    where, name = str(parameter.get("in", "")), str(parameter.get("name", ""))
-    return where, name.lower() if where == "header" else name
 
 
 def match_operations(
@@ -215,7 +162,7 @@ def _parameters(old: Operation, new: Operation) -> Iterator[Change]:
 
 
 def _key(parameter: Mapping[str, Any], renamed: Mapping[str, str]) -> tuple[str, str]:
-    where, name = _parameter_key(parameter)
+    where, name = parameter_key(parameter)
     return (where, renamed.get(name, name)) if where == "path" else (where, name)
 
 

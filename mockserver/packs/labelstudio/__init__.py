@@ -31,6 +31,7 @@ def pack() -> Pack:
     from mockserver.packs.labelstudio import traffic, world
     from mockserver.packs.labelstudio.api import LabelStudio
     from mockserver.packs.labelstudio.arrange import ACTIONS, Arranger
+    from mockserver.packs.labelstudio.comparing import PROFILE
     from mockserver.packs.labelstudio.errors import ERROR_FORMAT
     from mockserver.packs.labelstudio.middleware import RoutingQuirksMiddleware, allowed_methods
     from mockserver.packs.labelstudio.records import SCHEMA
@@ -61,6 +62,7 @@ def pack() -> Pack:
         world_from_traffic=traffic.world_from_traffic,
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
+        compare=PROFILE,
         diff_only=(Version("0.9", "labelstudio/0.9/openapi.yaml", ""),),
     )
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockserver.pack import DiffProfile, Mount, Pack, Version
+from mockserver.pack import CompareProfile, DiffProfile, Mount, Pack, Version
 
 if TYPE_CHECKING:
     from mockserver.contract.profile import ContractProfile
 
 HANDLERS = "mockserver.packs.webknossos.handlers"
+COMPARE = CompareProfile(
+    typed_keys=frozenset({"created", "modified", "lastActivity", "tracingTime"}),
+    id_keys=frozenset({"id", "formattedHash", "tracingId", "skeleton", "volume", "lastTaskTypeId"}),
+    substitutions=((r"https?://(?:localhost|127\.0\.0\.1|\[::1\]):\d+", "<origin>"),),
+)
+"""``mockserver compare``: clocks and tracing time by type; ids each deployment (or each version's own request)
+allocates, by consistent renaming: annotations and their hash, tracings (``annotationLayers[].tracingId``, before v5
+``tracing.skeleton``/``volume``); the server's own origin in URLs."""
 
 
 def pack() -> Pack:
@@ -54,6 +62,7 @@ def pack() -> Pack:
         world_from_traffic=traffic.world_from_traffic,
         contract=contract_profile,
         diff=DiffProfile(replay="version-tour", recipe="tiny"),
+        compare=COMPARE,
     )
 
 
