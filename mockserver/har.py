@@ -102,7 +102,8 @@ def read(path: Path) -> list[Entry]:
         raise ConfigurationError(f"cannot read {path}: {exc.strerror}") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigurationError(f"{path} is not a HAR file (not JSON: {exc})") from exc
-    raw = document.get("log", {}).get("entries") if isinstance(document, dict) else None
+    log = document.get("log") if isinstance(document, dict) else None
+    raw = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(raw, list):
         raise ConfigurationError(f"{path} is not a HAR file (no log.entries list)")
     entries = []
