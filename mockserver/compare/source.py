@@ -178,10 +178,7 @@ class Plan:
     @classmethod
     def from_har(cls, path: Path) -> Plan:
         """The requests of a HAR file, named by their comments (else ``METHOD target``)."""
-        try:
-            entries = har.read(path)
-        except (AttributeError, TypeError) as exc:  # a ``log`` that is no object
-            raise ConfigurationError(f"{path} is not a HAR file (log is not an object)") from exc
+        entries = har.read(path)
         if not entries:
             raise ConfigurationError(f"{path} holds no entries")
         return cls(path.name, tuple(Recorded(entry.comment or f"{entry.request.method} {entry.request.target}",

@@ -38,7 +38,8 @@ def test_a_recorded_request_goes_to_each_origin_with_the_side_credentials() -> N
                                          "Authorization": "Basic new"}, "content": b"{}"}
 
 
-@pytest.mark.parametrize(("text", "message"), [("", "no log.entries"), ("{", "not JSON"), ('{"log": []}', "log is not"),
+@pytest.mark.parametrize(("text", "message"), [("", "no log.entries"), ("{", "not JSON"),
+                                               ('{"log": []}', "no log.entries"),
                                                ('{"log": {"entries": []}}', "holds no entries")])
 def test_bad_har_files_are_refused(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "bad.har").write_text(text or "{}")
