@@ -10,6 +10,8 @@ import click
 from mockserver.commands.admin import admin
 from mockserver.commands.contract import contract
 from mockserver.commands.proxy import proxy
+from mockserver.commands.record import record
+from mockserver.commands.replay import replay
 from mockserver.commands.routes import routes
 from mockserver.commands.seed import seed
 from mockserver.errors import ConfigurationError
@@ -107,6 +109,8 @@ def serve(**options: Any) -> None:
 main.add_command(diff)
 main.add_command(contract)
 main.add_command(proxy)
+main.add_command(record)
+main.add_command(replay)
 main.add_command(admin)
 main.add_command(routes)
 main.add_command(seed)
