@@ -57,7 +57,7 @@ def run_replay(options: ReplayOptions) -> int:
         findings.remember_secret(value)
     left_out = sorted({name for entry in entries for name, value in entry.request.headers
                        if value == har.REDACTED and name.lower() not in {n.lower() for n, _ in options.headers}})
-    outcomes = []
+    outcomes: list[Outcome] = []
     for outcome in _replayed(entries, options, check, findings):
         if not outcomes and left_out:  # once the deployment answered
             click.echo(f"note: redacted in the recording and left out (give --header 'Name: value' to send yours): "
