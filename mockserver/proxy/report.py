@@ -43,12 +43,13 @@ class Findings:
         self._on_first, self._lock = on_first, threading.Lock()
 
     def remember_secret(self, value: str) -> None:
-        """A credential header's value, its parts (``Basic …``, cookies' values) and, for Basic auth, the decoded
-        ``user:password`` and password."""
-        if len(value) < MIN_SECRET_LENGTH:
-            return
-        parts = {value, *value.replace(";", " ").replace("=", " ").split()}
-        scheme, _, token = value.partition(" ")
+        """A credential header's value and its secret parts: the token after a scheme (``Basic …``, ``Token …``),
+        each cookie's value (not its name: ``session`` is no secret, and would garble every text it occurs in)
+        and, for Basic auth, the decoded ``user:password`` and the password."""
+        parts = {value}
+        scheme, _, token = value.strip().partition(" ")
+        parts.add(token.strip())
+        parts.update(piece.partition("=")[2].strip() for piece in value.split(";") if "=" in piece)
         if scheme.lower() == "basic":
             with contextlib.suppress(ValueError):
                 pair = base64.b64decode(token.strip(), validate=True).decode("utf-8")
