@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 import socket
@@ -18,6 +17,7 @@ from mockserver.proxy.forward import Proxy
 from mockserver.proxy.recording import Recorder
 from mockserver.proxy.report import Findings
 from mockserver.proxy.spec_check import SpecCheck
+from mockserver.shutdown import signals_stop_the_server
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +60,7 @@ def run_proxy(options: ProxyOptions) -> int:
     name = "record" if recorder else "proxy"
     click.echo(f"mockserver {name} on http://{host}:{port}: {pack.title} {check.version} spec, forwarding to "
                f"{options.upstream}" + (f", recording to {options.har}" if options.har else ""), err=True)
-    with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the Ctrl+C it stopped on once it has stopped
+    with signals_stop_the_server():  # SIGINT and SIGTERM: the summary, the reports and the recording still follow
         server.run(sockets=[listening])
     inspector.drain()  # the lifespan's shutdown did; again for a server that stopped before it
     for line in findings.summary():

@@ -5,6 +5,7 @@ against a mock that answers differently it names the exchange and exits 1; bad i
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import os
 import re
@@ -19,9 +20,13 @@ import httpx
 import pytest
 
 from mockserver import Settings, har
+from mockserver.proxy.exchange import Exchange
+from mockserver.proxy.recording import Recorder
+from mockserver.proxy.report import Findings
 from tests.contract.drift import Deviation
 from tests.contract.served import served
 
+STARTED = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 TOKEN = "recorded-token-6f1e2d"
 AUTHORIZATION = f"Token {TOKEN}"
 STEPS: list[tuple[str, str, Any]] = [
@@ -50,22 +55,29 @@ def mockserver(*arguments: str, timeout: float = 60) -> subprocess.CompletedProc
                           timeout=timeout, check=False)
 
 
+def start_recorder(upstream: str, work: Path) -> tuple[subprocess.Popen[str], str]:
+    """``mockserver record`` in front of ``upstream`` (into ``work``) and its base URL."""
+    process = subprocess.Popen([sys.executable, "-m", "mockserver", "record", upstream, "--api", "labelstudio",
+                                "--port", "0", "-o", str(work / "traffic.har"), "--report-dir", str(work / "reports")],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stderr is not None
+    first = process.stderr.readline()
+    port = re.search(r"http://127\.0\.0\.1:(\d+)", first)
+    if not port or "recording to" not in first:
+        process.kill()
+        raise AssertionError(first)
+    return process, f"http://127.0.0.1:{port.group(1)}"
+
+
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recording]:
     """The steps sent through ``mockserver record`` to a fresh mock (seed 1, tiny), stopped with SIGINT."""
     work = tmp_path_factory.mktemp("record")
     with served(Settings(api="labelstudio", recipe="tiny")) as upstream:
-        process = subprocess.Popen([sys.executable, "-m", "mockserver", "record", upstream.url, "--api",
-                                    "labelstudio", "--port", "0", "-o", str(work / "traffic.har"), "--report-dir",
-                                    str(work / "reports")], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        process, base = start_recorder(upstream.url, work)
         try:
-            assert process.stderr is not None
-            first = process.stderr.readline()
-            port = re.search(r"http://127\.0\.0\.1:(\d+)", first)
-            assert port and "recording to" in first, first
-            with httpx.Client(base_url=f"http://127.0.0.1:{port.group(1)}",
-                              headers={"Authorization": AUTHORIZATION}) as client:
+            with httpx.Client(base_url=base, headers={"Authorization": AUTHORIZATION}) as client:
                 answers = [client.request(method, path, json=body) for method, path, body in STEPS]
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=30)
@@ -94,6 +106,36 @@ def test_no_credential_reaches_the_recording_or_a_report(recording: Recording) -
     for name, text in outputs.items():
         assert TOKEN not in text, name
     assert TOKEN not in recording.out
+
+
+def test_sigterm_stops_the_recorder_with_the_recording_written(tmp_path: Path) -> None:
+    with served(Settings(api="labelstudio", recipe="tiny")) as upstream:
+        process, base = start_recorder(upstream.url, tmp_path)
+        try:
+            assert httpx.get(f"{base}/api/health").status_code == 200
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+        finally:
+            process.kill()
+    assert process.returncode == 0, out + err
+    assert "recorded: 1 exchanges" in out and len(har.read(tmp_path / "traffic.har")) == 1
+    assert (tmp_path / "reports" / "proxy-report.html").exists()
+
+
+def test_the_recording_is_written_while_traffic_flows(tmp_path: Path) -> None:
+    findings = Findings()
+    recorder = Recorder(tmp_path / "traffic.har", findings, every_seconds=0)
+    recorder.start()
+    assert har.read(tmp_path / "traffic.har") == []
+    findings.remember_secret(AUTHORIZATION)
+    exchange = Exchange("GET", "/api/health", f"http://deployment/api/health?key={TOKEN}",
+                        (("Authorization", AUTHORIZATION), ("X-Note", TOKEN)), b"", 200,
+                        (("Content-Type", "text/plain"),), b"0123456789", False, 20, STARTED, 0.25)
+    recorder(exchange, None)  # no write() called: a recorder killed now has this exchange on disk
+    [entry] = har.read(tmp_path / "traffic.har")
+    assert entry.request.url == f"http://deployment/api/health?key={har.REDACTED}"
+    assert entry.request.headers == (("Authorization", har.REDACTED), ("X-Note", har.REDACTED))
+    assert (entry.response.body, entry.response.truncated, entry.time_ms) == (b"0123456789", True, 250.0)
 
 
 def test_replay_against_a_fresh_mock_of_the_same_seed_finds_every_answer_the_same(recording: Recording,
