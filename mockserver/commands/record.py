@@ -26,8 +26,8 @@ from mockserver.errors import ConfigurationError
               help="Where proxy-report.json, junit.xml and proxy-report.html are written when the proxy stops.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first violation.")
 @click.option("--max-body-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
-              help="Largest request body passed on; answers beyond are passed on whole, recorded cut at the bound "
-                   "and not checked.")
+              help="Largest request body passed on (beyond: 413, not recorded); answers beyond are passed on "
+                   "whole, recorded cut at the bound and not checked.")
 def record(**options: Any) -> None:
     """Forward requests to the deployment at URL, check every answer against the spec and record every exchange.
 

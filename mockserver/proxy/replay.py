@@ -23,7 +23,7 @@ from mockserver import har
 from mockserver.errors import ConfigurationError
 from mockserver.pack import load_pack
 from mockserver.proxy.forward import HOP_BY_HOP, TIMEOUT
-from mockserver.proxy.report import Findings
+from mockserver.proxy.report import Findings, log_to_stderr
 from mockserver.proxy.spec_check import SpecCheck
 
 
@@ -53,6 +53,7 @@ def run_replay(options: ReplayOptions) -> int:
     entries = har.read(options.har)
     check = SpecCheck(load_pack(options.api), options.version) if options.api else None
     findings = Findings()
+    log_to_stderr()
     for _, value in options.headers:
         findings.remember_secret(value)
     left_out = sorted({name for entry in entries for name, value in entry.request.headers

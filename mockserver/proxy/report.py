@@ -22,6 +22,16 @@ MIN_SECRET_LENGTH = 6
 """Shorter values are no credentials and would garble the output."""
 
 
+def log_to_stderr() -> None:
+    """The proxy's log (violations as they happen, unchecked exchanges) as bare lines on stderr."""
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 @dataclasses.dataclass(frozen=True)
 class Report:
     """What the renderers show, credentials already redacted: ``violations`` and ``unchecked`` as (exchange number,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import socket
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from mockserver.pack import load_pack
 from mockserver.proxy.exchange import Inspector
 from mockserver.proxy.forward import Proxy
 from mockserver.proxy.recording import Recorder
-from mockserver.proxy.report import Findings
+from mockserver.proxy.report import Findings, log_to_stderr
 from mockserver.proxy.spec_check import SpecCheck
 from mockserver.shutdown import signals_stop_the_server
 
@@ -52,7 +51,7 @@ def run_proxy(options: ProxyOptions) -> int:
         recorder.start()
     inspector = Inspector(check, findings, options.max_body_bytes, (recorder,) if recorder else ())
     app = Proxy(options.upstream, inspector, max_body_bytes=options.max_body_bytes, auth_header=pack.auth_header)
-    _log_to_stderr()
+    log_to_stderr()
     listening = _listen(options.host, options.port)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                                            server_header=False, date_header=False))
@@ -83,13 +82,3 @@ def _listen(host: str, port: int) -> socket.socket:
         listening.close()
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
     return listening
-
-
-def _log_to_stderr() -> None:
-    logger = logging.getLogger("mockserver.proxy")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gzip
 import json
 import os
 import re
@@ -136,6 +137,18 @@ def test_the_recording_is_written_while_traffic_flows(tmp_path: Path) -> None:
     assert entry.request.url == f"http://deployment/api/health?key={har.REDACTED}"
     assert entry.request.headers == (("Authorization", har.REDACTED), ("X-Note", har.REDACTED))
     assert (entry.response.body, entry.response.truncated, entry.time_ms) == (b"0123456789", True, 250.0)
+
+
+def test_a_compressed_answer_is_recorded_decoded_as_har_has_it(tmp_path: Path) -> None:
+    body = json.dumps({"tasks": list(range(100))}).encode()
+    exchange = Exchange("GET", "/api/tasks", "http://deployment/api/tasks", (), b"", 200,
+                        (("Content-Type", "application/json"), ("Content-Encoding", "gzip")), gzip.compress(body),
+                        True, 0, STARTED, 0.0)
+    recorder = Recorder(tmp_path / "traffic.har", Findings())
+    recorder(exchange, exchange.response())
+    recorder.write()
+    [entry] = har.read(tmp_path / "traffic.har")
+    assert entry.response.body == body and entry.response.header("content-encoding") == "gzip"
 
 
 def test_replay_against_a_fresh_mock_of_the_same_seed_finds_every_answer_the_same(recording: Recording,
