@@ -55,15 +55,7 @@ class Proxy:
             await _text(send, 413, f"mockserver proxy: request body larger than {self.max_body_bytes} bytes "
                                    "(a request is read whole before it is forwarded)")
             return
-        headers = tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"])
-        for name, value in headers:
-            if name.lower() in self.credentials:
-                self.findings.remember_secret(value)
-        forwarded = [(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP]
-        target = self.upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
-        if scope.get("query_string"):
-            target += "?" + scope["query_string"].decode("latin-1")
-        request = httpx.Request(scope["method"], target, headers=forwarded, content=body)
+        request = self._request(scope, body)
         started, clock = datetime.datetime.now(datetime.UTC), time.monotonic()
         client = self.client or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False, trust_env=False)
         try:
@@ -81,9 +73,22 @@ class Proxy:
             if self.client is None:
                 await client.aclose()
         await self.inspector.submit(Exchange(
-            scope["method"], scope["path"], target, tuple(forwarded), body, answer.status_code,
-            tuple(answer.headers.multi_items()), kept, size <= self.max_body_bytes and not broken, size, started,
-            time.monotonic() - clock, broken))
+            scope["method"], scope["path"], str(request.url), tuple(request.headers.multi_items()), body,
+            answer.status_code, tuple(answer.headers.multi_items()), kept, size <= self.max_body_bytes and not broken,
+            size, started, time.monotonic() - clock, broken))
+
+    def _request(self, scope: Scope, body: bytes) -> httpx.Request:
+        """The request to the upstream: the client's but for the hop-by-hop headers (its credentials remembered, to
+        be redacted from every output)."""
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
+        for name, value in headers:
+            if name.lower() in self.credentials:
+                self.findings.remember_secret(value)
+        target = self.upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        return httpx.Request(scope["method"], target, content=body,
+                             headers=[(name, value) for name, value in headers if name.lower() not in HOP_BY_HOP])
 
     async def _pass_on(self, answer: httpx.Response, send: Send) -> tuple[bytes, int, str]:
         """Send ``answer`` on as its chunks arrive: its first ``max_body_bytes``, its whole length and why it broke

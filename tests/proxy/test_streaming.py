@@ -5,6 +5,7 @@ has its answer, and the findings see every exchange once the proxy stopped."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from typing import Any
 
@@ -101,3 +102,25 @@ def test_the_client_has_its_answer_before_the_check_and_stopping_waits_for_every
             slow.go.set()
     assert answers == [200, 200, 200]
     assert findings.exchanges == 3 and [number for number, _, _ in findings.found] == [1, 2, 3]
+
+
+def test_an_upstream_that_breaks_off_its_answer_closes_the_clients_connection_and_is_reported_unchecked(
+        check: SpecCheck) -> None:
+    listening = socket.create_server(("127.0.0.1", 0))
+
+    def upstream() -> None:  # promises 100 bytes, sends 10, hangs up
+        connection, _ = listening.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789")
+
+    thread = threading.Thread(target=upstream, daemon=True)
+    thread.start()
+    app, findings = proxy(f"http://127.0.0.1:{listening.getsockname()[1]}", check, max_body_bytes=1 << 20)
+    try:
+        with serving(app, lifespan="on") as proxy_url, pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(f"{proxy_url}/api/health", timeout=5)
+    finally:
+        listening.close()
+    assert findings.exchanges == 1 and findings.found == []
+    assert findings.unchecked == [(1, "GET /api/health → 200", "upstream broke off the answer (RemoteProtocolError)")]
