@@ -73,7 +73,7 @@ class Recorder:
             raise ConfigurationError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
     def _redacted(self, entry: har.Entry) -> har.Entry:
-        redact, secrets = self.findings.redact, sorted(self.findings.secrets, key=len, reverse=True)
+        redact, secrets = self.findings.redact, self.findings.secret_values()
 
         def body(raw: bytes) -> bytes:
             for secret in secrets:

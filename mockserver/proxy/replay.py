@@ -2,10 +2,10 @@
 compared with the recorded one (status, media type, body: JSON as parsed values without the ignored keys, anything
 else as bytes) and, with a pack, held against its spec as the proxy does.
 
-Headers go as recorded but the hop-by-hop ones and ``Host``; a redacted credential header is replaced with the
-caller's ``--header`` of that name or left out. A body the recording cut at its bound is not compared (status and
-media type are); a request whose body was cut is not sent. A deployment that cannot be reached at the first request
-is bad input (``ConfigurationError``); a request that gets no answer later is a difference of its exchange.
+Headers go as recorded but the hop-by-hop ones, ``Host`` and ``Accept-Encoding``; a redacted credential header is
+replaced with the caller's ``--header`` of that name or left out. A body the recording cut at its bound is not compared
+(status and media type are); a request whose body was cut is not sent. A deployment that cannot be reached at the first
+request is bad input (``ConfigurationError``); a request that gets no answer later is a difference of its exchange.
 """
 
 from __future__ import annotations
@@ -108,10 +108,15 @@ def _replayed(entries: list[har.Entry], options: ReplayOptions, check: SpecCheck
             yield Outcome(number, label, tuple(differences(entry.response, answer, options.ignored_keys)))
 
 
+NOT_REPLAYED = HOP_BY_HOP | {"accept-encoding"}
+"""Headers a replay does not send as recorded: the hop-by-hop ones, and the encodings the recording client took
+(bodies are compared decoded; the replaying client asks for those it can decode)."""
+
+
 def _request(entry: har.Entry, options: ReplayOptions) -> httpx.Request:
     given = {name.lower() for name, _ in options.headers}
     headers = [(name, value) for name, value in entry.request.headers
-               if name.lower() not in HOP_BY_HOP and name.lower() not in given and value != har.REDACTED]
+               if name.lower() not in NOT_REPLAYED and name.lower() not in given and value != har.REDACTED]
     return httpx.Request(entry.request.method, options.against.rstrip("/") + entry.request.target,
                          headers=[*headers, *options.headers], content=entry.request.body)
 

@@ -50,7 +50,7 @@ class Findings:
         self.found: list[tuple[int, str, Violation]] = []
         self.unchecked: list[tuple[int, str, str]] = []
         self.secrets: set[str] = set()
-        self._on_first, self._lock = on_first, threading.Lock()
+        self._on_first, self._lock = on_first, threading.RLock()
 
     def remember_secret(self, value: str) -> None:
         """A credential header's value and its secret parts: the token after a scheme (``Basic …``, ``Token …``),
@@ -67,8 +67,13 @@ class Findings:
         with self._lock:
             self.secrets.update(part for part in parts if len(part) >= MIN_SECRET_LENGTH)
 
+    def secret_values(self) -> list[str]:
+        """The secrets seen so far, longest first (a secret's part is replaced after the whole)."""
+        with self._lock:
+            return sorted(self.secrets, key=len, reverse=True)
+
     def redact(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
+        for secret in self.secret_values():
             text = text.replace(secret, REDACTED)
         return text
 
