@@ -45,6 +45,8 @@ def replay(**options: Any) -> None:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigurationError(f"--against must be http(s)://host[:port][/path], not {options['against']!r}")
         httpx.URL(options["against"])
+        if options["version"] and not options["api"]:
+            raise ConfigurationError("--api-version needs --api (the pack whose spec is checked)")
         sys.exit(run_replay(ReplayOptions(
             har=Path(options["recording"]), against=options["against"], api=options["api"],
             version=options["version"], headers=tuple(_header(value) for value in options["headers"]),

@@ -198,6 +198,7 @@ def test_replay_against_another_seed_differs(recording: Recording) -> None:
     (["replay", "{har}", "--against", "http://127.0.0.1:9"], "error: cannot reach http://127.0.0.1:9"),
     (["replay", "{har}", "--against", "http://127.0.0.1:9", "--header", "no colon"], "error: --header must be"),
     (["replay", "{har}", "--against", "http://127.0.0.1:9", "--api", "nope"], "error: "),
+    (["replay", "{har}", "--against", "http://127.0.0.1:9", "--api-version", "0.8"], "error: --api-version needs"),
     (["record", "not-a-url", "--api", "labelstudio"], "error: URL must be http(s)://"),
     (["record", "http://127.0.0.1:9", "--api", "nope"], "error: "),
     (["record", "http://127.0.0.1:9", "--api", "labelstudio", "-o", "{not_har}/x.har"], "error: cannot write"),
