@@ -12,6 +12,8 @@ from mockserver.commands.compare import compare
 from mockserver.commands.contract import contract
 from mockserver.commands.import_world import import_world
 from mockserver.commands.proxy import proxy
+from mockserver.commands.record import record
+from mockserver.commands.replay import replay
 from mockserver.commands.routes import routes
 from mockserver.commands.seed import seed
 from mockserver.errors import ConfigurationError
@@ -110,6 +112,8 @@ main.add_command(diff)
 main.add_command(contract)
 main.add_command(proxy)
 main.add_command(compare)
+main.add_command(record)
+main.add_command(replay)
 main.add_command(admin)
 main.add_command(routes)
 main.add_command(seed)

@@ -9,6 +9,7 @@ import yaml
 from differential_tests.labelstudio.flows import FLOWS
 from differential_tests.labelstudio.session_flows import SESSION_FLOWS, Remember
 from differential_tests.labelstudio.test_differential import KNOWN, differences, normalised, shape
+from differential_tests.labelstudio.test_record_real import DIFFERING, MAY_DIFFER
 
 
 def test_times_paths_ports_durations_and_tracebacks_are_normalised() -> None:
@@ -75,3 +76,9 @@ def test_the_09_check_names_undocumented_answers() -> None:
         "media type text/html not documented (application/json)"]
     assert problems(operation, httpx.Response(200, headers={"content-type": "application/json", **CORS},
                                               content=b'{"id": "1"}'))[0].startswith("body: '1' is not of type")
+
+
+def test_the_record_and_replay_proof_names_steps_of_the_flows() -> None:
+    steps = {f"{flow}: {label}" for flow, flow_steps in FLOWS.items() for label, *_ in flow_steps}
+    assert set(DIFFERING) | set(MAY_DIFFER) <= steps
+    assert all(reason for reason in [*DIFFERING.values(), *MAY_DIFFER.values()])

@@ -21,17 +21,19 @@ from mockserver.errors import ConfigurationError
 @click.option("--port", type=click.IntRange(0, 65535), default=9100, show_default=True,
               help="Port the proxy listens on (0: a free one, printed).")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("proxy-report"), show_default=True,
-              help="Where proxy-report.json and junit.xml are written when the proxy stops.")
+              help="Where proxy-report.json, junit.xml and proxy-report.html are written when the proxy stops.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first violation.")
 @click.option("--max-body-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
-              help="Largest request or answer body passed on.")
+              help="Largest request body passed on (beyond: 413); answers beyond are passed on whole but not "
+                   "checked.")
 def proxy(**options: Any) -> None:
     """Forward requests to the deployment at URL and check every answer against the spec.
 
-    Nothing is changed in transit. Each violation (an undocumented operation, status or media type, a body
-    that breaks its schema) is logged as it happens, with the operation, the check and the JSON path;
-    Ctrl+C (or --fail-fast at the first violation) stops the proxy, prints the summary and writes the
-    reports. The exit code is 1 when anything did not conform, 0 otherwise.
+    Nothing is changed in transit: answers are streamed to the client as they arrive and checked after it
+    has them. Each violation (an undocumented operation, status or media type, a body that breaks its
+    schema) is logged as it happens, with the operation, the check and the JSON path; Ctrl+C, SIGTERM (or
+    --fail-fast at the first violation) stops the proxy, prints the summary and writes the reports. The exit
+    code is 1 when anything did not conform, 0 otherwise.
     """
     from mockserver.proxy.run import ProxyOptions, run_proxy
 
