@@ -15,6 +15,7 @@ from mockserver.pack import load_pack
 from mockserver.packs.cytomine.records import Term
 from mockserver.packs.idah import records as idah
 from mockserver.packs.webknossos.records import Task
+from mockserver.proxy.exchange import Inspector
 from mockserver.proxy.forward import Proxy
 from mockserver.proxy.report import Findings
 from mockserver.proxy.spec_check import SpecCheck
@@ -27,7 +28,8 @@ from tests.packs.webknossos.contract import deviations as webknossos
 def through_proxy(mock: ServedMock, pack: str, version: str | None, requests: list[tuple[str, str]],
                   headers: dict[str, str]) -> Findings:
     findings = Findings()
-    with TestClient(Proxy(mock.url, SpecCheck(load_pack(pack), version), findings, max_body_bytes=1 << 22)) as client:
+    inspector = Inspector(SpecCheck(load_pack(pack), version), findings, 1 << 22)
+    with TestClient(Proxy(mock.url, inspector, max_body_bytes=1 << 22)) as client:  # checked when the block is left
         for method, path in requests:
             client.request(method, path, headers=headers)
     assert findings.exchanges == len(requests)
