@@ -24,6 +24,8 @@ class ProxyOptions:
     upstream: str
     api: str = "webknossos"
     version: str | None = None
+    spec: Path | None = None
+    """Another document of the version to check against (``--spec``)."""
     host: str = "127.0.0.1"
     port: int = 9100
     report_dir: Path = Path("proxy-report")
@@ -37,7 +39,7 @@ def run_proxy(options: ProxyOptions) -> int:
     """Serve until stopped; 1 when an exchange did not conform (``ConfigurationError`` for unknown packs or
     versions, a port that cannot be had, a recording that cannot be written)."""
     pack = load_pack(options.api)
-    check = SpecCheck(pack, options.version)
+    check = SpecCheck(pack, options.version, spec=options.spec)
     server: uvicorn.Server | None = None
 
     def stop() -> None:

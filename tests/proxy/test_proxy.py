@@ -160,8 +160,10 @@ def test_the_command_stops_at_the_first_violation_with_fail_fast(upstream: Serve
 @pytest.mark.parametrize(("arguments", "expected"), [
     (["not-a-url"], "URL must be http(s)://host[:port][/path]"),
     (["http://127.0.0.1:9", "--api", "nope"], "error: "),
-    (["http://127.0.0.1:9", "--api", "labelstudio", "--api-version", "7"], "error: ")])
+    (["http://127.0.0.1:9", "--api", "labelstudio", "--api-version", "7"], "error: "),
+    (["http://127.0.0.1:9", "--api", "labelstudio", "--spec", "README.md"], "error: cannot load README.md: "),
+    (["http://127.0.0.1:9", "--api", "labelstudio", "--spec", "nowhere.yaml"], "error: cannot load nowhere.yaml: ")])
 def test_bad_arguments_are_one_line_and_exit_2(arguments: list[str], expected: str) -> None:
     done = subprocess.run([sys.executable, "-m", "mockserver", "proxy", *arguments], capture_output=True, text=True,
                           timeout=60, check=False)
-    assert done.returncode == 2 and expected in done.stderr
+    assert done.returncode == 2 and expected in done.stderr and len(done.stderr.strip().splitlines()) == 1

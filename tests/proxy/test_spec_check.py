@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from mockserver.pack import load_pack
 from mockserver.proxy.spec_check import SpecCheck
+from tests.proxy.drafts import drafted, task_count_as_text
 
 
 def answer(status: int, media_type: str, body: bytes, method: str = "GET", path: str = "/") -> httpx.Response:
@@ -48,3 +51,13 @@ def test_head_is_its_get_without_a_body_and_options_is_not_checked(labelstudio: 
     assert labelstudio.check("HEAD", "/api/health", answer(500, "text/html", b"", "HEAD"))[0].check == (
         "undocumented_status")
     assert labelstudio.check("OPTIONS", "/api/anything", answer(200, "text/html", b"", "OPTIONS")) == []
+
+
+def test_a_draft_spec_is_checked_under_the_versions_base_path(tmp_path: Path) -> None:
+    draft = SpecCheck(load_pack("labelstudio"), spec=drafted(tmp_path, "labelstudio", "components.yaml",
+                                                             task_count_as_text))
+    project = answer(200, "application/json", b'{"task_count": 3}')
+    own = SpecCheck(load_pack("labelstudio")).check("GET", "/api/project", project)
+    assert [v.path for v in own if v.path == "/task_count"] == []
+    [violation] = [v for v in draft.check("GET", "/api/project", project) if v.path == "/task_count"]
+    assert violation.operation == "GET /api/project" and "string" in violation.message
