@@ -6,19 +6,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
-
-import uvicorn
 
 from mockserver import Settings, create_app
 from mockserver.app import MockApp
 from tests.contract.drift import Drift
+from tests.serving import serving
 
 
 @dataclasses.dataclass
@@ -40,20 +36,8 @@ def served(settings: Settings) -> Iterator[ServedMock]:
     """The world of ``settings`` behind a ``Drift`` wrapper (no deviation enabled)."""
     app = create_app(settings)
     drift = Drift(app)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(drift, log_config=None, access_log=False, timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield ServedMock(app, drift, f"http://127.0.0.1:{sock.getsockname()[1]}")
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serving(drift) as url:
+        yield ServedMock(app, drift, url)
 
 
 def run_contract(url: str, report_dir: Path, *options: str, env: dict[str, str] | None = None) -> ContractRun:

@@ -69,25 +69,31 @@ def test_the_packs_name_the_checks_a_single_exchange_suffices_for() -> None:
     assert SpecCheck(load_pack("webknossos"), domain=False).domain_checks == ()
 
 
-@pytest.mark.parametrize(("check", "version", "request_of"), [
-    ("error_envelope_is_wk_shape", "v5", lambda mock: ("GET", "/api/v5/tasks/ffffffffffffffffffffffff")),
-    ("total_count_header_only_when_requested", "v5",
-     lambda mock: ("GET", "/api/v5/user/annotations?includeTotalCount=true")),
-    ("annotation_shape_matches_version", "v3", lambda mock: ("GET", "/api/v3/user/annotations")),
+def clean_then_drifted(mock: ServedMock, pack: str, version: str | None, traffic: list[tuple[str, str]],
+                       headers: dict[str, str], injected: Deviation) -> Findings:
+    """The findings of ``traffic`` through the proxy with ``injected`` in the mock (the same traffic without it
+    found nothing)."""
+    mock.drift.deviations = []
+    assert reported(through_proxy(mock, pack, version, traffic, headers)) == set()
+    mock.drift.deviations = [injected]
+    try:
+        return through_proxy(mock, pack, version, traffic, headers)
+    finally:
+        mock.drift.deviations = []
+
+
+@pytest.mark.parametrize(("check", "version", "path"), [
+    ("error_envelope_is_wk_shape", "v5", "/api/v5/tasks/ffffffffffffffffffffffff"),
+    ("total_count_header_only_when_requested", "v5", "/api/v5/user/annotations?includeTotalCount=true"),
+    ("annotation_shape_matches_version", "v3", "/api/v3/user/annotations"),
 ])
 def test_each_webknossos_exchange_check_catches_its_deviation_alone(wk: ServedMock, check: str, version: str,
-                                                                    request_of: Any) -> None:
-    headers = {"X-Auth-Token": wk.app.backend.world.token("admin")}
+                                                                    path: str) -> None:
     task = wk.app.backend.store.select(Task, order="id")[0]
-    clean = [request_of(wk), ("GET", f"/api/{version}/tasks/{task.id}"), ("GET", f"/api/{version}/users")]
-    wk.drift.deviations = []
-    assert reported(through_proxy(wk, "webknossos", version, clean, headers)) == set()
-    wk.drift.deviations = [deviation(webknossos.GROUPS, check)]
-    try:
-        findings = through_proxy(wk, "webknossos", version, clean, headers)
-    finally:
-        wk.drift.deviations = []
+    traffic = [("GET", path), ("GET", f"/api/{version}/tasks/{task.id}"), ("GET", f"/api/{version}/users")]
     injected = deviation(webknossos.GROUPS, check)
+    findings = clean_then_drifted(wk, "webknossos", version, traffic,
+                                  {"X-Auth-Token": wk.app.backend.world.token("admin")}, injected)
     if injected.alone:
         assert reported(findings) == {(injected.operation, check)}
     else:  # the v5 shape in v3 breaks the v3 schema too
@@ -98,17 +104,12 @@ def test_each_webknossos_exchange_check_catches_its_deviation_alone(wk: ServedMo
 
 @pytest.mark.parametrize("check", ["read_by_id_answers_that_object", "collection_envelope_adds_up"])
 def test_each_cytomine_exchange_check_catches_its_deviation_alone(cy: ServedMock, check: str) -> None:
-    headers = {"Authorization": cy.app.backend.world.token("admin")}
     term = cy.app.backend.store.select(Term, order="id")[0]
     traffic = [("GET", f"/api/term/{term.id}.json"), ("GET", "/api/term.json?max=1&offset=0")]
-    cy.drift.deviations = []
-    assert reported(through_proxy(cy, "cytomine", None, traffic, headers)) == set()
-    cy.drift.deviations = [deviation(cytomine.GROUPS, check)]
-    try:
-        findings = through_proxy(cy, "cytomine", None, traffic, headers)
-    finally:
-        cy.drift.deviations = []
-    assert reported(findings) == {(deviation(cytomine.GROUPS, check).operation, check)}
+    injected = deviation(cytomine.GROUPS, check)
+    findings = clean_then_drifted(cy, "cytomine", None, traffic,
+                                  {"Authorization": cy.app.backend.world.token("admin")}, injected)
+    assert reported(findings) == {(injected.operation, check)}
 
 
 def test_an_idah_entry_in_an_impossible_state_is_reported_on_live_traffic() -> None:

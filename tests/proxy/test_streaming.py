@@ -21,7 +21,7 @@ from mockserver.proxy.forward import Proxy
 from mockserver.proxy.report import Findings
 from mockserver.proxy.spec_check import SpecCheck, Violation
 from tests.contract.served import served
-from tests.proxy.threaded import serving
+from tests.serving import serving
 
 CHUNKS = [b"first chunk;", b"second chunk;", b"x" * 5000]
 
