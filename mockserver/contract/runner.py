@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -85,6 +86,21 @@ def deleted_resource(path: str, target_parameters: tuple[str, ...]) -> tuple[str
     return (kind, name) if name in target_parameters and kind else None
 
 
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""A header name as HTTP allows it (RFC 9110's token)."""
+FRAMING = frozenset({"content-length", "transfer-encoding", "host", "connection", "te", "upgrade", "trailer"})
+"""Headers that frame the message: the HTTP client sets them, a generated value would break the request itself."""
+
+
+def drop_unsendable_headers(case: Any) -> None:
+    """Remove generated headers that no HTTP server would read as part of a request (a name that is no token, a
+    framing header): the server's HTTP layer, not the API, would answer them (uvicorn: 400 "Invalid HTTP request
+    received."), and that answer says nothing about the API under test."""
+    headers = case.headers or {}
+    for name in [name for name in headers if name.lower() in FRAMING or not HEADER_NAME.fullmatch(name)]:
+        del headers[name]
+
+
 class RunHooks:
     """Schemathesis hooks of one run: drop forbidden cases, fill real references into positive
     cases, admit each request, record what was created or deleted."""
@@ -98,6 +114,7 @@ class RunHooks:
         return self.guard.refusal(case.method, case.path, case.path_parameters or {}) is None
 
     def before_call(self, context: HookContext, case: Any, kwargs: dict[str, Any]) -> None:
+        drop_unsendable_headers(case)
         if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
             self.facts.fixup(case)  # every phase passes here (the examples phase skips case hooks)
         self.guard.admit(case.method, case.path, case.path_parameters or {})

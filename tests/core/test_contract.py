@@ -12,7 +12,7 @@ import pytest
 from mockserver import Settings, create_app
 from mockserver.contract import ContractOptions, run_contract
 from mockserver.contract.preflight import same_version
-from mockserver.contract.runner import selected_operations
+from mockserver.contract.runner import drop_unsendable_headers, selected_operations
 from mockserver.pack import Pack
 from mockserver.server import BackgroundServer
 from tests.packs.echo import Note
@@ -95,3 +95,15 @@ def test_an_operation_that_never_gets_a_2xx_fails_the_run_unless_min_coverage_al
 ])
 def test_a_reported_version_matches_its_spec_version(spec: str, reported: str, same: bool) -> None:
     assert same_version(spec, reported) is same
+
+
+def test_generated_headers_that_would_break_the_request_itself_are_not_sent() -> None:
+    """A name that is no HTTP token, or a framing header with a generated value: the server's HTTP parser would
+    answer (uvicorn: 400 text/plain), not the API under test."""
+    case = dataclasses.make_dataclass("Case", ["headers"])({"jZ;": "", "&E+jvT;": "", "content-length": "FJG",
+                                                            "Host": "x", "Infinity": "}e", "Authorization": "Bearer t"})
+    drop_unsendable_headers(case)
+    assert case.headers == {"Infinity": "}e", "Authorization": "Bearer t"}
+    empty = dataclasses.make_dataclass("Case", ["headers"])(None)
+    drop_unsendable_headers(empty)
+    assert empty.headers is None
