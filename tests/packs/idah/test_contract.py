@@ -76,7 +76,7 @@ def test_a_run_with_writes_passes_and_leaves_nothing_behind(served: Served, cont
     store = served.app.backend.store
     before = (store.count(r.Project), store.count(r.LabelConfigTemplate))
     served.app.control.journal.clear()
-    run = contract("owner", "--allow-writes", "--phases", "coverage,stateful", "--max-time", "30",
+    run = contract("owner", "--allow-writes", "--phases", "coverage,stateful", "--max-time", "60",
                    "--max-examples", "5", "--max-requests", "0", "--seed", "1")
     assert run.exit_code == 0, run.output[-4000:]
     assert "25 of 25 operations got a 2xx" in run.output and "0 left behind" in run.output

@@ -55,7 +55,7 @@ def test_a_signed_write_run_passes_covers_its_writes_and_leaves_the_world_as_it_
     before = world_of(served_mock)
     public, private = admin_keys(served_mock)
     served_mock.app.control.journal.clear()
-    run = signed_contract("--allow-writes", "--max-time", "30",
+    run = signed_contract("--allow-writes", "--max-time", "60",
                           env={"MOCKSERVER_PUBLIC_KEY": public, "MOCKSERVER_PRIVATE_KEY": private})
     assert run.exit_code == 0, run.output[-4000:]
     assert "finding(s)" not in run.output and "0 left behind" in run.output, run.output[-4000:]
