@@ -10,7 +10,8 @@ status, headers and body the client got. Another token, another query string or 
 another key, so security still decides every first answer of a credential. Entries live in a ``ReadCache``
 bound to the store's version: any write, reset, restore, import or another process's commit on a shared
 ``--state`` file empties it, so a token that stops being valid is never served again. ``/__admin`` never
-takes this path.
+takes this path. What the pack's middleware (inside) adds to an answer is kept with it, so it must not add
+anything that changes from one request to the next.
 """
 
 from __future__ import annotations
