@@ -56,7 +56,7 @@ class FastPathMiddleware:
         await self.learn(key, version, scope, receive, send)
 
     def key(self, scope: Scope) -> tuple[object, ...] | None:
-        """(method, path, query, the vary headers), or None for a request this path never answers."""
+        """(method, raw path, query, the vary headers), or None for a request this path never answers."""
         if scope["type"] != "http" or scope["method"] not in METHODS or scope["path"].startswith(ADMIN_PREFIX):
             return None
         vary = self.vary
@@ -67,7 +67,8 @@ class FastPathMiddleware:
             elif name in _BODY_HEADERS and value not in (b"0", b""):
                 return None  # a read with a body: the body is not part of the key
         headers.sort()
-        return scope["method"], scope.get("root_path", ""), scope["path"], scope.get("query_string", b""), *headers
+        path = scope.get("raw_path") or scope["path"]  # as sent: a signature may cover its very bytes
+        return scope["method"], scope.get("root_path", ""), path, scope.get("query_string", b""), *headers
 
     async def learn(self, key: tuple[object, ...], version: tuple[int, int], scope: Scope, receive: Receive,
                     send: Send) -> None:

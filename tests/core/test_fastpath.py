@@ -173,6 +173,8 @@ def test_reads_with_a_body_and_other_methods_have_no_key() -> None:
     middleware = FastPathMiddleware(lambda *_: None, ReadCache(Store.open(SCHEMA)), vary_headers("X-Key"))  # type: ignore[arg-type]
     scope = {"type": "http", "method": "GET", "path": NOTES, "query_string": b"", "headers": [(b"x-key", b"k")]}
     assert middleware.key(scope) == ("GET", "", NOTES, b"", (b"x-key", b"k"))
+    raw = {**scope, "raw_path": b"/echo/v1/%6Eotes"}  # the path as sent: another spelling is another key
+    assert middleware.key(raw) == ("GET", "", b"/echo/v1/%6Eotes", b"", (b"x-key", b"k"))
     assert middleware.key({**scope, "headers": [(b"content-length", b"2")]}) is None
     assert middleware.key({**scope, "method": "POST"}) is None
 
@@ -221,3 +223,11 @@ def test_a_commit_by_another_process_empties_it(two_processes: tuple[MockApp, Mo
         assert reader.get(NOTES, headers=key).json() == before and first.backend.answers.hits == 1
         assert writer.post(NOTES, headers=key, json={"text": "elsewhere"}).status_code == 201
         assert [note["text"] for note in reader.get(NOTES, headers=key).json()][-1] == "elsewhere"
+
+
+def test_headers_a_pack_declares_are_part_of_the_key() -> None:
+    middleware = FastPathMiddleware(lambda *_: None, ReadCache(Store.open(SCHEMA)),  # type: ignore[arg-type]
+                                    vary_headers("X-Key", ("Date",)))
+    scope = {"type": "http", "method": "GET", "path": NOTES, "headers": [(b"date", b"Mon"), (b"user-agent", b"a")]}
+    assert middleware.key(scope) != middleware.key({**scope, "headers": [(b"date", b"Tue"), (b"user-agent", b"a")]})
+    assert middleware.key(scope) == middleware.key({**scope, "headers": [(b"date", b"Mon"), (b"user-agent", b"b")]})
