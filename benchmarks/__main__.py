@@ -2,10 +2,10 @@
 
     python -m benchmarks [--duration 10] [--only mock,floor,...] [--quick] [--output DIR]
 
-Starts each server on 127.0.0.1 (our mock with response validation on and off, the Connexion floor,
-bare Starlette, Stoplight Prism), warms it up, drives it with ``wrk -t2 -c20 --latency``, samples its
-RSS, stops it; then start-up time, the ``large`` recipe and ``--workers``. Writes
-``performance.md`` and ``performance.json`` to ``benchmarks/results/`` (or ``--output``).
+Starts each server on 127.0.0.1 (our mock with response validation on and off and without its fast
+path, the Connexion floor, bare Starlette, Stoplight Prism), warms it up, drives it with
+``wrk -t2 -c20 --latency``, samples its RSS, stops it; then start-up time, the ``large`` recipe and
+``--workers``. Writes ``performance.md`` and ``performance.json`` to ``benchmarks/results/`` (or ``--output``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from mockserver import statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
 from mockserver.errors import ConfigurationError, HttpError
+from mockserver.fastpath import FastPathMiddleware, vary_headers
 from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
 from mockserver.journal import ADMIN_PREFIX
 from mockserver.middleware import BodyLimitMiddleware
@@ -109,6 +110,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
                         base_path=mount.base_path, name=mount.name,
                         resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)
     app.add_middleware(IndexPageMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, page=lambda: index_page(app))
+    if backend.answers.enabled:  # inside the journal, CORS, rules and index page; before the pack's middleware
+        app.add_middleware(FastPathMiddleware, MiddlewarePosition.BEFORE_EXCEPTION, answers=backend.answers,
+                           vary=vary_headers(pack.auth_header, pack.vary))
     # the mode's first (outside the pack's: Label Studio's sessions come before its routing quirks), Basic auth last
     for middleware, options in (*mode_middleware(pack, backend), *pack.middleware(pack), *basic_auth(pack, settings)):
         app.add_middleware(middleware, MiddlewarePosition.BEFORE_EXCEPTION, **options)

@@ -1,4 +1,4 @@
-"""The ``Backend``: one served world (store, settings, world info, clock, read cache) and its pack.
+"""The ``Backend``: one served world (store, settings, world info, clock, read caches) and its pack.
 
 ``create_app`` builds one ``Backend`` and hands it to the pack's ``context`` factory once per mounted
 version; what that returns is bound as the first argument of every handler of the version (see
@@ -36,6 +36,9 @@ class Backend:
     clock: Callable[[], int] = wall_clock_ms
     reads: ReadCache = dataclasses.field(init=False)
     """Responses of pure reads until the next change of the world (``readcache.py``)."""
+    answers: ReadCache = dataclasses.field(init=False)
+    """Whole answers of repeated identical reads, given before routing (``fastpath.py``)."""
 
     def __post_init__(self) -> None:
         self.reads = ReadCache(self.store, enabled=self.settings.cache_reads)
+        self.answers = ReadCache(self.store, enabled=self.settings.cache_reads and self.settings.fast_path)

@@ -79,6 +79,9 @@ def packs() -> None:
 @click.option("--no-read-cache", "cache_reads", flag_value=False, default=None,
               help="Build every read anew instead of answering repeated reads of an unchanged world from a "
                    "cache. [MOCKSERVER_CACHE_READS=false]")
+@click.option("--no-fast-path", "fast_path", flag_value=False, default=None,
+              help="Send repeated identical reads through routing, security and validation again instead of "
+                   "answering them before (off with --no-read-cache). [MOCKSERVER_FAST_PATH=false]")
 @click.option("--scenario", default=None, help="Scenario(s) to load at start, comma-separated (bundled name or "
                                                 "YAML path). [MOCKSERVER_SCENARIO]")
 @click.option("--admin-key", default=None, help="X-Admin-Key of /__admin (default: derived from the seed). "

@@ -152,6 +152,9 @@ class Pack:
     (validation failures carry ``mockserver.violations``); None: the neutral text in the pack's format."""
     id_pattern: str | None = None
     """An id ``pattern`` of the specs that validation leaves to the handlers (they answer with the API's text)."""
+    vary: tuple[str, ...] = ()
+    """Request headers besides ``auth_header``, ``Authorization``, ``Cookie`` and ``Accept`` that can change an
+    answer of a ``@cached_read`` handler (the fast path keys on them, ``fastpath.py``)."""
     mounts: tuple[Mount, ...] = ()
     middleware: Callable[[Pack], tuple[Middleware, ...]] = lambda pack: ()
     """ASGI middleware in front of Connexion (WEBKNOSSOS: ``/api`` → the latest version)."""

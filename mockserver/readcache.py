@@ -9,10 +9,16 @@ the store changed is not kept.
 
 The cached body still passes response validation on every request; the validator remembers the
 bodies it has accepted (``validation.ValidatorCache``), so a repeated body costs a lookup there too.
+
+Each answer a decorated handler gives from this cache, or keeps in it, is noted in the ``Served`` of the
+request (``SERVED``, set by the fast path, ``fastpath.py``): that answer, and only that one, may be given
+again before routing and validation. The fast path keys on the credentials, not on the user they name,
+so a pack's security check, like the handler, must depend on nothing but the store and the request.
 """
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import functools
 from collections import OrderedDict
@@ -41,6 +47,25 @@ class CachedResponse:
         return response
 
 
+@dataclasses.dataclass(slots=True)
+class Served:
+    """What a ``@cached_read`` handler answered to the request in flight: its body and the store version it is
+    valid at (None: no such handler answered, or its answer was not cacheable)."""
+
+    version: tuple[int, int] | None = None
+    body: bytes | None = None
+
+
+SERVED: contextvars.ContextVar[Served | None] = contextvars.ContextVar("mockserver_served", default=None)
+"""Set by the fast path around a request it may keep the answer of."""
+
+
+def _note(version: tuple[int, int], body: bytes) -> None:
+    served = SERVED.get()
+    if served is not None:
+        served.version, served.body = version, body
+
+
 class ReadCache:
     """Up to ``max_entries`` responses, ``max_bytes`` of bodies in all, least recently used out first."""
 
@@ -63,18 +88,27 @@ class ReadCache:
         self.hits += 1
         return found
 
-    def put(self, key: Any, response: Response, built_at: tuple[int, int]) -> None:
-        """Keep a 200 response built while the store was at ``built_at`` (if it still is)."""
+    def put(self, key: Any, response: Response, built_at: tuple[int, int]) -> bool:
+        """Keep a 200 response built while the store was at ``built_at`` (if it still is); whether it was kept."""
         body = getattr(response, "body", None)
-        if response.status_code != 200 or not isinstance(body, bytes) or len(body) > self.max_bytes // 4:
-            return
+        if response.status_code != 200 or not isinstance(body, bytes):
+            return False
+        return self.keep(key, CachedResponse(response.status_code, body, tuple(response.raw_headers)), built_at)
+
+    def keep(self, key: Any, answer: CachedResponse, built_at: tuple[int, int]) -> bool:
+        """Keep ``answer`` built while the store was at ``built_at`` (if it still is and it is not too big)."""
+        if len(answer.body) > self.max_bytes // 4:
+            return False
         if self.store.version() != built_at or self._version != built_at:
-            return
-        self._entries[key] = CachedResponse(response.status_code, body, tuple(response.raw_headers))
-        self._bytes += len(body)
+            return False
+        previous = self._entries.pop(key, None)
+        self._bytes -= len(previous.body) if previous else 0
+        self._entries[key] = answer
+        self._bytes += len(answer.body)
         while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
             _, dropped = self._entries.popitem(last=False)
             self._bytes -= len(dropped.body)
+        return True
 
     def version(self) -> tuple[int, int]:
         """The store's version now; the cache is emptied if it differs from that of its entries."""
@@ -116,9 +150,11 @@ def _cached(build: Handler, unless: Callable[[dict[str, Any]], bool] | None = No
         built_at = cache.version()
         hit = cache.get(key)
         if hit is not None:
+            _note(built_at, hit.body)
             return hit.response()
         response = await build(api, **kwargs)
-        cache.put(key, response, built_at)
+        if cache.put(key, response, built_at):
+            _note(built_at, bytes(response.body))
         return response
 
     return cached

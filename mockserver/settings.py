@@ -32,6 +32,9 @@ class Settings:
     validate_responses: bool = True
     cache_reads: bool = True
     """Answer repeated pure reads from a cache that any change of the world empties (``readcache.py``)."""
+    fast_path: bool = True
+    """Answer repeated identical reads of cached handlers before routing, security and validation
+    (``fastpath.py``); only with ``cache_reads``."""
     max_body_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
     scenario: str | None = None

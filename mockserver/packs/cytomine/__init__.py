@@ -37,6 +37,7 @@ def pack() -> Pack:
         security=security,
         errors=ERROR_FORMAT,
         auth_header="Authorization",
+        vary=("Date", "Content-Type"),  # what a CYTOMINE signature covers besides the path
         contract=contract_profile,
         diff=DiffProfile(replay=None, recipe="empty"),
     )
