@@ -87,7 +87,7 @@ def _ratios(results: JSON) -> list[str]:
 
 
 def _targets(results: JSON) -> list[str]:
-    lines = ["## Targets (issue 9)", "", "| target | measured | |", "|---|---|---|"]
+    lines = ["## Targets", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t['description']} | {t['value']} | {MARK[t['met']]} |" for t in results["targets"]]
     return [*lines, ""]
 
