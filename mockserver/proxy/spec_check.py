@@ -4,10 +4,13 @@ domain rules that need nothing but the exchange at hand (the contract profile's 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
+import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,24 @@ class Violation:
         return dataclasses.asdict(self)
 
 
+REMEMBERED = 4096
+"""Checked exchanges whose violations are remembered (the most recent; a repeated exchange is not checked again)."""
+
+
+def fingerprint(method: str, path: str, response: httpx.Response) -> bytes:
+    """A digest of everything a check reads of an exchange: the request (method, path, URL, headers, body) and the
+    answer (status, headers but ``Date``, body)."""
+    digest = hashlib.blake2b(digest_size=20)
+    request = response.request
+    for part in (method, path, str(request.url), str(response.status_code)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for name, value in (*request.headers.multi_items(), ("", ""),
+                        *((n, v) for n, v in response.headers.multi_items() if n.lower() != "date")):
+        digest.update(f"{name.lower()}:{value}\n".encode("utf-8", "surrogateescape"))
+    digest.update(b"\0" + request.content + b"\0" + response.content)
+    return digest.digest()
+
+
 DomainCheck = Callable[[Any, Any, Any], Any]
 """A pack's check ``(ctx, response, case)``: raises ``AssertionError`` (or a schemathesis failure) when the exchange
 breaks its rule."""
@@ -63,6 +84,8 @@ class SpecCheck:
         if domain is True:
             domain = tuple(getattr(pack.contract(), "exchange_checks", ())) if pack.contract else ()
         self.domain_checks: tuple[DomainCheck, ...] = tuple(domain or ())
+        self._remembered: collections.OrderedDict[bytes, tuple[Violation, ...]] = collections.OrderedDict()
+        self._lock = threading.Lock()
 
     def operation(self, method: str, path: str) -> Any:
         """The spec's operation of ``METHOD path`` (a path as sent, under the version's base path), or None."""
@@ -80,7 +103,21 @@ class SpecCheck:
 
     def check(self, method: str, path: str, response: httpx.Response) -> list[Violation]:
         """The violations of one exchange (``response`` read, with its request). OPTIONS is the framework's answer
-        (not checked); HEAD is checked as its GET without a body."""
+        (not checked); HEAD is checked as its GET without a body. An exchange the same as one checked before (the
+        same request and the same answer, but for its ``Date``) has the same violations: they are remembered."""
+        key = fingerprint(method, path, response)
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return list(self._remembered[key])
+        found = self._check(method, path, response)
+        with self._lock:
+            self._remembered[key] = tuple(found)
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+        return found
+
+    def _check(self, method: str, path: str, response: httpx.Response) -> list[Violation]:
         method = method.upper()
         if method == "OPTIONS":
             return []

@@ -61,3 +61,19 @@ def test_a_draft_spec_is_checked_under_the_versions_base_path(tmp_path: Path) ->
     assert [v.path for v in own if v.path == "/task_count"] == []
     [violation] = [v for v in draft.check("GET", "/api/project", project) if v.path == "/task_count"]
     assert violation.operation == "GET /api/project" and "string" in violation.message
+
+
+def test_a_repeated_exchange_is_not_checked_again_and_any_change_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    check, checked = SpecCheck(load_pack("labelstudio")), []
+    inner = check._check
+    monkeypatch.setattr(check, "_check", lambda *args: checked.append(args[1]) or inner(*args))
+    broken = b'{"id": "one", "data": {}}'
+    first = check.check("GET", "/api/tasks/1", answer(200, "application/json", broken, path="/api/tasks/1"))
+    again = answer(200, "application/json", broken, path="/api/tasks/1")
+    again.headers["date"] = "Thu, 03 Dec 2026 19:00:00 GMT"  # the moment of an answer is no part of it
+    assert check.check("GET", "/api/tasks/1", again) == first and len(first) == 1 and len(checked) == 1
+    for changed in (answer(200, "application/json", b'{"id": 1, "data": {}}', path="/api/tasks/1"),
+                    answer(200, "application/json", broken, path="/api/tasks/2"),
+                    answer(201, "application/json", broken, path="/api/tasks/1")):
+        check.check("GET", changed.request.url.path, changed)
+    assert len(checked) == 4
