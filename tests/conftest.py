@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockserver import Settings, create_app  # first: imports Connexion with its foreign warnings silenced
+from mockserver import Settings, create_app, engines  # first: imports Connexion with its foreign warnings silenced
 from mockserver.app import MockApp
 from mockserver.packs.webknossos.versions import ADAPTERS
 from mockserver.store import Schema, Store
@@ -65,6 +66,24 @@ ENGINES = ("sqlite", "postgresql")
 def postgres_server() -> Iterator[str]:
     """The URL of a PostgreSQL server the tests may create databases on (``tests/postgres.py``)."""
     yield from postgres.server()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``MOCKSERVER_TEST_ENGINE=postgresql``: every app a test builds without ``state`` keeps its world in a new
+    PostgreSQL database instead of memory (a pack's whole suite, run on the other engine)."""
+    engine = os.environ.get("MOCKSERVER_TEST_ENGINE", "sqlite")
+    if engine == "sqlite":
+        yield engine
+        return
+    server = request.getfixturevalue("postgres_server")
+
+    def on_postgres(schema: Schema, state: str | None = None, namespace: str = "mockserver") -> Store:
+        return engines.open_store(schema, state or postgres.new_database(server), namespace)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("mockserver.app.open_store", on_postgres)
+        yield engine
 
 
 @pytest.fixture
