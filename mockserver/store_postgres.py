@@ -25,6 +25,7 @@ from typing import Any, get_type_hints
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+from psycopg.adapt import Loader
 from psycopg.rows import RowMaker
 from psycopg_pool import ConnectionPool
 
@@ -111,6 +112,17 @@ def _row_maker(names: tuple[str, ...]) -> RowMaker[Row]:
     return make
 
 
+class NumberLoader(Loader):
+    """``numeric`` (what ``SUM`` of integers gives) as the int or float SQLite answers, not a ``Decimal``."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
 def _bound(params: Params) -> tuple[Any, ...]:
     """Parameters as PostgreSQL compares them with the columns: booleans are the integers SQLite keeps."""
     return tuple(int(p) if isinstance(p, bool) else p for p in params)
@@ -159,6 +171,7 @@ class PostgresStore(Store):
 
         def configure(connection: psycopg.Connection[Any]) -> None:
             connection.execute(f"SET search_path TO {namespace}")
+            connection.adapters.register_loader("numeric", NumberLoader)
 
         pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
             url, min_size=1, max_size=4, open=True, configure=configure, name=f"mockserver-{namespace}",
