@@ -124,8 +124,17 @@ class NumberLoader(Loader):
 
 
 def _bound(params: Params) -> tuple[Any, ...]:
-    """Parameters as PostgreSQL compares them with the columns: booleans are the integers SQLite keeps."""
-    return tuple(int(p) if isinstance(p, bool) else p for p in params)
+    """Parameters as PostgreSQL compares them with the columns: booleans are the integers SQLite keeps; a NUL, which
+    PostgreSQL's text cannot hold (a client's hostile input), becomes U+FFFD (stored so, matching no other value)."""
+    return tuple(_value(p) for p in params)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
 
 
 class _Result:
@@ -317,7 +326,7 @@ class PostgresStore(Store):
         with self.transaction():
             for name in self._tables:
                 columns = self._columns(name)
-                rows = self._tuples(f"SELECT {', '.join(map(quoted, columns))} FROM {name}")
+                rows = self._tuples(f"SELECT {', '.join(map(quoted, columns))} FROM {name} ORDER BY {self._key(name)}")
                 if rows:
                     marks = ", ".join("?" for _ in columns)
                     image._run_many(f"INSERT INTO {name} ({', '.join(map(quoted, columns))}) VALUES ({marks})",
@@ -349,6 +358,13 @@ class PostgresStore(Store):
         with self._connection.cursor().copy(statement) as copy:
             for row in rows:
                 copy.write_row(_bound(row))
+
+    def _key(self, name: str) -> str:
+        """The primary key of a table as an ``ORDER BY`` list (every column for the identity table)."""
+        if name == statefile.TABLE:
+            return "1"
+        key = next(_table(r).primary_key for r in self.schema.records if _table(r).name == name)
+        return ", ".join(map(quoted, key))
 
     def _columns(self, name: str) -> list[str]:
         if name == statefile.TABLE:
