@@ -133,13 +133,15 @@ def main(argv: list[str] | None = None) -> int:
             host.stop()
         with psycopg.connect(args.server, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with psycopg.connect(args.server) as connection:
+        version = connection.info.server_version
     latencies = sorted(ms for *_, ms in results)
     text = "\n".join([
         "# Several hosts on one PostgreSQL world",
         "",
         f"`python -m benchmarks.postgres_hosts --hosts {args.hosts} --clients {args.clients} --writes {args.writes} "
         f"--max-seconds {args.max_seconds:g} --recipe {args.recipe}`; Python {platform.python_version()}, "
-        f"PostgreSQL {psycopg.connect(args.server).info.server_version}, load average {os.getloadavg()[0]:.1f} on "
+        f"PostgreSQL {version // 10000}.{version % 100}, load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs (hosts, clients and the database on this one machine).",
         "",
         "| writes | seconds | writes/s | p50 ms | p99 ms | statuses | 5xx | lost updates | teams acknowledged/stored |",

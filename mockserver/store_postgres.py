@@ -375,10 +375,12 @@ class PostgresStore(Store):
         """Copy the tables into ``<namespace>_initial``, the state every server's ``reset()`` returns to."""
         initial = f"{self.namespace}_initial"
         with self.transaction():
+            unchanged = self._changed
             self._run(f"DROP SCHEMA IF EXISTS {initial} CASCADE")
             self._run(f"CREATE SCHEMA {initial}")
             for name in self._tables:
                 self._run(f"CREATE TABLE {initial}.{name} AS SELECT * FROM {name}")
+            self._changed = unchanged  # a copy beside the world: no write to it (its revision stays)
 
     def has_initial(self) -> bool:
         return bool(self._run("SELECT to_regclass(?) IS NOT NULL", (f"{self.namespace}_initial.{statefile.TABLE}",))
