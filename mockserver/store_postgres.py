@@ -182,8 +182,9 @@ class PostgresStore(Store):
             connection.execute(f"SET search_path TO {namespace}")
             connection.adapters.register_loader("numeric", NumberLoader)
 
+        # the store runs one statement at a time (its lock): the pool is there to replace broken connections
         pool: ConnectionPool[psycopg.Connection[Any]] = ConnectionPool(
-            url, min_size=1, max_size=4, open=True, configure=configure, name=f"mockserver-{namespace}",
+            url, min_size=1, max_size=2, open=True, configure=configure, name=f"mockserver-{namespace}",
             kwargs={"autocommit": True, "connect_timeout": CONNECT_SECONDS})
         store = cls(pool, schema, namespace, url)
         store.create_schema()

@@ -26,6 +26,7 @@ VARIABLE = "MOCKSERVER_TEST_POSTGRES"
 SKIP_REASON = (f"PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql) and {VARIABLE} is not "
                "set: install PostgreSQL (apt-get install postgresql) or point the variable at a server")
 _names = itertools.count()
+_created: list[str] = []
 
 
 def binaries() -> Path | None:
@@ -73,7 +74,7 @@ class Cluster:
         data = str(self.directory / "data")
         self._run("initdb", "-D", data, "-A", "trust", "-U", "mockserver", "-E", "UTF8", "--locale=C", "--no-sync")
         options = (f"-k {self.directory} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c max_connections=200")
+                   "-c max_connections=1000")
         self._run("pg_ctl", "-D", data, "-l", str(self.directory / "log"), "-w", "-t", "60", "-o", options, "start")
         return self
 
@@ -87,7 +88,10 @@ def server() -> Iterator[str]:
     """The URL of the server to test on (see the module docstring); skips when there is none."""
     given = os.environ.get(VARIABLE)
     if given:
-        yield given
+        try:
+            yield given
+        finally:
+            drop_created(given)
         return
     bindir = binaries()
     if bindir is None:
@@ -107,9 +111,19 @@ def new_database(server_url: str) -> str:
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name}")
         connection.execute(f"CREATE DATABASE {name}")
+    _created.append(name)
     address, _, query = server_url.partition("?")
     base = address.rpartition("/")[0]
     return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+def drop_created(server_url: str) -> None:
+    """Drop the databases ``new_database`` made on a server that outlives the tests."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        while _created:
+            connection.execute(f"DROP DATABASE IF EXISTS {_created.pop()} WITH (FORCE)")
 
 
 def namespace() -> str:
