@@ -105,3 +105,9 @@ def test_a_database_it_cannot_reach_is_one_configuration_error(url: str, said: s
 def test_a_state_of_another_scheme_is_refused() -> None:
     with pytest.raises(ConfigurationError, match=r"SQLite file .* or in PostgreSQL"):
         open_store(SCHEMA, "mysql://db/world")
+
+
+def test_a_database_that_does_not_exist_is_named_in_the_error(postgres_server: str) -> None:
+    missing = postgres_server.rpartition("/")[0] + "/no_such_world"
+    with pytest.raises(ConfigurationError, match=r'cannot connect to PostgreSQL .*"no_such_world" does not exist'):
+        open_store(SCHEMA, missing)
