@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartException
 from mockserver import statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
+from mockserver.engines import open_store
 from mockserver.errors import ConfigurationError, HttpError
 from mockserver.fastpath import FastPathMiddleware, vary_headers
 from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
@@ -61,18 +62,29 @@ def open_world(settings: Settings, pack: Pack, store: Store | None = None) -> tu
     """The store of ``settings`` (a fresh seeded world, or the persisted one of ``--state``)."""
     tables = frozenset(cls.table for cls in pack.schema.records)
     resumed = statefile.check(settings, tables) if store is None else None
-    store = store or Store.open(pack.schema, settings.state)
-    if store.is_empty():
-        with store.transaction():  # the world, its scenarios and its identity land together
-            world = pack.build_world(store, settings.seed, settings.recipe, settings.base_url)
-            apply_all(pack, settings.scenario, store, world)
+    if store is None:
+        store = open_store(pack.schema, settings.state, pack.name)
+        if store.engine != "sqlite" and settings.reset_state:
+            store.drop()
+            store.create_schema()
+    built = None
+    with store.transaction():  # the first of several servers builds the world, the others wait and join it
+        if store.is_empty():
+            world = built = pack.build_world(store, settings.seed, settings.recipe, settings.base_url)
+            apply_all(pack, settings.scenario, store, world)  # the world, its scenarios and its identity land together
             statefile.stamp(store, world.seed, world.recipe)
-    else:
-        found = statefile.identity(store) or statefile.Identity(settings.seed, settings.recipe)
+            store.origin = f"built the world of seed {world.seed}, recipe {world.recipe}"
+    if built is None:
+        found = statefile.identity(store)
+        if store.engine != "sqlite":
+            resumed = statefile.matching(settings, found, store.location)
+        found = found or statefile.Identity(settings.seed, settings.recipe)
         world = pack.open_world(store, found.seed, found.recipe)
+        store.origin = f"joined the world of {found}"
         if resumed:
-            logger.info("resumed %s (%s)", settings.state, found)
-    store.mark_initial()
+            logger.info("resumed %s (%s)", store.location if store.engine != "sqlite" else settings.state, found)
+    if built is not None or not store.has_initial():
+        store.mark_initial()
     return store, world
 
 

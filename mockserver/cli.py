@@ -63,8 +63,9 @@ def packs() -> None:
                                                     "[MOCKSERVER_PORT]")
 @click.option("--seed", type=int, default=None, help="World seed, 0 or more (default 1). [MOCKSERVER_SEED]")
 @click.option("--recipe", default=None, help="default, large, tiny or a recipe YAML path. [MOCKSERVER_RECIPE]")
-@click.option("--state", default=None, help="SQLite file that keeps the world across restarts; an existing one is "
-                                            "resumed with its own seed and recipe. [MOCKSERVER_STATE]")
+@click.option("--state", default=None, help="SQLite file, or PostgreSQL URL (postgresql://user:password@host:5432/db), "
+                                            "that keeps the world across restarts; an existing world is resumed "
+                                            "(joined) with its own seed and recipe. [MOCKSERVER_STATE]")
 @click.option("--reset-state", "reset_state", flag_value=True, default=None,
               help="Build the world of --seed and --recipe anew in the --state file instead of resuming the one it "
                    "holds. [MOCKSERVER_RESET_STATE=true]")

@@ -19,6 +19,7 @@ from pathlib import Path
 from mockserver.errors import ConfigurationError
 from mockserver.pack import DEFAULT_PACK, pack_names
 from mockserver.settings import Settings
+from mockserver.statefile import database_scheme
 
 ALL = "all"
 
@@ -52,9 +53,10 @@ def explicit_ports(text: str | None, names: list[str]) -> dict[str, int]:
 
 
 def state_of(state: str | None, name: str) -> str | None:
-    """One state file per pack: ``world.sqlite`` → ``world-webknossos.sqlite``."""
-    if state is None:
-        return None
+    """One state file per pack: ``world.sqlite`` → ``world-webknossos.sqlite`` (a database holds every pack's world
+    as it is, each in a schema of its own)."""
+    if state is None or database_scheme(state):
+        return state
     path = Path(state)
     return str(path.with_name(f"{path.stem}-{name}{path.suffix}"))
 

@@ -41,6 +41,9 @@ def banner(app: MockApp, console: Console) -> None:
     console.print(f"[bold]mockserver[/bold] {pack.title} {names[0] if len(names) == 1 else f'{names[0]}–{names[-1]}'}, "
                   f"seed {world.seed}, recipe {world.recipe}")
     mode = app.backend.settings.mode
+    store = app.backend.store
+    if store.engine != "sqlite":
+        console.print(f"  state       {store.location}: {store.origin}", highlight=False)
     if mode is not None:
         console.print(f"  mode        {mode}: {pack.modes[mode].description}", highlight=False)
     paths = [url.removeprefix(info["server_url"]) or "/" for url in info["versions"].values()]
@@ -157,7 +160,8 @@ def run_workers(settings: Settings) -> None:
                     workers=settings.workers, log_level=settings.log_level, access_log=False,
                     timeout_graceful_shutdown=GRACE_SECONDS)
     finally:  # the workers end without closing their stores: checkpoint the file once they are gone
-        Store.open(app.pack.schema, settings.state).close()
+        if app.backend.store.engine == "sqlite":
+            Store.open(app.pack.schema, settings.state).close()
 
 
 def worker_app() -> MockApp:

@@ -24,7 +24,8 @@ class Settings:
     seed: int = 1
     recipe: str = "default"
     state: str | None = None
-    """SQLite file that keeps the world across restarts; None keeps it in memory."""
+    """SQLite file, or PostgreSQL URL (``postgresql://…``, one world for many servers), that keeps the world across
+    restarts; None keeps it in memory."""
     reset_state: bool = False
     """Build the world of ``seed`` and ``recipe`` anew in the ``state`` file instead of resuming the one it holds."""
     public_url: str | None = None

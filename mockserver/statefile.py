@@ -13,6 +13,7 @@ is kept in the file, across restarts and by every process sharing it.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -65,14 +66,19 @@ def stamp(store: Store, seed: int, recipe: str) -> None:
 def check(settings: Settings, tables: frozenset[str] = frozenset()) -> Identity | None:
     """The world to resume from ``settings.state``; None when a world is to be built (no file, an empty one,
     or ``reset_state``, which drops the tables of a file of mockserver's own first)."""
-    if settings.state is None:
-        return None
+    if settings.state is None or database_scheme(settings.state):
+        return None  # a database is checked once connected (``matching``)
     path = Path(settings.state)
     found = read_file(path, tables)
     if settings.reset_state:
         if path.exists():  # read_file found it empty or mockserver's own
             clear(path)
         return None
+    return matching(settings, found, str(path))
+
+
+def matching(settings: Settings, found: Identity | None, where: str) -> Identity | None:
+    """``found``, unless it is the world of another seed or recipe than the ones given explicitly."""
     if found is None:
         return None
     asked = {"seed": settings.seed, "recipe": settings.recipe}
@@ -82,9 +88,25 @@ def check(settings: Settings, tables: frozenset[str] = frozenset()) -> Identity 
         wanted = ", ".join(f"{name} {value}" for name, value in other.items())
         options = "/".join(f"--{name}" for name in other)
         raise ConfigurationError(
-            f"--state {path} holds the world of {found}, not {wanted}: leave out {options} to resume it, "
+            f"--state {where} holds the world of {found}, not {wanted}: leave out {options} to resume it, "
             f"or add --reset-state (MOCKSERVER_RESET_STATE=true) to rebuild it with {wanted}")
     return found
+
+
+DATABASE_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql"}
+"""URL scheme of a ``--state`` database → the store engine that serves it."""
+
+
+def database_scheme(state: str | None) -> str | None:
+    """The engine of a ``--state`` that is a database URL (None: a file path, or no state)."""
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", state or "")
+    if match is None:
+        return None
+    engine = DATABASE_SCHEMES.get(match[1].lower())
+    if engine is None:
+        raise ConfigurationError(f"--state {match[1]}://…: mockserver keeps a world in a SQLite file (a path) or in "
+                                 "PostgreSQL (postgresql://user:password@host:5432/database)")
+    return engine
 
 
 def read_file(path: Path, tables: frozenset[str] = frozenset()) -> Identity | None:

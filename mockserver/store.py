@@ -46,9 +46,22 @@ class _Table:
     primary_key: tuple[str, ...]
 
     def ddl(self, hints: dict[str, Any]) -> str:
-        cols = [f"{column} {_sql_type(hints[column])}" for column in self.columns]
-        pk = ", ".join(self.primary_key)
+        return self.ddl_with(hints, _sql_type)
+
+    def ddl_with(self, hints: dict[str, Any], sql_type: Callable[[Any], str]) -> str:
+        """The table's ``CREATE TABLE``, column types given by ``sql_type`` (an engine's types)."""
+        cols = [f"{quoted(column)} {sql_type(hints[column])}" for column in self.columns]
+        pk = ", ".join(map(quoted, self.primary_key))
         return f"CREATE TABLE IF NOT EXISTS {self.name} ({', '.join(cols)}, PRIMARY KEY ({pk}))"
+
+    @property
+    def column_list(self) -> str:
+        return ", ".join(map(quoted, self.columns))
+
+
+def quoted(name: str) -> str:
+    """A column name as an SQL identifier both engines accept whatever the name (``user`` is reserved in PostgreSQL)."""
+    return f'"{name}"'
 
 
 def _table(cls: type[Any]) -> _Table:
@@ -78,8 +91,8 @@ def _sql_type(hint: Any) -> str:
     return _SQL_TYPES.get(candidates[0], "TEXT")
 
 
-def _ddl(cls: type[Any]) -> str:
-    return _table(cls).ddl(get_type_hints(cls))
+def _ddl(cls: type[Any], sql_type: Callable[[Any], str] = _sql_type) -> str:
+    return _table(cls).ddl_with(get_type_hints(cls), sql_type)
 
 
 @cache
@@ -134,12 +147,21 @@ SQLITE_MIN, SQLITE_MAX = -(2**63), 2**63 - 1
 
 
 class Store:
-    """Records in one SQLite database; see the module docstring."""
+    """Records in one SQLite database; see the module docstring.
 
-    def __init__(self, connection: sqlite3.Connection, schema: Schema) -> None:
-        self._db = connection
+    The database calls go through a few primitives (``_run``, ``_run_many``, ``_tuples``, ``_begin`` …);
+    another engine (``store_postgres.PostgresStore``) overrides those and keeps everything else.
+    """
+
+    engine = "sqlite"
+    placeholder_limit = 500
+    """Values ``rows_in`` binds per statement."""
+
+    def __init__(self, connection: sqlite3.Connection | None, schema: Schema) -> None:
+        self._db = cast(sqlite3.Connection, connection)
         self.schema = schema
-        self._db.row_factory = sqlite3.Row
+        if connection is not None:
+            connection.row_factory = sqlite3.Row
         self._depth = 0
         self._lock = threading.RLock()
         self._initial: bytes | None = None
@@ -148,8 +170,10 @@ class Store:
         (a rollback, a raw statement or another process's commit: all)."""
         self.revision = 0
         self.shared = False
-        """Whether other processes may write the same database (a ``--state`` file)."""
+        """Whether other processes may write the same database (a ``--state`` file, a database server)."""
         self._external = 0
+        self.origin = ""
+        """How the server came to this world (built it, joined one): for the banner."""
 
     @classmethod
     def open(cls, schema: Schema, path: str | None = None) -> Store:
@@ -164,19 +188,69 @@ class Store:
         return store
 
     def create_schema(self) -> None:
-        self._db.execute(statefile.SCHEMA)
+        self._run(statefile.SCHEMA)
         for record_type in self.schema.records:
-            self._db.execute(_ddl(record_type))
+            self._run(_ddl(record_type, self._sql_type))
         for name in self.schema.retired_indexes:
-            self._db.execute(f"DROP INDEX IF EXISTS {name}")
+            self._run(f"DROP INDEX IF EXISTS {name}")
         for statement in self.schema.indexes:
-            self._db.execute(statement)
+            self._run(statement)
 
     def close(self) -> None:
         """Close the database; a file is checkpointed first, so that it holds the whole world without its ``-wal``."""
         if self.shared:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
+
+    def drop(self) -> None:
+        """Remove every table of the world (``create_schema`` makes them anew)."""
+        with self.transaction():
+            for name in [r[0] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'table'")]:
+                self._run(f'DROP TABLE "{name}"')
+        self._memo.clear()
+
+    @property
+    def location(self) -> str:
+        """Where the world is kept, for people (no credentials)."""
+        return "memory" if not self.shared else "a SQLite file"
+
+    # engine primitives --------------------------------------------------------------------------
+
+    @staticmethod
+    def _sql_type(hint: Any) -> str:
+        return _sql_type(hint)
+
+    def _run(self, sql: str, params: Params = ()) -> Any:
+        """Run one statement; a cursor (``fetchone``, ``rowcount``, iteration over rows)."""
+        return self._db.execute(sql, tuple(params))
+
+    def _run_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _tuples(self, sql: str, params: Params = ()) -> Iterable[Sequence[Any]]:
+        """Rows as plain tuples (the decoder reads columns by position)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None
+        rows: Iterable[Sequence[Any]] = cursor.execute(sql, tuple(params))
+        return rows
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def _changes(self) -> int:
+        return self._db.total_changes
+
+    def _commit(self, changed: bool) -> None:
+        if changed:
+            self._db.execute(statefile.COUNT_WRITE)  # the world's revision, kept in the database
+        self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._db.execute("ROLLBACK")
+
+    def _external_version(self) -> int:
+        """A number that changes whenever another connection commits (0: none can)."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0]) if self.shared else 0
 
     # transactions -------------------------------------------------------------------------------
 
@@ -185,22 +259,28 @@ class Store:
         """Run the block atomically: all its writes land, or (on an exception) none do."""
         with self._lock:
             savepoint = f"sp{self._depth}"
-            self._db.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
+            if self._depth == 0:
+                self._begin()
+            else:
+                self._run(f"SAVEPOINT {savepoint}")
             self._depth += 1
-            changes = self._db.total_changes
+            changes = self._changes()
             try:
                 yield self
             except BaseException:
                 self._memo.clear()  # reads inside the block may have seen writes that are now undone
                 self._depth -= 1
-                self._db.execute("ROLLBACK" if self._depth == 0 else f"ROLLBACK TO {savepoint}")
-                if self._depth:
-                    self._db.execute(f"RELEASE {savepoint}")
+                if self._depth == 0:
+                    self._rollback()
+                else:
+                    self._run(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self._run(f"RELEASE SAVEPOINT {savepoint}")
                 raise
             self._depth -= 1
-            if self._depth == 0 and self._db.total_changes != changes:
-                self._db.execute(statefile.COUNT_WRITE)  # the world's revision, kept in the database
-            self._db.execute("COMMIT" if self._depth == 0 else f"RELEASE {savepoint}")
+            if self._depth == 0:
+                self._commit(self._changes() != changes)
+            else:
+                self._run(f"RELEASE SAVEPOINT {savepoint}")
             self.revision += 1
 
     def _writing(self, table: str | None) -> None:
@@ -214,11 +294,11 @@ class Store:
     # reads --------------------------------------------------------------------------------------
 
     def version(self) -> tuple[int, int]:
-        """(commits of this store, commits of other connections to the same file): changes whenever
+        """(commits of this store, commits of other connections to the same database): changes whenever
         the data may have. Another process's commit also drops the memo of ``get()``."""
         if not self.shared:
             return (self.revision, 0)
-        external = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        external = self._external_version()
         if external != self._external:
             self._external = external
             self._memo.clear()
@@ -227,14 +307,17 @@ class Store:
     def get(self, cls: type[R], *key: Any) -> R | None:
         """The record with this primary key, or None (memoized until the next write to its table)."""
         table = _table(cls)
-        memo = self._memo.setdefault((table.name,), {})
+        memo = self._memo_of((table.name,))
         if key in memo:
             found: R | None = memo[key]
             return found
         if any(isinstance(part, int) and not SQLITE_MIN <= part <= SQLITE_MAX for part in key):
             return None  # no row has a key SQLite cannot even store
-        found = memo[key] = self.one(cls, " AND ".join(f"{c} = ?" for c in table.primary_key), key)
+        found = memo[key] = self.one(cls, " AND ".join(f"{quoted(c)} = ?" for c in table.primary_key), key)
         return found
+
+    def _memo_of(self, tables: tuple[str, ...]) -> dict[Any, Any]:
+        return self._memo.setdefault(tables, {})
 
     def lookup(self, cls: type[R], where: str, params: Params = ()) -> R | None:
         """``one()``, memoized until the next write to its table (hot lookups: tokens, names)."""
@@ -243,7 +326,7 @@ class Store:
 
     def remember(self, tables: tuple[str, ...], key: Hashable, build: Callable[[], R]) -> R:
         """``build()``, a read of ``tables`` only, memoized under ``key`` until the next write to one of them."""
-        memo = self._memo.setdefault(tables, {})
+        memo = self._memo_of(tables)
         if key in memo:
             found: R = memo[key]
             return found
@@ -266,37 +349,42 @@ class Store:
     ) -> list[R]:
         """Records matching an SQL condition (values always bound through ``params``)."""
         table = _table(cls)
-        sql = f"SELECT {', '.join(table.columns)} FROM {table.name}"
+        sql = f"SELECT {table.column_list} FROM {table.name}"
         if where:
             sql += f" WHERE {where}"
         if order:
-            sql += f" ORDER BY {order}"
+            sql += f" ORDER BY {self._order(order)}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params = (*params, limit, offset)
-        cursor = self._db.cursor()
-        cursor.row_factory = None  # plain tuples: the decoder reads columns by position
         decode = _row_decoder(cast(Hashable, cls))
-        return [decode(row) for row in cursor.execute(sql, tuple(params))]
+        return [decode(row) for row in self._tuples(sql, params)]
+
+    @staticmethod
+    def _order(order: str) -> str:
+        """An ``ORDER BY`` list as the engine needs it to sort as SQLite does (NULL first)."""
+        return order
 
     def count(self, cls: type[Any], where: str = "", params: Params = ()) -> int:
         sql = f"SELECT COUNT(*) FROM {_table(cls).name}" + (f" WHERE {where}" if where else "")
-        return int(self._db.execute(sql, tuple(params)).fetchone()[0])
+        return int(self._run(sql, params).fetchone()[0])
 
     def scalars(self, sql: str, params: Params = ()) -> list[Any]:
         """First column of every row of a read-only query."""
-        return [row[0] for row in self._db.execute(sql, tuple(params))]
+        return [row[0] for row in self._tuples(sql, params)]
 
     def rows(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(self._db.execute(sql, tuple(params)))
+        """Rows of a read-only query; a row is read by position or by column name."""
+        return list(self._run(sql, params))
 
-    def rows_in(self, sql: str, values: Sequence[Any], chunk: int = 500) -> list[sqlite3.Row]:
+    def rows_in(self, sql: str, values: Sequence[Any], chunk: int | None = None) -> list[sqlite3.Row]:
         """``rows`` of ``sql`` whose ``{}`` is an ``IN`` list of ``values``, run in chunks (SQLite bounds the
         number of bound parameters); rows of one chunk keep the statement's order."""
+        chunk = chunk or self.placeholder_limit
         found: list[sqlite3.Row] = []
         for start in range(0, len(values), chunk):
             part = values[start:start + chunk]
-            found += self._db.execute(sql.format(", ".join("?" for _ in part)), tuple(part))
+            found += self._run(sql.format(", ".join("?" for _ in part)), part)
         return found
 
     # writes -------------------------------------------------------------------------------------
@@ -306,18 +394,18 @@ class Store:
             for record in records:
                 table = _table(type(record))
                 marks = ", ".join("?" for _ in table.columns)
-                sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
+                sql = f"INSERT INTO {table.name} ({table.column_list}) VALUES ({marks})"
                 self._writing(table.name)
-                self._db.execute(sql, _row_encoder(cast(Hashable, type(record)))(record))
+                self._run(sql, _row_encoder(cast(Hashable, type(record)))(record))
 
     def insert_many(self, cls: type[Any], records: Iterable[Any]) -> None:
         """Insert records of one type with one prepared statement (bulk loads: the world builder)."""
         table = _table(cls)
         marks = ", ".join("?" for _ in table.columns)
-        sql = f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})"
+        sql = f"INSERT INTO {table.name} ({table.column_list}) VALUES ({marks})"
         with self.transaction():
             self._writing(table.name)
-            self._db.executemany(sql, map(_row_encoder(cast(Hashable, cls)), records))
+            self._run_many(sql, map(_row_encoder(cast(Hashable, cls)), records))
 
     def update(self, record: R, **changes: Any) -> R:
         """Write ``changes`` to the stored row of ``record`` and return the updated record."""
@@ -325,31 +413,31 @@ class Store:
             return record
         updated = dataclasses.replace(record, **changes)  # type: ignore[type-var]
         table = _table(type(record))
-        assignments = ", ".join(f"{c} = ?" for c in changes)
-        where = " AND ".join(f"{c} = ?" for c in table.primary_key)
+        assignments = ", ".join(f"{quoted(c)} = ?" for c in changes)
+        where = " AND ".join(f"{quoted(c)} = ?" for c in table.primary_key)
         values = [self._encode(c, getattr(updated, c), table) for c in changes]
         keys = [getattr(record, c) for c in table.primary_key]
         with self.transaction():
             self._writing(table.name)
-            self._db.execute(f"UPDATE {table.name} SET {assignments} WHERE {where}", (*values, *keys))
+            self._run(f"UPDATE {table.name} SET {assignments} WHERE {where}", (*values, *keys))
         return updated
 
     def delete(self, cls: type[Any], where: str, params: Params = ()) -> int:
         with self.transaction():
             self._writing(_table(cls).name)
-            cursor = self._db.execute(f"DELETE FROM {_table(cls).name} WHERE {where}", tuple(params))
+            cursor = self._run(f"DELETE FROM {_table(cls).name} WHERE {where}", params)
         return int(cursor.rowcount)
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside a transaction; returns the number of changed rows."""
         with self.transaction():
             self._writing(None)  # any table
-            return int(self._db.execute(sql, tuple(params)).rowcount)
+            return int(self._run(sql, params).rowcount)
 
     # whole-world operations ----------------------------------------------------------------------
 
     def snapshot(self) -> bytes:
-        """The whole database as bytes."""
+        """The whole database as bytes (a SQLite image, whatever the engine)."""
         with self._lock:
             return bytes(self._db.serialize())
 
@@ -367,6 +455,10 @@ class Store:
         """Remember the current state as the one ``reset()`` returns to."""
         self._initial = self.snapshot()
 
+    def has_initial(self) -> bool:
+        """Whether a state to ``reset()`` to is kept (in the database itself: one another server marked)."""
+        return self._initial is not None
+
     def reset(self) -> None:
         """Return to the state of the last ``mark_initial()``."""
         if self._initial is None:
@@ -377,7 +469,7 @@ class Store:
         return all(self.count(cls) == 0 for cls in self.schema.records[:1])
 
     def integrity_ok(self) -> bool:
-        return bool(self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+        return bool(self._run("PRAGMA integrity_check").fetchone()[0] == "ok")
 
     # row mapping --------------------------------------------------------------------------------
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockserver import Settings, create_app  # first: imports Connexion with its foreign warnings silenced
+from mockserver import Settings, create_app, engines  # first: imports Connexion with its foreign warnings silenced
 from mockserver.app import MockApp
 from mockserver.packs.webknossos.versions import ADAPTERS
-from tests import ci_skips
+from mockserver.store import Schema, Store
+from tests import ci_skips, postgres
 
 if TYPE_CHECKING:
     from starlette.testclient import TestClient
@@ -54,3 +56,60 @@ def auth(tokens: dict[str, str]) -> Any:
         return {"X-Auth-Token": tokens[role]}
 
     return headers
+
+
+ENGINES = ("sqlite", "postgresql")
+"""The store engines; tests of the store interface run on each (``open_store``)."""
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a PostgreSQL server the tests may create databases on (``tests/postgres.py``)."""
+    yield from postgres.server()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``MOCKSERVER_TEST_ENGINE=postgresql``: every app a test builds without ``state`` keeps its world in a new
+    PostgreSQL database instead of memory (a pack's whole suite, run on the other engine)."""
+    engine = os.environ.get("MOCKSERVER_TEST_ENGINE", "sqlite")
+    if engine == "sqlite":
+        yield engine
+        return
+    server = request.getfixturevalue("postgres_server")
+
+    def on_postgres(schema: Schema, state: str | None = None, namespace: str = "mockserver") -> Store:
+        return engines.open_store(schema, state or postgres.new_database(server), namespace)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("mockserver.app.open_store", on_postgres)
+        yield engine
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str) -> str:
+    """The URL of a new, empty database."""
+    return postgres.new_database(postgres_server)
+
+
+@pytest.fixture(params=ENGINES)
+def open_store(request: pytest.FixtureRequest) -> Iterator[Callable[[Schema], Store]]:
+    """``open_store(schema)`` → an empty store of that engine (PostgreSQL: a schema of its own), closed after."""
+    stores: list[Store] = []
+    if request.param == "sqlite":
+        def opened(schema: Schema) -> Store:
+            stores.append(Store.open(schema))
+            return stores[-1]
+    else:
+        from mockserver.store_postgres import PostgresStore
+
+        url = request.getfixturevalue("postgres_server")
+
+        def opened(schema: Schema) -> Store:
+            stores.append(PostgresStore.connect(schema, url, postgres.namespace()))
+            return stores[-1]
+    yield opened
+    for store in stores:
+        if store.engine != "sqlite":
+            store.drop()
+        store.close()

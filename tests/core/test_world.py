@@ -69,3 +69,20 @@ def test_a_state_file_of_another_pack_is_refused_untouched(echo: Pack, tmp_path:
     with pytest.raises(ConfigurationError, match="holds the world of another API pack"):
         open_world(Settings(api="echo", state=str(state)), echo)
     assert state.read_bytes() == before
+
+
+def test_a_database_keeps_one_world_per_pack_and_refuses_another_seed(echo: Pack, postgres_database: str) -> None:
+    store, world = open_world(Settings(api="echo", seed=4, state=postgres_database), echo)
+    assert store.origin == "built the world of seed 4, recipe default"
+    store.insert(Note(99, "kept", world.known_users[1].id))
+    other, _ = open_world(Settings(recipe="tiny", state=postgres_database), load_pack("webknossos"))  # side by side
+    other.close()
+    joined, again = open_world(Settings(api="echo", state=postgres_database), echo)
+    assert joined.origin == "joined the world of seed 4, recipe default, revision 1"
+    assert joined.get(Note, 99) is not None and again.known_users == world.known_users
+    with pytest.raises(ConfigurationError, match="holds the world of seed 4, recipe default, revision 1, not seed 5"):
+        open_world(Settings.from_env({}, api="echo", seed=5, state=postgres_database), echo)
+    rebuilt, _ = open_world(Settings.from_env({}, api="echo", seed=5, state=postgres_database, reset_state=True), echo)
+    assert rebuilt.origin.startswith("built the world of seed 5") and rebuilt.get(Note, 99) is None
+    for opened in (store, joined, rebuilt):
+        opened.close()

@@ -403,7 +403,7 @@ SCHEMA = Schema(RECORD_TYPES, (
     "CREATE UNIQUE INDEX IF NOT EXISTS ix_cy_users_public_key ON users(public_key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_users_token ON users(token)",
     "CREATE INDEX IF NOT EXISTS ix_cy_terms_ontology ON terms(ontology)",
-    "CREATE INDEX IF NOT EXISTS ix_cy_members_user ON members(user)",
+    'CREATE INDEX IF NOT EXISTS ix_cy_members_user ON members("user")',
     "CREATE INDEX IF NOT EXISTS ix_cy_images_project ON image_instances(project)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image ON annotations(image)",
     "CREATE INDEX IF NOT EXISTS ix_cy_abstract_slices_image ON abstract_slices(image)",

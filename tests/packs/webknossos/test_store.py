@@ -1,21 +1,24 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mockserver.packs.webknossos import records as r
 from mockserver.packs.webknossos.records import SCHEMA
-from mockserver.store import Store
+from mockserver.store import Schema, Store
+
+Opener = Callable[[Schema], Store]
 
 
 def team(name: str, tid: str = "a" * 24) -> r.Team:
     return r.Team(tid, name, "b" * 24)
 
 
-def test_insert_get_update_round_trip_keeps_types() -> None:
-    store = Store.open(SCHEMA)
+def test_insert_get_update_round_trip_keeps_types(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [1, 2, 3], [0.0, 0.0, 0.0], 5,
                   bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1})
     store.insert(task)
@@ -26,16 +29,16 @@ def test_insert_get_update_round_trip_keeps_types() -> None:
     assert updated.pending_instances == 1
 
 
-def test_failed_transaction_changes_nothing() -> None:
-    store = Store.open(SCHEMA)
+def test_failed_transaction_changes_nothing(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     with pytest.raises(RuntimeError), store.transaction():
         store.insert(team("first"))
         raise RuntimeError("boom")
     assert store.count(r.Team) == 0
 
 
-def test_nested_transaction_failure_rolls_back_only_inner_block() -> None:
-    store = Store.open(SCHEMA)
+def test_nested_transaction_failure_rolls_back_only_inner_block(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     with store.transaction():
         store.insert(team("outer", "1" * 24))
         with pytest.raises(ValueError), store.transaction():
@@ -44,8 +47,8 @@ def test_nested_transaction_failure_rolls_back_only_inner_block() -> None:
     assert [t.name for t in store.select(r.Team)] == ["outer"]
 
 
-def test_snapshot_restore_and_reset() -> None:
-    store = Store.open(SCHEMA)
+def test_snapshot_restore_and_reset(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     store.insert(team("kept"))
     store.mark_initial()
     snapshot = store.snapshot()
@@ -58,8 +61,8 @@ def test_snapshot_restore_and_reset() -> None:
     assert [t.name for t in store.select(r.Team)] == ["kept"]
 
 
-def test_values_are_bound_not_interpolated() -> None:
-    store = Store.open(SCHEMA)
+def test_values_are_bound_not_interpolated(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     store.insert(team("x'); DROP TABLE teams; --"))
     found = store.one(r.Team, "name = ?", ("x'); DROP TABLE teams; --",))
     assert found is not None
@@ -76,19 +79,19 @@ def test_file_store_persists_across_reopen(tmp_path: Path) -> None:
     assert reopened.integrity_ok()
 
 
-def test_insert_many_stores_what_insert_stores() -> None:
+def test_insert_many_stores_what_insert_stores(open_store: Opener) -> None:
     tasks = [r.Task(f"{i:024x}", "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 1, [i, 2, 3], [0.0, 0.0, 0.0], i,
                     bounding_box={"topLeft": [0, 0, 0], "width": 1, "height": 1, "depth": 1} if i % 2 else None)
              for i in range(5)]
-    one_by_one, bulk = Store.open(SCHEMA), Store.open(SCHEMA)
+    one_by_one, bulk = open_store(SCHEMA), open_store(SCHEMA)
     one_by_one.insert(*tasks)
     bulk.insert_many(r.Task, iter(tasks))
     assert bulk.select(r.Task, order="id") == tasks
-    assert bulk.rows("SELECT * FROM tasks ORDER BY rowid") == one_by_one.rows("SELECT * FROM tasks ORDER BY rowid")
+    assert bulk.rows("SELECT * FROM tasks ORDER BY id") == one_by_one.rows("SELECT * FROM tasks ORDER BY id")
 
 
-def test_insert_many_names_a_column_it_cannot_encode() -> None:
-    store = Store.open(SCHEMA)
+def test_insert_many_names_a_column_it_cannot_encode(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     task = r.Task("c" * 24, "p" * 24, "t" * 24, "d" * 24, "axon", 2, 3, 3, [2**70, 0, 0], [0.0, 0.0, 0.0], 5)
     with pytest.raises(OverflowError, match="edit_position"):
         store.insert_many(r.Task, [task])
@@ -125,8 +128,8 @@ def test_memoized_reads_follow_writes_to_their_own_tables_only() -> None:
     assert store.get(r.Team, "a" * 24) == team("renamed")
 
 
-def test_reads_inside_a_rolled_back_transaction_are_forgotten() -> None:
-    store = Store.open(SCHEMA)
+def test_reads_inside_a_rolled_back_transaction_are_forgotten(open_store: Opener) -> None:
+    store = open_store(SCHEMA)
     store.insert(team("first"))
     with pytest.raises(RuntimeError), store.transaction():
         store.update(team("first"), name="undone")

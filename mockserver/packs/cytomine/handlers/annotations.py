@@ -190,7 +190,7 @@ async def add_annotation_term(cy: Cytomine, id_: int, term: int, user: str | Non
         if not cy.can_write_in(project, me):
             raise Forbidden(f"You don't have the right to read or modify this resource! {annotation.id}")
         chosen = _terms_of(cy, {"term": term}, project)
-        if cy.store.one(r.AnnotationTerm, "annotation = ? AND term = ? AND user = ?", (annotation.id, term, me.id)):
+        if cy.store.one(r.AnnotationTerm, 'annotation = ? AND term = ? AND "user" = ?', (annotation.id, term, me.id)):
             raise DomainError(f"Term {term} already associated with annotation {annotation.id}", status=409)
         record = r.AnnotationTerm(cy.new_id(), annotation.id, chosen[0], me.id, cy.now())
         cy.store.insert(record)

@@ -94,7 +94,7 @@ async def replace_terms(cy: Cytomine, id_: int, term: int, user: str | None = No
             raise NotFound.of("Term", term)
         if found.ontology != project.ontology:
             raise DomainError(f"Term {term} is not in the ontology of project {project.id}")
-        cy.store.delete(r.AnnotationTerm, "annotation = ? AND user = ?", (annotation.id, me.id))
+        cy.store.delete(r.AnnotationTerm, 'annotation = ? AND "user" = ?', (annotation.id, me.id))
         record = r.AnnotationTerm(cy.new_id(), annotation.id, term, me.id, cy.now())
         cy.store.insert(record)
         return json_response(cy.command("annotationterm", views.annotation_term(cy, record), "Add",

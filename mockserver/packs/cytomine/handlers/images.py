@@ -20,7 +20,8 @@ from mockserver.responses import json_response
 async def list_storages(cy: Cytomine, user: str | None = None, max_: int | None = None,
                         offset: int | None = None) -> Response:
     me = cy.me(user)
-    storages = cy.store.select(r.Storage, order="id") if me.admin else cy.store.select(r.Storage, "user = ?", (me.id,))
+    mine = ('"user" = ?', (me.id,))
+    storages = cy.store.select(r.Storage, order="id") if me.admin else cy.store.select(r.Storage, *mine)
     return listed([views.storage(cy, s) for s in storages], max_, offset)
 
 
@@ -65,7 +66,7 @@ async def list_abstract_images(cy: Cytomine, user: str | None = None, max_: int 
     images = cy.store.select(r.AbstractImage, order="id")
     if not me.admin:
         mine = set(cy.store.scalars("SELECT id FROM uploaded_files WHERE storage IN "
-                                    "(SELECT id FROM storages WHERE user = ?)", (me.id,)))
+                                    '(SELECT id FROM storages WHERE "user" = ?)', (me.id,)))
         images = [i for i in images if i.uploaded_file in mine or i.user == me.id]
     return listed([views.abstract_image(cy, i) for i in images], max_, offset, sort, order)
 
@@ -139,7 +140,7 @@ def _owned_image(cy: Cytomine, image_id: int, me: r.User) -> r.AbstractImage:
     image = cy.store.get(r.AbstractImage, image_id)
     if image is None:
         raise NotFound.of("AbstractImage", image_id)
-    storage = cy.store.scalars("SELECT s.user FROM uploaded_files f JOIN storages s ON s.id = f.storage "
+    storage = cy.store.scalars('SELECT s."user" FROM uploaded_files f JOIN storages s ON s.id = f.storage '
                                "WHERE f.id = ?", (image.uploaded_file,))
     if not (me.admin or image.user == me.id or me.id in storage):
         raise Forbidden(f"You don't have the right to read or modify this resource! {image.id}")

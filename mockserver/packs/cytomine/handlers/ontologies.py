@@ -20,7 +20,7 @@ def may_read(cy: Cytomine, ontology: r.Ontology, me: r.User) -> bool:
     if me.admin or ontology.user == me.id:
         return True
     return bool(cy.store.scalars("SELECT 1 FROM projects p JOIN members m ON m.project = p.id "
-                                 "WHERE p.ontology = ? AND m.user = ? LIMIT 1", (ontology.id, me.id)))
+                                 'WHERE p.ontology = ? AND m."user" = ? LIMIT 1', (ontology.id, me.id)))
 
 
 def readable(cy: Cytomine, ontology_id: int, me: r.User) -> r.Ontology:

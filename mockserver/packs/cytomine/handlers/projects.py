@@ -23,7 +23,7 @@ MODES = {"blindMode": "blind_mode", "isClosed": "is_closed", "isReadOnly": "is_r
 def readable(cy: Cytomine, me: r.User) -> list[r.Project]:
     if me.admin:
         return cy.store.select(r.Project, order="id")
-    return cy.store.select(r.Project, "id IN (SELECT project FROM members WHERE user = ?)", (me.id,), order="id")
+    return cy.store.select(r.Project, 'id IN (SELECT project FROM members WHERE "user" = ?)', (me.id,), order="id")
 
 
 async def list_projects(cy: Cytomine, user: str | None = None, max_: int | None = None, offset: int | None = None,
@@ -38,7 +38,7 @@ async def list_projects_of_user(cy: Cytomine, id_: int, user: str | None = None,
     me = cy.me(user)
     if cy.store.get(r.User, id_) is None:
         raise NotFound.of("User", id_)
-    theirs = {m.project for m in cy.store.select(r.Member, "user = ?", (id_,))}
+    theirs = {m.project for m in cy.store.select(r.Member, '"user" = ?', (id_,))}
     return listed([views.project(cy, p) for p in readable(cy, me) if p.id in theirs], max_, offset, sort, order)
 
 
@@ -201,7 +201,7 @@ async def remove_member(cy: Cytomine, id_: int, user_id: int, user: str | None =
     me = cy.me(user)
     with cy.store.transaction():
         response = _membership(cy, id_, user_id, me, "removed from", "contributor")
-        cy.store.delete(r.Member, "project = ? AND user = ?", (id_, user_id))
+        cy.store.delete(r.Member, 'project = ? AND "user" = ?', (id_, user_id))
         return response
 
 

@@ -84,7 +84,7 @@ async def delete_user(cy: Cytomine, id_: int, user: str | None = None) -> Respon
             raise DomainError("You cannot delete yourself")
         shown = views.user(cy, record)
         for table in ("members", "user_roles"):
-            cy.store.execute(f"DELETE FROM {table} WHERE user = ?", (record.id,))
+            cy.store.execute(f'DELETE FROM {table} WHERE "user" = ?', (record.id,))
         cy.store.delete(r.User, "id = ?", (record.id,))
         return json_response(cy.command("user", shown, "Delete", f"User {record.id} ({record.username}) deleted"))
 
@@ -110,14 +110,14 @@ async def read_role(cy: Cytomine, id_: int, user: str | None = None) -> Response
 
 async def list_user_roles(cy: Cytomine, id_: int, user: str | None = None) -> Response:
     cy.me(user)
-    found = cy.store.select(r.UserRole, "user = ?", (_user(cy, id_).id,), order="id")
+    found = cy.store.select(r.UserRole, '"user" = ?', (_user(cy, id_).id,), order="id")
     return listed([views.user_role(cy, x) for x in found], sort="id", order="asc")
 
 
 def _sync_admin(cy: Cytomine, user_id: int) -> None:
     """``User.admin`` follows the roles: a superadmin has ROLE_ADMIN or ROLE_SUPER_ADMIN."""
     authorities = set(cy.store.scalars("SELECT r.authority FROM user_roles u JOIN roles r ON r.id = u.role "
-                                       "WHERE u.user = ?", (user_id,)))
+                                       'WHERE u."user" = ?', (user_id,)))
     cy.store.update(_user(cy, user_id), admin=bool(authorities & r.ADMIN_AUTHORITIES))
 
 
@@ -127,7 +127,7 @@ async def add_user_role(cy: Cytomine, id_: int, body: Any, user: str | None = No
     with cy.store.transaction():
         target = _user(cy, id_)
         role = _role(cy, id_field(body, "role", "SecUserSecRole") or 0)
-        if cy.store.one(r.UserRole, "user = ? AND role = ?", (target.id, role.id)):
+        if cy.store.one(r.UserRole, '"user" = ? AND role = ?', (target.id, role.id)):
             raise DomainError(f"User {target.username} already has role {role.authority}", status=409)
         record = r.UserRole(cy.new_id(), target.id, role.id, cy.now())
         cy.store.insert(record)
@@ -137,7 +137,7 @@ async def add_user_role(cy: Cytomine, id_: int, body: Any, user: str | None = No
 
 
 def _user_role(cy: Cytomine, user_id: int, role_id: int) -> r.UserRole:
-    found = cy.store.one(r.UserRole, "user = ? AND role = ?", (user_id, role_id))
+    found = cy.store.one(r.UserRole, '"user" = ? AND role = ?', (user_id, role_id))
     if found is None:
         raise NotFound(f"SecUserSecRole not found with filters : {{user={user_id}, role={role_id}}}")
     return found

@@ -48,7 +48,7 @@ async def list_uploaded_files(cy: Cytomine, user: str | None = None, max_: int |
     me = cy.me(user)
     files = cy.store.select(r.UploadedFile, order="id")
     if not me.admin:
-        mine = set(cy.store.scalars("SELECT id FROM storages WHERE user = ?", (me.id,)))
+        mine = set(cy.store.scalars('SELECT id FROM storages WHERE "user" = ?', (me.id,)))
         files = [f for f in files if f.storage in mine]
     if parent is not None:
         files = [f for f in files if f.parent == parent]

@@ -78,6 +78,6 @@ async def list_users_of_ontology(cy: Cytomine, id_: int, user: str | None = None
     if ontology is None:
         raise NotFound.of("Ontology", id_)
     wanted = {ontology.user} | set(cy.store.scalars(
-        "SELECT m.user FROM members m JOIN projects p ON p.id = m.project WHERE p.ontology = ?", (ontology.id,)))
+        'SELECT m."user" FROM members m JOIN projects p ON p.id = m.project WHERE p.ontology = ?', (ontology.id,)))
     users = [u for u in cy.store.select(User, order="id") if u.id in wanted]
     return listed([views.user(cy, u, me) for u in users], max_, offset)

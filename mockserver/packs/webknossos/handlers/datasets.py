@@ -85,11 +85,9 @@ async def list_datasets(
         folders = _folder_and_children(api, folder_id) if include_subfolders else [folder_id]
         where.append(f"folder_id IN ({', '.join('?' for _ in folders)})")
         params.extend(folders)
-    if search_query:
-        where.append("instr(lower(name), lower(?)) > 0")
-        params.append(search_query)
+    needle = (search_query or "").lower()
     records = api.store.select(r.Dataset, " AND ".join(where), params, order="created DESC, id")
-    records = [d for d in records if views.may_read_dataset(api.store, d, me)
+    records = [d for d in records if needle in d.name.lower() and views.may_read_dataset(api.store, d, me)
                and (is_active is None or d.is_active == is_active)
                and (is_unreported is None or d.is_unreported == is_unreported)]
     if limit is not None:

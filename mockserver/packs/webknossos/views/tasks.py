@@ -42,7 +42,7 @@ class AnnotationStats:
     """Sum over the non-cancelled ones; None without any (or without times)."""
 
 
-STATS_SQL = ("SELECT task_id, SUM(state IN ('Active', 'Initializing')), "
+STATS_SQL = ("SELECT task_id, SUM(CASE WHEN state IN ('Active', 'Initializing') THEN 1 ELSE 0 END), "
              "SUM(CASE WHEN state != 'Cancelled' THEN tracing_time END) FROM annotations WHERE task_id IN ({}) "
              "GROUP BY task_id")
 

@@ -106,7 +106,7 @@ def assert_invariants(store: Store) -> None:
                             "(SELECT id FROM tasks)")
     assert orphans == [0]
     doubles = store.scalars("SELECT COUNT(*) FROM (SELECT task_id, user_id FROM annotations WHERE typ = 'Task' AND "
-                            "state != 'Cancelled' GROUP BY 1, 2 HAVING COUNT(*) > 1)")
+                            "state != 'Cancelled' GROUP BY 1, 2 HAVING COUNT(*) > 1) AS doubled")
     assert doubles == [0]
 
 

@@ -1,0 +1,255 @@
+"""``mockserver serve --state postgresql://…``: every pack served from PostgreSQL, and several servers as one.
+
+Each test gets a new database on the server of ``postgres_server`` (``tests/postgres.py``).
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.packs.webknossos import records as r
+from mockserver.packs.webknossos.records import SCHEMA
+from mockserver.settings import derived_admin_key
+from mockserver.store_postgres import PostgresStore
+from tests.packs.webknossos.reliability.test_concurrency import assert_invariants
+from tests.postgres import free_port
+
+pytestmark = pytest.mark.slow
+ADMIN = {"X-Admin-Key": derived_admin_key(1)}
+JSONAPI = "application/vnd.api+json"
+
+
+class Host:
+    """One ``mockserver serve`` process on the database (its output kept in ``lines``)."""
+
+    def __init__(self, *args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "mockserver", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        stdin=subprocess.DEVNULL)
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self._wait()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server exited:\n" + "".join(self.lines))
+            try:
+                httpx.get(f"{self.url}/__admin/", headers=ADMIN, timeout=2)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start:\n" + "".join(self.lines))
+
+    @property
+    def state_line(self) -> str:
+        return next(line.strip() for line in self.lines if line.strip().startswith("state "))
+
+    def token(self, role: str) -> str:
+        users = httpx.get(f"{self.url}/__admin/", headers=ADMIN).json()["users"]
+        return str(next(user["token"] for user in users if user["role"] == role))
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        return code
+
+
+@dataclasses.dataclass(frozen=True)
+class Smoke:
+    """What to read (a list) and write (one more item in it) on a pack."""
+
+    recipe: str
+    role: str | None
+    header: str
+    read: str
+    count: Callable[[Any], int]
+    write: Callable[[httpx.Client, str], httpx.Response]
+
+
+def _idah_dataset(client: httpx.Client, url: str) -> httpx.Response:
+    project = client.get(f"{url}/api/v1/dataset/projects").json()["data"][0]["id"]
+    body = {"data": {"type": "dataset:datasets", "attributes": {"name": "Smoke", "modality": "idah-image"},
+                     "relationships": {"project": {"data": {"type": "dataset:projects", "id": project}}}}}
+    return client.post(f"{url}/api/v1/dataset/datasets", json=body, headers={"Content-Type": JSONAPI})
+
+
+SMOKES = {
+    "webknossos": Smoke("tiny", "admin", "X-Auth-Token", "/api/v5/teams", len,
+                        lambda c, url: c.post(f"{url}/api/v5/teams", json={"name": "smoke"})),
+    "labelstudio": Smoke("default", None, "", "/api/tasks?page_size=1000", len,
+                         lambda c, url: c.post(f"{url}/api/project/import", json=[{"image": "smoke.jpg"}])),
+    "cytomine": Smoke("default", "admin", "Authorization", "/api/project.json", lambda b: len(b["collection"]),
+                      lambda c, url: c.post(f"{url}/api/project.json", json={"name": "Smoke", "ontology": None})),
+    "idah": Smoke("default", "owner", "Authorization", "/api/v1/dataset/datasets", lambda b: len(b["data"]),
+                  _idah_dataset),
+}
+
+
+@pytest.mark.parametrize("pack", sorted(SMOKES))
+def test_every_pack_serves_its_world_from_postgresql(pack: str, postgres_database: str) -> None:
+    smoke = SMOKES[pack]
+    host = Host("--api", pack, "--recipe", smoke.recipe, "--state", postgres_database)
+    try:
+        assert "built the world of seed 1" in host.state_line and "postgresql://" in host.state_line
+        headers = {smoke.header: host.token(smoke.role)} if smoke.role else {}
+        with httpx.Client(headers=headers, timeout=30) as client:
+            before = smoke.count(client.get(f"{host.url}{smoke.read}").json())
+            written = smoke.write(client, host.url)
+            assert written.status_code in {200, 201}, written.text
+            assert smoke.count(client.get(f"{host.url}{smoke.read}").json()) == before + 1
+            assert httpx.post(f"{host.url}/__admin/reset", headers=ADMIN).status_code == 200
+            assert smoke.count(client.get(f"{host.url}{smoke.read}").json()) == before
+            smoke.write(client, host.url)
+    finally:
+        assert host.stop() == 0, "".join(host.lines)
+    again = Host("--api", pack, "--state", postgres_database)  # a restart joins the world the database keeps
+    try:
+        assert "joined the world of seed 1, recipe " + smoke.recipe in again.state_line
+        headers = {smoke.header: again.token(smoke.role)} if smoke.role else {}
+        assert smoke.count(httpx.get(f"{again.url}{smoke.read}", headers=headers).json()) == before + 1
+    finally:
+        assert again.stop() == 0, "".join(again.lines)
+
+
+@pytest.mark.parametrize("url", ["postgresql://nobody:secret@127.0.0.1:1/none", "postgresql://host:notaport/db",
+                                 "postgres://[::1/db"])
+def test_a_database_it_cannot_use_is_one_error_line(url: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--port", str(free_port()), "--state", url],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: --state postgres"), done.stderr
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr
+
+
+# several hosts ----------------------------------------------------------------------------------------------------
+
+HOSTS = 3
+CLIENTS = 10
+WRITES = 100
+"""Writes per client: team creations (each name sent by two clients), task requests, instance increments."""
+
+
+def _client_writes(client: int, hosts: list[Host], tokens: list[str], project: str) -> list[tuple[str, Any, int]]:
+    """One client's writes, spread over the hosts: (kind, what, status)."""
+    done = []
+    with httpx.Client(timeout=60) as http:
+        for n in range(WRITES):
+            host = hosts[(client + n) % len(hosts)]
+            api, kind = f"{host.url}/api/v5", ("team", "request", "increment")[n % 3]
+            admin = {"X-Auth-Token": tokens[0]}
+            if kind == "team":
+                name = f"race_{(client // 2) * WRITES + n:04d}"  # clients 2k and 2k+1 race for each name
+                response = http.post(f"{api}/teams", json={"name": name}, headers=admin)
+                done.append((kind, name, response.status_code))
+            elif kind == "request":
+                token = tokens[n % len(tokens)]
+                response = http.post(f"{api}/user/tasks/request", headers={"X-Auth-Token": token})
+                done.append((kind, None, response.status_code))
+            else:
+                response = http.patch(f"{api}/projects/{project}/incrementEachTasksInstances", params={"delta": 1},
+                                      headers=admin)
+                done.append((kind, None, response.status_code))
+    return done
+
+
+def test_three_hosts_on_one_database_behave_as_one_server(postgres_database: str) -> None:
+    with ThreadPoolExecutor(HOSTS) as pool:  # started together: one builds the world, the others wait and join it
+        hosts = list(pool.map(lambda _: Host("--recipe", "tiny", "--state", postgres_database), range(HOSTS)))
+    try:
+        origins = collections.Counter(host.state_line.split(": ", 1)[1].split(" the world")[0] for host in hosts)
+        assert origins == {"built": 1, "joined": HOSTS - 1}, [host.state_line for host in hosts]
+        tokens = [hosts[0].token(role) for role in ("admin", "user")]
+        admin = {"X-Auth-Token": tokens[0]}
+        projects = httpx.get(f"{hosts[0].url}/api/v5/projects", headers=admin).json()
+        project = projects[0]["id"]
+        store = PostgresStore.connect(SCHEMA, postgres_database, "webknossos")
+        totals = {t.id: t.total_instances for t in store.select(r.Task, "project_id = ?", (project,))}
+
+        # reads on one host see the writes of another at once (its read cache included)
+        for reader, writer in itertools.permutations(hosts, 2):
+            name = f"seen_{writer.port}_{reader.port}"
+            assert name not in str(httpx.get(f"{reader.url}/api/v5/teams", headers=admin).json())  # now cached
+            created = httpx.post(f"{writer.url}/api/v5/teams", json={"name": name}, headers=admin)
+            assert created.status_code == 200, created.text
+            assert name in [team["name"] for team in httpx.get(f"{reader.url}/api/v5/teams", headers=admin).json()]
+
+        # mixed writes of many clients, spread over the hosts
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            results = list(itertools.chain.from_iterable(
+                pool.map(lambda c: _client_writes(c, hosts, tokens, project), range(CLIENTS))))
+        statuses = collections.Counter(status for _, _, status in results)
+        errors = [line for host in hosts for line in host.lines if "Error" in line or "error" in line]
+        assert len(results) == CLIENTS * WRITES and not [s for s in statuses if s >= 500], (statuses, errors[:20])
+        teams = collections.defaultdict(list)
+        for kind, name, status in results:
+            if kind == "team":
+                teams[name].append(status)
+        assert all(sorted(sent) == [200, 400] for sent in teams.values()), teams  # one of two racers creates each
+        increments = sum(1 for kind, _, status in results if kind == "increment" and status == 200)
+        assert increments == sum(1 for kind, _, _ in results if kind == "increment")
+        store.version()  # forget memoized reads: the hosts wrote
+        for task in store.select(r.Task, "project_id = ?", (project,)):
+            assert task.total_instances == totals[task.id] + increments  # no lost update
+        stored = {team.name for team in store.select(r.Team)}
+        assert set(teams) <= stored
+        assert len({team.id for team in store.select(r.Team)}) == store.count(r.Team)
+        assert_invariants(store)
+
+        # kill -9 of a host loses no write it acknowledged
+        victim, survivor = hosts[2], hosts[0]
+        acknowledged: list[str] = []
+
+        def write_until_killed() -> None:
+            with httpx.Client(timeout=10) as http:
+                for n in itertools.count():
+                    try:
+                        response = http.post(f"{victim.url}/api/v5/teams", json={"name": f"kill_{n:05d}"},
+                                             headers=admin)
+                    except httpx.HTTPError:
+                        return
+                    if response.status_code == 200:
+                        acknowledged.append(f"kill_{n:05d}")
+
+        writer = threading.Thread(target=write_until_killed)
+        writer.start()
+        while len(acknowledged) < 20 and writer.is_alive():
+            time.sleep(0.01)
+        os.kill(victim.process.pid, signal.SIGKILL)
+        writer.join(timeout=30)
+        assert len(acknowledged) >= 20
+        names = {team["name"] for team in httpx.get(f"{survivor.url}/api/v5/teams", headers=admin).json()}
+        assert set(acknowledged) <= names
+        assert httpx.post(f"{survivor.url}/api/v5/teams", json={"name": "after_kill"}, headers=admin).status_code == 200
+        store.close()
+    finally:
+        for host in hosts:
+            if host.process.poll() is None:
+                assert host.stop() == 0, "".join(host.lines[-40:])
