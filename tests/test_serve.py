@@ -26,6 +26,11 @@ def free_port() -> int:
 
 
 class Served:
+    """One ``mockserver serve`` process on a free port, its output kept in ``lines``; ready once ``probe`` answers
+    (a subclass may probe otherwise)."""
+
+    wait_seconds = 60
+
     def __init__(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -43,16 +48,20 @@ class Served:
         for line in self.process.stdout:
             self.lines.append(line)
 
+    def probe(self) -> bool:
+        return httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200
+
     def _wait(self) -> None:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.wait_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("server exited:\n" + "".join(self.lines))
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if self.probe():
                     return
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         raise RuntimeError("server did not start:\n" + "".join(self.lines))
 
     def token(self, role: str) -> str:

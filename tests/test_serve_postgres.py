@@ -27,42 +27,21 @@ from mockserver.settings import derived_admin_key
 from mockserver.store_postgres import PostgresStore
 from tests.packs.webknossos.reliability.test_concurrency import assert_invariants
 from tests.postgres import free_port
+from tests.test_serve import Served
 
 pytestmark = pytest.mark.slow
 ADMIN = {"X-Admin-Key": derived_admin_key(1)}
 JSONAPI = "application/vnd.api+json"
 
 
-class Host:
-    """One ``mockserver serve`` process on the database (its output kept in ``lines``)."""
+class Host(Served):
+    """One ``mockserver serve`` process on the database (any pack: ready once its admin API answers)."""
 
-    def __init__(self, *args: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "mockserver", "serve", "--port", str(self.port), *args]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        stdin=subprocess.DEVNULL)
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self._wait()
+    wait_seconds = 120
 
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited:\n" + "".join(self.lines))
-            try:
-                httpx.get(f"{self.url}/__admin/", headers=ADMIN, timeout=2)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("server did not start:\n" + "".join(self.lines))
+    def probe(self) -> bool:
+        httpx.get(f"{self.url}/__admin/", headers=ADMIN, timeout=2)
+        return True
 
     @property
     def state_line(self) -> str:
@@ -72,7 +51,7 @@ class Host:
         users = httpx.get(f"{self.url}/__admin/", headers=ADMIN).json()["users"]
         return str(next(user["token"] for user in users if user["role"] == role))
 
-    def stop(self) -> int:
+    def stop(self) -> int:  # type: ignore[override]
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(timeout=30)
         self.reader.join(timeout=10)
