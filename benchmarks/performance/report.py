@@ -92,6 +92,10 @@ def _targets(results: JSON) -> list[str]:
     return [*lines, ""]
 
 
+RUN_COLUMNS = {"seconds": "seconds to first 200", "rss_mib": "RSS MiB", "all_s": "every pack (s)"}
+"""Headings of the start-up runs' columns (others: the key itself, e.g. a pack's name: its seconds to a 200)."""
+
+
 def _scenario(name: str, scenario: JSON) -> list[str]:
     lines = [f"## {scenario['title']}", "", f"Scenario `{name}`.", ""]
     if scenario.get("skipped"):
@@ -105,8 +109,10 @@ def _scenario(name: str, scenario: JSON) -> list[str]:
         lines.append("")
         lines += _mix_counts(scenario["rows"])
     if scenario.get("runs"):
-        lines += ["| run | seconds to first 200 | RSS MiB |", "|---:|---:|---:|"]
-        lines += [f"| {r['run']} | {r['seconds']} | {r['rss_mib']} |" for r in scenario["runs"]]
+        columns = list(scenario["runs"][0])
+        lines += ["| " + " | ".join(RUN_COLUMNS.get(column, column) for column in columns) + " |",
+                  "|" + "---:|" * len(columns)]
+        lines += ["| " + " | ".join(str(r.get(column, "")) for column in columns) + " |" for r in scenario["runs"]]
         lines.append("")
     if scenario.get("facts"):
         lines += [f"- {key}: {_fact(value)}" for key, value in scenario["facts"].items()]

@@ -147,6 +147,57 @@ def startup(bench: Bench) -> JSON:
             "runs": runs, "facts": {"median_s": round(median, 3), "runs": len(runs)}}
 
 
+PACKS = ("webknossos", "cytomine", "idah", "labelstudio")
+
+
+def all_packs(bench: Bench) -> JSON:
+    """``mockserver serve --api all``: from spawning the process to the first 200 of each pack's admin API (its
+    world built, its app mounted), median of the start-up runs."""
+    runs = []
+    for index in range(bench.startup_runs):
+        ports = {name: free_port() for name in PACKS}
+        command = [sys.executable, "-m", "mockserver", "serve", "--api", "all", "--host", "127.0.0.1", "--seed", "1",
+                   "--ports", ",".join(f"{name}={port}" for name, port in ports.items()), "--log-level", "warning",
+                   "--request-log-limit", "0"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            first = _first_200(ports, started)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        runs.append({"run": index + 1, **first, "all_s": max(first.values())})
+        print(f"  --api all run {index + 1}: every pack answered after {runs[-1]['all_s']} s", flush=True)
+    median = statistics.median(run["all_s"] for run in runs)
+    return {"title": "Start-up of `mockserver serve --api all` to the first 200 on every pack", "runs": runs,
+            "facts": {"median_s": round(median, 3), "runs": len(runs),
+                      **{f"{name}_median_s": round(statistics.median(run[name] for run in runs), 3)
+                         for name in PACKS}}}
+
+
+def _first_200(ports: dict[str, int], started: float, timeout: float = 60) -> dict[str, float]:
+    """Seconds from ``started`` to each pack's first 200 on ``/__admin/`` (the default seed's admin key)."""
+    from mockserver.settings import derived_admin_key
+
+    headers, seen = {"X-Admin-Key": derived_admin_key(1)}, {}
+    with httpx.Client(timeout=2) as client:
+        while len(seen) < len(ports) and time.perf_counter() - started < timeout:
+            for name, port in ports.items():
+                if name in seen:
+                    continue
+                try:
+                    if client.get(f"http://127.0.0.1:{port}/__admin/", headers=headers).status_code == 200:
+                        seen[name] = round(time.perf_counter() - started, 3)
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.01)
+    missing = sorted(set(ports) - set(seen))
+    if missing:
+        raise RuntimeError(f"--api all: no 200 from {', '.join(missing)} within {timeout:.0f} s")
+    return seen
+
+
 def seed_world(recipe: str) -> tuple[float, dict[str, int]]:
     """``mockserver seed --recipe …`` (build the world, do not serve it): wall seconds and the row counts."""
     started = time.perf_counter()
@@ -247,6 +298,7 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "starlette": starlette,
     "prism": peer,
     "startup": startup,
+    "all-packs": all_packs,
     "large": large,
     "workers": workers,
     "proxy": proxied,

@@ -107,6 +107,8 @@ TARGETS: dict[str, tuple[str, Callable[[JSON], Verdict]]] = {
                        _users_p99(5)),
     "writes": ("write mix >= 1,000 req/s, no errors", _writes),
     "startup": ("startup to first 200 <= 1.5 s (median, default recipe)", _fact("startup", "median_s", 1.5, "s")),
+    "all_packs_startup": ("`serve --api all` to the first 200 on every pack <= 3 s (median)",
+                          _fact("all-packs", "median_s", 3, "s")),
     "large_build": ("`large` world built (start-up to first 200) <= 10 s", _fact("large", "startup_s", 10, "s")),
     "large_rss": ("`large` RSS after build <= 500 MiB", _fact("large", "rss_after_build_mib", 500, "MiB")),
     "large_paged": ("`large`: page of 1,000 tasks p50 <= 10 ms (uncached, one client)",
