@@ -91,3 +91,13 @@ def test_units(value: str, unit: str, ms: float) -> None:
 def test_something_else_is_an_error() -> None:
     with pytest.raises(WrkError, match="not a wrk report"):
         parse_wrk_output("unable to connect to 127.0.0.1:9339 Connection refused\n")
+
+
+def test_the_scaling_table_has_a_row_per_setup_with_both_loads_and_their_failures() -> None:
+    from benchmarks.postgres_hosts import database_url, scaling_table
+
+    load = {"requests_per_s": 1234.5, "p50_ms": 1.25, "p99_ms": 9.0, "non_2xx": 1, "errors": 2}
+    lines = scaling_table([{"setup": "PostgreSQL", "hosts": 3, "users": load, "write mix": {**load, "non_2xx": 0}}])
+    assert lines[2] == "| PostgreSQL | 3 | 1,234 | 1.2 / 9.0 | 1,234 | 1.2 / 9.0 | 5 |"
+    assert database_url("postgresql://u@h:5432/postgres?sslmode=disable", "db") == \
+        "postgresql://u@h:5432/db?sslmode=disable"
