@@ -238,3 +238,33 @@ def test_three_hosts_on_one_database_behave_as_one_server(postgres_database: str
         for host in hosts:
             if host.process.poll() is None:
                 assert host.stop() == 0, "".join(host.lines[-40:])
+
+
+def test_named_snapshots_are_kept_in_the_database_for_every_host(postgres_database: str) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        one, two = pool.map(lambda _: Host("--recipe", "tiny", "--state", postgres_database), range(2))
+    try:
+        admin = {"X-Auth-Token": one.token("admin")}
+
+        def teams(host: Host) -> set[str]:
+            return {team["name"] for team in httpx.get(f"{host.url}/api/v5/teams", headers=admin).json()}
+
+        before = teams(one)
+        taken = httpx.post(f"{one.url}/__admin/snapshots", json={"name": "before"}, headers=ADMIN)
+        assert taken.status_code == 201 and taken.json()["name"] == "before" and taken.json()["bytes"] > 0
+        assert httpx.post(f"{two.url}/api/v5/teams", json={"name": "later"}, headers=admin).status_code == 200
+        assert teams(one) == before | {"later"}
+        listed = httpx.get(f"{two.url}/__admin/snapshots", headers=ADMIN).json()
+        assert [s["name"] for s in listed] == ["before"] and listed[0]["created"] == taken.json()["created"]
+        assert httpx.post(f"{two.url}/__admin/snapshots/before/restore", headers=ADMIN).status_code == 200
+        assert teams(one) == before and teams(two) == before  # restored for every host, read caches included
+        assert httpx.post(f"{one.url}/api/v5/teams", json={"name": "later"}, headers=admin).status_code == 200
+        assert httpx.post(f"{one.url}/__admin/snapshots/before/restore", headers=ADMIN).status_code == 200
+        assert teams(two) == before  # a snapshot restores as often as asked
+        assert httpx.delete(f"{one.url}/__admin/snapshots/before", headers=ADMIN).status_code == 204
+        assert httpx.get(f"{two.url}/__admin/snapshots", headers=ADMIN).json() == []
+        assert httpx.post(f"{two.url}/__admin/snapshots/before/restore", headers=ADMIN).status_code == 404
+        assert httpx.delete(f"{two.url}/__admin/snapshots/before", headers=ADMIN).status_code == 404
+    finally:
+        for host in (one, two):
+            assert host.stop() == 0, "".join(host.lines[-40:])
