@@ -439,12 +439,15 @@ class PostgresStore(Store):
         return [(str(n), int(c), int(r), int(b)) for n, c, r, b in
                 self._tuples(f"SELECT name, created, revision, bytes FROM {self._shelf} ORDER BY name")]
 
+    def _is_kept(self, name: str) -> bool:
+        return name in {kept[0] for kept in self.kept_snapshots()}
+
     def restore_kept(self, name: str) -> bool:
         """Copy a kept snapshot's tables back (one transaction, for every server); False: there is none."""
-        if name not in {kept[0] for kept in self.kept_snapshots()}:
-            return False
         source = self._snapshot_schema(name)
-        with self.transaction():
+        with self.transaction():  # checked under the lock: no other server deletes it in between
+            if not self._is_kept(name):
+                return False
             self._writing(None)
             for table in self._tables:
                 self._run(f"DELETE FROM {table}")
@@ -454,9 +457,9 @@ class PostgresStore(Store):
         return True
 
     def drop_kept(self, name: str) -> bool:
-        if name not in {kept[0] for kept in self.kept_snapshots()}:
-            return False
         with self.transaction():
+            if not self._is_kept(name):
+                return False
             unchanged = self._changed
             self._run(f"DROP SCHEMA IF EXISTS {self._snapshot_schema(name)} CASCADE")
             self._run(f"DELETE FROM {self._shelf} WHERE name = ?", (name,))
