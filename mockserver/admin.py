@@ -136,17 +136,40 @@ class Control:
         found = statefile.identity(self.store)
         return found.revision if found else self.store.revision
 
-    def take_snapshot(self, name: str) -> Snapshot:
-        snapshot = Snapshot(name, time.time_ns() // 1_000_000, self.revision, self.store.snapshot())
-        self.snapshots[name] = snapshot
-        return snapshot
+    @property
+    def _shared(self) -> Any:
+        """The store when it keeps named snapshots itself (PostgreSQL: in the database, for every server)."""
+        return self.store if getattr(self.store, "shares_snapshots", False) else None
 
-    def restore_snapshot(self, name: str) -> Snapshot:
+    def list_snapshots(self) -> list[dict[str, Any]]:
+        if shared := self._shared:
+            return [{"name": name, "created": created, "bytes": size, "revision": revision}
+                    for name, created, revision, size in shared.kept_snapshots()]
+        return [s.to_json() for s in sorted(self.snapshots.values(), key=lambda s: s.name)]
+
+    def take_snapshot(self, name: str) -> dict[str, Any]:
+        created = time.time_ns() // 1_000_000
+        if shared := self._shared:
+            size = shared.keep_snapshot(name, created, self.revision)
+            return {"name": name, "created": created, "bytes": size, "revision": self.revision}
+        snapshot = Snapshot(name, created, self.revision, self.store.snapshot())
+        self.snapshots[name] = snapshot
+        return snapshot.to_json()
+
+    def restore_snapshot(self, name: str) -> None:
+        if shared := self._shared:
+            if not shared.restore_kept(name):
+                raise HttpError(f"No snapshot named {name!r}", status=404)
+            return
         snapshot = self.snapshots.get(name)
         if snapshot is None:
             raise HttpError(f"No snapshot named {name!r}", status=404)
         self.store.restore(snapshot.data)
-        return snapshot
+
+    def delete_snapshot(self, name: str) -> None:
+        found = self._shared.drop_kept(name) if self._shared else self.snapshots.pop(name, None) is not None
+        if not found:
+            raise HttpError(f"No snapshot named {name!r}", status=404)
 
     def load_scenario(self, name_or_path: str | None = None, *, source: str | None = None) -> Applied:
         """Apply a bundled scenario (or a YAML ``source``) to the current world."""
@@ -242,11 +265,11 @@ async def reset(control: Control, body: dict[str, Any] | bytes | None = None) ->
 
 
 async def list_snapshots(control: Control) -> Response:
-    return json_response([s.to_json() for s in sorted(control.snapshots.values(), key=lambda s: s.name)])
+    return json_response(control.list_snapshots())
 
 
 async def create_snapshot(control: Control, body: dict[str, Any]) -> Response:
-    return json_response(control.take_snapshot(body["name"]).to_json(), status=201)
+    return json_response(control.take_snapshot(body["name"]), status=201)
 
 
 async def restore_snapshot(control: Control, name: str) -> Response:
@@ -255,8 +278,7 @@ async def restore_snapshot(control: Control, name: str) -> Response:
 
 
 async def delete_snapshot(control: Control, name: str) -> Response:
-    if control.snapshots.pop(name, None) is None:
-        raise HttpError(f"No snapshot named {name!r}", status=404)
+    control.delete_snapshot(name)
     return empty_response(204)
 
 

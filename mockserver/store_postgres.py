@@ -9,12 +9,14 @@ Across servers it behaves as one: every write transaction first takes the schema
 run one at a time, as SQLite's ``BEGIN IMMEDIATE`` makes them, so a check-then-write never races) and bumps
 the change counter (``mockserver_changes``) that ``version()`` reads, so each server's read cache and
 memoized reads see the writes of the others. ``mark_initial`` copies the tables into the schema
-``<namespace>_initial`` inside the database and ``reset`` copies them back, for every server at once;
-``snapshot``/``restore`` move the world as a SQLite image (the form snapshots and world switches hold).
+``<namespace>_initial`` inside the database and ``reset`` copies them back, for every server at once; named
+snapshots are table copies the same way (``keep_snapshot``/``restore_kept``, a schema each, listed in
+``<namespace>_snapshots.kept``); ``snapshot``/``restore`` move the world as a SQLite image (world switches).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import zlib
@@ -398,6 +400,71 @@ class PostgresStore(Store):
                 self._changed += 1
                 self._run(f"INSERT INTO {name} SELECT * FROM {self.namespace}_initial.{name}")
         self.revision += 1
+
+    # named snapshots, kept in the database for every server ----------------------------------------------------
+
+    shares_snapshots = True
+    """Named snapshots live in the database (``Control`` asks the store instead of keeping them itself)."""
+
+    @property
+    def _shelf(self) -> str:
+        return f"{self.namespace}_snapshots.kept"
+
+    def _snapshot_schema(self, name: str) -> str:
+        return f"{self.namespace}_snapshot_{hashlib.sha256(name.encode()).hexdigest()[:20]}"
+
+    def keep_snapshot(self, name: str, created: int, revision: int) -> int:
+        """Copy the tables into a schema of their own (as ``mark_initial``); the bytes they take."""
+        target = self._snapshot_schema(name)
+        with self.transaction():
+            unchanged = self._changed
+            self._run(f"CREATE SCHEMA IF NOT EXISTS {self.namespace}_snapshots")
+            self._run(f"CREATE TABLE IF NOT EXISTS {self._shelf} (name text PRIMARY KEY, schema text NOT NULL, "
+                      "created bigint NOT NULL, revision bigint NOT NULL, bytes bigint NOT NULL)")
+            self._run(f"DROP SCHEMA IF EXISTS {target} CASCADE")
+            self._run(f"CREATE SCHEMA {target}")
+            size = 0
+            for name_ in self._tables:
+                self._run(f"CREATE TABLE {target}.{name_} AS SELECT * FROM {name_}")
+                size += int(self._run("SELECT pg_total_relation_size(?)", (f"{target}.{name_}",)).fetchone()[0])
+            self._run(f"DELETE FROM {self._shelf} WHERE name = ?", (name,))
+            self._run(f"INSERT INTO {self._shelf} VALUES (?, ?, ?, ?, ?)", (name, target, created, revision, size))
+            self._changed = unchanged  # a copy beside the world: no write to it
+        return size
+
+    def kept_snapshots(self) -> list[tuple[str, int, int, int]]:
+        """(name, created, revision, bytes) of every kept snapshot, by name."""
+        if not self._run("SELECT to_regclass(?) IS NOT NULL", (self._shelf,)).fetchone()[0]:
+            return []
+        return [(str(n), int(c), int(r), int(b)) for n, c, r, b in
+                self._tuples(f"SELECT name, created, revision, bytes FROM {self._shelf} ORDER BY name")]
+
+    def _is_kept(self, name: str) -> bool:
+        return name in {kept[0] for kept in self.kept_snapshots()}
+
+    def restore_kept(self, name: str) -> bool:
+        """Copy a kept snapshot's tables back (one transaction, for every server); False: there is none."""
+        source = self._snapshot_schema(name)
+        with self.transaction():  # checked under the lock: no other server deletes it in between
+            if not self._is_kept(name):
+                return False
+            self._writing(None)
+            for table in self._tables:
+                self._run(f"DELETE FROM {table}")
+                self._changed += 1
+                self._run(f"INSERT INTO {table} SELECT * FROM {source}.{table}")
+        self.revision += 1
+        return True
+
+    def drop_kept(self, name: str) -> bool:
+        with self.transaction():
+            if not self._is_kept(name):
+                return False
+            unchanged = self._changed
+            self._run(f"DROP SCHEMA IF EXISTS {self._snapshot_schema(name)} CASCADE")
+            self._run(f"DELETE FROM {self._shelf} WHERE name = ?", (name,))
+            self._changed = unchanged
+        return True
 
     def integrity_ok(self) -> bool:
         return True  # PostgreSQL checks its own pages; nothing to ask it here

@@ -21,8 +21,25 @@ VERSIONS = tuple(ADAPTERS)
 """The WEBKNOSSOS versions, oldest first (the pack's one list)."""
 
 
+FIGURES = "figures"
+"""A test's ``record_property(FIGURES, line)``: the line is shown in the run's summary (also from xdist workers)."""
+_figures: list[str] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     ci_skips.register(config)  # in CI a skip needs an allowed reason
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        _figures.extend(f"{report.nodeid}: {value}" for name, value in report.user_properties if name == FIGURES)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _figures:
+        terminalreporter.section("figures")
+        for line in _figures:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -106,3 +106,13 @@ def test_start_up_runs_are_tabled_with_their_own_columns_and_judged_by_their_tar
     assert (verdicts["all_packs_startup"]["value"], verdicts["all_packs_startup"]["met"]) == ("2.65 s", True)
     scenario["facts"]["median_s"] = 3.2
     assert not {v["target"]: v for v in evaluate({"scenarios": {"all-packs": scenario}})}["all_packs_startup"]["met"]
+
+
+def test_the_scaling_table_has_a_row_per_setup_with_both_loads_and_their_failures() -> None:
+    from benchmarks.postgres_hosts import database_url, scaling_table
+
+    load = {"requests_per_s": 1234.5, "p50_ms": 1.25, "p99_ms": 9.0, "non_2xx": 1, "errors": 2}
+    lines = scaling_table([{"setup": "PostgreSQL", "hosts": 3, "users": load, "write mix": {**load, "non_2xx": 0}}])
+    assert lines[2] == "| PostgreSQL | 3 | 1,234 | 1.2 / 9.0 | 1,234 | 1.2 / 9.0 | 5 |"
+    assert database_url("postgresql://u@h:5432/postgres?sslmode=disable", "db") == \
+        "postgresql://u@h:5432/db?sslmode=disable"

@@ -142,7 +142,7 @@ def test_revision_counts_committed_write_transactions_only() -> None:
         store.update(TEAM, name="undone")
         raise RuntimeError("rolled back")
     assert app.control.revision == 1
-    assert app.control.take_snapshot("one").revision == 1
+    assert app.control.take_snapshot("one")["revision"] == 1
     app.control.reset()
     assert app.control.revision == 0
 

@@ -60,6 +60,19 @@ def test_reset_returns_every_server_to_the_marked_world(pair: tuple[PostgresStor
     assert [n.text for n in second.select(Note, order="id")] == ["kept"]
 
 
+def test_a_snapshot_one_server_keeps_another_restores_and_deletes(pair: tuple[PostgresStore, PostgresStore]) -> None:
+    first, second = pair
+    assert second.kept_snapshots() == []
+    first.insert(Note(1, "kept", "a"))
+    assert first.keep_snapshot("one's", 1234, 7) > 0  # any name: the schema's is a hash of it
+    second.insert(Note(2, "dropped", "a"))
+    assert [kept[:3] for kept in second.kept_snapshots()] == [("one's", 1234, 7)]
+    assert second.restore_kept("one's") and not second.restore_kept("other")
+    assert [n.text for n in first.select(Note, order="id")] == ["kept"]
+    assert first.drop_kept("one's") and not second.drop_kept("one's")
+    assert second.kept_snapshots() == [] and not first.restore_kept("one's")
+
+
 def test_writers_on_two_servers_lose_no_update(pair: tuple[PostgresStore, PostgresStore]) -> None:
     """Read-modify-write in a transaction: the schema's lock runs the writers one at a time."""
     first, second = pair
