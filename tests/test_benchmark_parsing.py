@@ -106,3 +106,19 @@ def test_start_up_runs_are_tabled_with_their_own_columns_and_judged_by_their_tar
     assert (verdicts["all_packs_startup"]["value"], verdicts["all_packs_startup"]["met"]) == ("2.65 s", True)
     scenario["facts"]["median_s"] = 3.2
     assert not {v["target"]: v for v in evaluate({"scenarios": {"all-packs": scenario}})}["all_packs_startup"]["met"]
+
+
+def _pack_row(pack: str, load: str, rate: float, non_2xx: int = 0, errors: int = 0) -> dict[str, object]:
+    return {"server": f"{pack} (default recipe)", "load": load, "requests_per_s": rate, "p50_ms": 3.0,
+            "non_2xx": non_2xx, "errors": errors}
+
+
+def test_each_pack_has_a_list_and_a_write_target_judged_by_its_own_row() -> None:
+    from benchmarks.performance.targets import PACK_LIST_RATE, PACK_WRITE_RATE, evaluate
+
+    rows = [_pack_row("cytomine", "list", PACK_LIST_RATE), _pack_row("cytomine", "write", PACK_WRITE_RATE - 1),
+            _pack_row("idah", "list", PACK_LIST_RATE + 100, non_2xx=1), _pack_row("idah", "write", 900, errors=2)]
+    verdicts = {v["target"]: v["met"] for v in evaluate({"scenarios": {"packs": {"rows": rows}}})}
+    assert verdicts["cytomine_list"] is True and verdicts["cytomine_write"] is False
+    assert verdicts["idah_list"] is False and verdicts["idah_write"] is False
+    assert verdicts["labelstudio_list"] is None and verdicts["labelstudio_write"] is None

@@ -19,7 +19,16 @@ from benchmarks.performance.bench import Bench
 from benchmarks.performance.consistency import cross_worker_reads
 from benchmarks.performance.load import Load
 from benchmarks.performance.memory import MIB
-from benchmarks.performance.servers import ROOT, MockServer, ServerProcess, free_port, mock_server, uvicorn_server
+from benchmarks.performance.packs import PACK_WORKLOADS
+from benchmarks.performance.servers import (
+    ROOT,
+    MockServer,
+    ServerProcess,
+    free_port,
+    mock_server,
+    pack_server,
+    uvicorn_server,
+)
 from benchmarks.performance.wrk import CONNECTIONS
 
 JSON = dict[str, Any]
@@ -241,6 +250,26 @@ def large(bench: Bench) -> JSON:
                       "latencies include the wait behind the other 19."]}
 
 
+def packs(bench: Bench) -> JSON:
+    """``mockserver serve --api <pack>`` (default recipe) for each pack but WEBKNOSSOS: its main list and write."""
+    rows: list[JSON] = []
+    facts: JSON = {}
+    for pack, workloads in PACK_WORKLOADS.items():
+        with pack_server(bench.workdir, pack) as server:
+            aimed = workloads(server)
+            facts[pack] = {"startup_s": round(server.ready_seconds, 2), **aimed.facts}
+            rows += [bench.measure(server, load, aimed.headers) for load in aimed.loads]
+    notes = ["Label Studio: a page of 100 tasks (`GET /api/tasks`, done tasks with their completions) and the import "
+             "of one task (no auth: the pack's default). Cytomine: the annotations of the image that has the most, "
+             "each with its WKT, and the creation of a square polygon on it (the admin's bearer token). IDAH: a page "
+             "of entries with `included[]=dataset` and the creation of an entry (a new `resource` each time, "
+             "`lua/unique_post.lua`) in the first dataset (the admin's bearer token).",
+             "Every write adds to the world, so the reads of the list afterwards see a bigger world; the list runs "
+             "first. Repeated reads take the fast path (the warm-up made the first answer)."]
+    return {"title": "Each pack's main list and main write (`serve --api <pack>`, default recipe, seed 1)",
+            "rows": rows, "facts": facts, "notes": notes}
+
+
 def has_workers_option() -> bool:
     completed = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True,
                                text=True, cwd=ROOT, timeout=120, check=False)
@@ -300,6 +329,7 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "startup": startup,
     "all-packs": all_packs,
     "large": large,
+    "packs": packs,
     "workers": workers,
     "proxy": proxied,
 }
