@@ -122,3 +122,16 @@ def test_each_pack_has_a_list_and_a_write_target_judged_by_its_own_row() -> None
     assert verdicts["cytomine_list"] is True and verdicts["cytomine_write"] is False
     assert verdicts["idah_list"] is False and verdicts["idah_write"] is False
     assert verdicts["labelstudio_list"] is None and verdicts["labelstudio_write"] is None
+
+
+def test_each_large_pack_is_judged_by_its_build_rss_and_page() -> None:
+    from benchmarks.performance.targets import evaluate
+
+    facts = {"cytomine": {"startup_s": 4.2, "rss_after_build_mib": 300.0},
+             "idah": {"startup_s": 12.5, "rss_after_build_mib": 501.0}}
+    rows = [{"server": "cytomine (large recipe, --no-read-cache)", "load": "page (1000), 1 connection", "p50_ms": 9.5},
+            {"server": "idah (large recipe, --no-read-cache)", "load": "page (1000), 1 connection", "p50_ms": 10.5}]
+    verdicts = {v["target"]: v for v in evaluate({"scenarios": {"packs-large": {"rows": rows, "facts": facts}}})}
+    assert [verdicts[f"cytomine_large_{k}"]["met"] for k in ("build", "rss", "paged")] == [True, True, True]
+    assert [verdicts[f"idah_large_{k}"]["met"] for k in ("build", "rss", "paged")] == [False, False, False]
+    assert verdicts["idah_large_build"]["value"] == "12.5 s"

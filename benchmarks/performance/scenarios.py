@@ -270,6 +270,32 @@ def packs(bench: Bench) -> JSON:
             "rows": rows, "facts": facts, "notes": notes}
 
 
+LARGE_PACKS = ("cytomine", "idah")
+"""The packs with a ``large`` recipe of at least 100,000 main records (Label Studio's has 2,000 tasks)."""
+LARGE_PAGE = "page (1000), 1 connection"
+
+
+def packs_large(bench: Bench) -> JSON:
+    """Each pack's ``large`` recipe with ``--no-read-cache``: start-up to the first 200 (the build), RSS after it,
+    a page of 1,000 of its main list with one connection."""
+    rows: list[JSON] = []
+    facts: JSON = {}
+    for pack in LARGE_PACKS:
+        with pack_server(bench.workdir, pack, "--no-read-cache", recipe="large") as server:
+            rss = round(server.rss_bytes() / MIB, 1)
+            aimed = PACK_WORKLOADS[pack](server, page=1000)
+            facts[pack] = {"startup_s": round(server.ready_seconds, 2), "rss_after_build_mib": rss, **aimed.facts}
+            page = dataclasses.replace(aimed.loads[0], name=LARGE_PAGE, connections=1)
+            rows.append(bench.measure(server, page, aimed.headers))
+    notes = ["`startup_s`: `mockserver serve --api <pack> --recipe large` from spawn to the first 200 on `/__admin/` "
+             "(interpreter, imports, the world build, mounting); RSS right after. Cytomine's `large`: 100,000 "
+             "annotations on 50 images (the page: 1,000 of one image's 2,000, each with its WKT); IDAH's: 100,000 "
+             "entries in one dataset (the page: 1,000 with `included[]=dataset`). `--no-read-cache`: every "
+             "request builds its answer anew; one connection, so the latency is the server's own."]
+    return {"title": "Each pack's `large` recipe (`serve --api <pack> --recipe large --no-read-cache`)",
+            "rows": rows, "facts": facts, "notes": notes}
+
+
 def has_workers_option() -> bool:
     completed = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True,
                                text=True, cwd=ROOT, timeout=120, check=False)
@@ -330,6 +356,7 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "all-packs": all_packs,
     "large": large,
     "packs": packs,
+    "packs-large": packs_large,
     "workers": workers,
     "proxy": proxied,
 }

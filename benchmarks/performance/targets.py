@@ -102,6 +102,25 @@ PACK_LIST_RATE, PACK_WRITE_RATE = 500, 200
 """req/s at 20 connections of each pack's main list and main write (default recipe)."""
 
 
+def _pack_large_page(pack: str, limit: float) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        found = next((r for r in results["scenarios"].get("packs-large", {}).get("rows", [])
+                      if r["server"].split(" ")[0] == pack), None)
+        return Verdict("not measured", None) if found is None else Verdict(f"{found['p50_ms']} ms",
+                                                                           found["p50_ms"] <= limit)
+    return check
+
+
+def _pack_large_fact(pack: str, key: str, limit: float, unit: str) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        value = results["scenarios"].get("packs-large", {}).get("facts", {}).get(pack, {}).get(key)
+        return Verdict("not measured", None) if value is None else Verdict(f"{value} {unit}", value <= limit)
+    return check
+
+
+LARGE_PACKS = {"cytomine": "100,000 annotations", "idah": "100,000 entries"}
+
+
 def _pack_targets() -> dict[str, tuple[str, Callable[[JSON], Verdict]]]:
     targets: dict[str, tuple[str, Callable[[JSON], Verdict]]] = {}
     for pack, request in PACK_LISTS.items():
@@ -109,6 +128,13 @@ def _pack_targets() -> dict[str, tuple[str, Callable[[JSON], Verdict]]]:
                                    _pack_rate(pack, "list", PACK_LIST_RATE))
         targets[f"{pack}_write"] = (f"{pack}: {PACK_WRITES[pack]} >= {PACK_WRITE_RATE} req/s, no errors",
                                     _pack_rate(pack, "write", PACK_WRITE_RATE))
+    for pack, size in LARGE_PACKS.items():
+        targets[f"{pack}_large_build"] = (f"{pack} `large` ({size}) built (start-up to first 200) <= 10 s",
+                                          _pack_large_fact(pack, "startup_s", 10, "s"))
+        targets[f"{pack}_large_rss"] = (f"{pack} `large` RSS after build <= 500 MiB",
+                                        _pack_large_fact(pack, "rss_after_build_mib", 500, "MiB"))
+        targets[f"{pack}_large_paged"] = (f"{pack} `large`: page of 1,000 p50 <= 10 ms (uncached, one client)",
+                                          _pack_large_page(pack, 10))
     return targets
 
 
