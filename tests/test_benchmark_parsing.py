@@ -116,3 +116,32 @@ def test_the_scaling_table_has_a_row_per_setup_with_both_loads_and_their_failure
     assert lines[2] == "| PostgreSQL | 3 | 1,234 | 1.2 / 9.0 | 1,234 | 1.2 / 9.0 | 5 |"
     assert database_url("postgresql://u@h:5432/postgres?sslmode=disable", "db") == \
         "postgresql://u@h:5432/db?sslmode=disable"
+
+
+def _pack_row(pack: str, load: str, rate: float, non_2xx: int = 0, errors: int = 0) -> dict[str, object]:
+    return {"server": f"{pack} (default recipe)", "load": load, "requests_per_s": rate, "p50_ms": 3.0,
+            "non_2xx": non_2xx, "errors": errors}
+
+
+def test_each_pack_has_a_list_and_a_write_target_judged_by_its_own_row() -> None:
+    from benchmarks.performance.targets import PACK_LIST_RATE, PACK_WRITE_RATE, evaluate
+
+    rows = [_pack_row("cytomine", "list", PACK_LIST_RATE), _pack_row("cytomine", "write", PACK_WRITE_RATE - 1),
+            _pack_row("idah", "list", PACK_LIST_RATE + 100, non_2xx=1), _pack_row("idah", "write", 900, errors=2)]
+    verdicts = {v["target"]: v["met"] for v in evaluate({"scenarios": {"packs": {"rows": rows}}})}
+    assert verdicts["cytomine_list"] is True and verdicts["cytomine_write"] is False
+    assert verdicts["idah_list"] is False and verdicts["idah_write"] is False
+    assert verdicts["labelstudio_list"] is None and verdicts["labelstudio_write"] is None
+
+
+def test_each_large_pack_is_judged_by_its_build_rss_and_page() -> None:
+    from benchmarks.performance.targets import evaluate
+
+    facts = {"cytomine": {"startup_s": 4.2, "rss_after_build_mib": 300.0},
+             "idah": {"startup_s": 12.5, "rss_after_build_mib": 501.0}}
+    rows = [{"server": "cytomine (large recipe, --no-read-cache)", "load": "page (1000), 1 connection", "p50_ms": 9.5},
+            {"server": "idah (large recipe, --no-read-cache)", "load": "page (1000), 1 connection", "p50_ms": 10.5}]
+    verdicts = {v["target"]: v for v in evaluate({"scenarios": {"packs-large": {"rows": rows, "facts": facts}}})}
+    assert [verdicts[f"cytomine_large_{k}"]["met"] for k in ("build", "rss", "paged")] == [True, True, True]
+    assert [verdicts[f"idah_large_{k}"]["met"] for k in ("build", "rss", "paged")] == [False, False, False]
+    assert verdicts["idah_large_build"]["value"] == "12.5 s"

@@ -36,6 +36,13 @@ class Load:
                    connections=connections)
 
     @classmethod
+    def unique(cls, name: str, method: str, path: str, body: Any, media_type: str = "application/json", *,
+               connections: int = CONNECTIONS) -> Load:
+        """``method`` with a body whose ``__N__`` differs in every request (``lua/unique_post.lua``)."""
+        env = {"BENCH_METHOD": method, "BENCH_BODY": json.dumps(body), "BENCH_CONTENT_TYPE": media_type}
+        return cls(name, path, method, LUA / "unique_post.lua", env, connections=connections)
+
+    @classmethod
     def write_mix(cls, name: str, organization: str, dataset: str, *, tasks: bool = True) -> Load:
         """Create explorational → finish it; request a task → cancel it (``lua/write_mix.lua``)."""
         create = f"/api/v5/datasets/{organization}/{dataset}/createExplorational"

@@ -19,7 +19,16 @@ from benchmarks.performance.bench import Bench
 from benchmarks.performance.consistency import cross_worker_reads
 from benchmarks.performance.load import Load
 from benchmarks.performance.memory import MIB
-from benchmarks.performance.servers import ROOT, MockServer, ServerProcess, free_port, mock_server, uvicorn_server
+from benchmarks.performance.packs import PACK_WORKLOADS
+from benchmarks.performance.servers import (
+    ROOT,
+    MockServer,
+    ServerProcess,
+    free_port,
+    mock_server,
+    pack_server,
+    uvicorn_server,
+)
 from benchmarks.performance.wrk import CONNECTIONS
 
 JSON = dict[str, Any]
@@ -241,6 +250,52 @@ def large(bench: Bench) -> JSON:
                       "latencies include the wait behind the other 19."]}
 
 
+def packs(bench: Bench) -> JSON:
+    """``mockserver serve --api <pack>`` (default recipe) for each pack but WEBKNOSSOS: its main list and write."""
+    rows: list[JSON] = []
+    facts: JSON = {}
+    for pack, workloads in PACK_WORKLOADS.items():
+        with pack_server(bench.workdir, pack) as server:
+            aimed = workloads(server)
+            facts[pack] = {"startup_s": round(server.ready_seconds, 2), **aimed.facts}
+            rows += [bench.measure(server, load, aimed.headers) for load in aimed.loads]
+    notes = ["Label Studio: a page of 100 tasks (`GET /api/tasks`, done tasks with their completions) and the import "
+             "of one task (no auth: the pack's default). Cytomine: the annotations of the image that has the most, "
+             "each with its WKT, and the creation of a square polygon on it (the admin's bearer token). IDAH: a page "
+             "of entries with `included[]=dataset` and the creation of an entry (a new `resource` each time, "
+             "`lua/unique_post.lua`) in the first dataset (the admin's bearer token).",
+             "Every write adds to the world, so the reads of the list afterwards see a bigger world; the list runs "
+             "first. Repeated reads take the fast path (the warm-up made the first answer)."]
+    return {"title": "Each pack's main list and main write (`serve --api <pack>`, default recipe, seed 1)",
+            "rows": rows, "facts": facts, "notes": notes}
+
+
+LARGE_PACKS = ("cytomine", "idah")
+"""The packs with a ``large`` recipe of at least 100,000 main records (Label Studio's has 2,000 tasks)."""
+LARGE_PAGE = "page (1000), 1 connection"
+
+
+def packs_large(bench: Bench) -> JSON:
+    """Each pack's ``large`` recipe with ``--no-read-cache``: start-up to the first 200 (the build), RSS after it,
+    a page of 1,000 of its main list with one connection."""
+    rows: list[JSON] = []
+    facts: JSON = {}
+    for pack in LARGE_PACKS:
+        with pack_server(bench.workdir, pack, "--no-read-cache", recipe="large") as server:
+            rss = round(server.rss_bytes() / MIB, 1)
+            aimed = PACK_WORKLOADS[pack](server, page=1000)
+            facts[pack] = {"startup_s": round(server.ready_seconds, 2), "rss_after_build_mib": rss, **aimed.facts}
+            page = dataclasses.replace(aimed.loads[0], name=LARGE_PAGE, connections=1)
+            rows.append(bench.measure(server, page, aimed.headers))
+    notes = ["`startup_s`: `mockserver serve --api <pack> --recipe large` from spawn to the first 200 on `/__admin/` "
+             "(interpreter, imports, the world build, mounting); RSS right after. Cytomine's `large`: 100,000 "
+             "annotations on 50 images (the page: 1,000 of one image's 2,000, each with its WKT); IDAH's: 100,000 "
+             "entries in one dataset (the page: 1,000 with `included[]=dataset`). `--no-read-cache`: every "
+             "request builds its answer anew; one connection, so the latency is the server's own."]
+    return {"title": "Each pack's `large` recipe (`serve --api <pack> --recipe large --no-read-cache`)",
+            "rows": rows, "facts": facts, "notes": notes}
+
+
 def has_workers_option() -> bool:
     completed = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True,
                                text=True, cwd=ROOT, timeout=120, check=False)
@@ -300,6 +355,8 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "startup": startup,
     "all-packs": all_packs,
     "large": large,
+    "packs": packs,
+    "packs-large": packs_large,
     "workers": workers,
     "proxy": proxied,
 }

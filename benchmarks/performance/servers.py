@@ -169,6 +169,20 @@ class MockServer(ServerProcess):
         return {"X-Auth-Token": self.tokens["admin"]}
 
 
+class PackServer(ServerProcess):
+    """``mockserver serve --api <pack>``: ready once ``/__admin/`` answers 200 to the seed's admin key; the
+    banner's bearer tokens (``<role> <user> Bearer <token>``) by role."""
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        tokens = {}
+        for line in self.log_text().splitlines():
+            words = line.split()
+            if len(words) == 4 and words[2] == "Bearer":
+                tokens[words[0]] = words[3]
+        return tokens
+
+
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signum)
@@ -180,13 +194,24 @@ def stop_all() -> None:
         server.stop()
 
 
-
 def mock_server(workdir: Path, name: str, *options: str, recipe: str = "default") -> MockServer:
     """``mockserver serve`` (seed 1) with the request log off, as uvicorn's access log is off elsewhere."""
     port = free_port()
     command = [sys.executable, "-m", "mockserver", "serve", "--host", HOST, "--port", str(port), "--seed", "1",
                "--recipe", recipe, "--log-level", "warning", "--request-log-limit", "0", *options]
     return MockServer(name, command, port, "/api/v5/user", workdir / f"{_slug(name)}.log")
+
+
+def pack_server(workdir: Path, pack: str, *options: str, recipe: str = "default") -> PackServer:
+    """``mockserver serve --api <pack>`` (seed 1, request log off)."""
+    from mockserver.settings import derived_admin_key
+
+    port = free_port()
+    command = [sys.executable, "-m", "mockserver", "serve", "--api", pack, "--host", HOST, "--port", str(port),
+               "--seed", "1", "--recipe", recipe, "--log-level", "warning", "--request-log-limit", "0", *options]
+    name = f"{pack} ({recipe} recipe{', ' + ' '.join(options) if options else ''})"
+    return PackServer(name, command, port, "/__admin/", workdir / f"{_slug(name)}.log",
+                      headers={"X-Admin-Key": derived_admin_key(1)})
 
 
 def uvicorn_server(workdir: Path, name: str, factory: str, ready_path: str, headers: dict[str, str],

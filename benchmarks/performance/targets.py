@@ -80,6 +80,64 @@ def _large_p50(load: str, limit: float) -> Callable[[JSON], Verdict]:
     return check
 
 
+def _pack_rate(pack: str, load: str, minimum: float) -> Callable[[JSON], Verdict]:
+    """The ``packs`` scenario's row of ``pack`` and ``load``: at least ``minimum`` req/s, no non-2xx, no socket
+    errors."""
+    def check(results: JSON) -> Verdict:
+        found = next((r for r in results["scenarios"].get("packs", {}).get("rows", [])
+                      if r["server"].split(" ")[0] == pack and r["load"] == load), None)
+        if found is None:
+            return Verdict("not measured", None)
+        bad = found["non_2xx"] + found["errors"]
+        return Verdict(f"{found['requests_per_s']:,.0f} req/s (p50 {found['p50_ms']} ms), {bad} errors",
+                       found["requests_per_s"] >= minimum and bad == 0)
+    return check
+
+
+PACK_LISTS = {"labelstudio": "GET /api/tasks (page of 100)", "cytomine": "GET /api/annotation.json?image= (WKT)",
+              "idah": "GET /entries?included[]=dataset (page of 100)"}
+PACK_WRITES = {"labelstudio": "POST /api/project/import (one task)",
+               "cytomine": "POST /api/annotation.json (a polygon)", "idah": "POST /entries"}
+PACK_LIST_RATE, PACK_WRITE_RATE = 500, 200
+"""req/s at 20 connections of each pack's main list and main write (default recipe)."""
+
+
+def _pack_large_page(pack: str, limit: float) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        found = next((r for r in results["scenarios"].get("packs-large", {}).get("rows", [])
+                      if r["server"].split(" ")[0] == pack), None)
+        return Verdict("not measured", None) if found is None else Verdict(f"{found['p50_ms']} ms",
+                                                                           found["p50_ms"] <= limit)
+    return check
+
+
+def _pack_large_fact(pack: str, key: str, limit: float, unit: str) -> Callable[[JSON], Verdict]:
+    def check(results: JSON) -> Verdict:
+        value = results["scenarios"].get("packs-large", {}).get("facts", {}).get(pack, {}).get(key)
+        return Verdict("not measured", None) if value is None else Verdict(f"{value} {unit}", value <= limit)
+    return check
+
+
+LARGE_PACKS = {"cytomine": "100,000 annotations", "idah": "100,000 entries"}
+
+
+def _pack_targets() -> dict[str, tuple[str, Callable[[JSON], Verdict]]]:
+    targets: dict[str, tuple[str, Callable[[JSON], Verdict]]] = {}
+    for pack, request in PACK_LISTS.items():
+        targets[f"{pack}_list"] = (f"{pack}: {request} >= {PACK_LIST_RATE} req/s, no errors",
+                                   _pack_rate(pack, "list", PACK_LIST_RATE))
+        targets[f"{pack}_write"] = (f"{pack}: {PACK_WRITES[pack]} >= {PACK_WRITE_RATE} req/s, no errors",
+                                    _pack_rate(pack, "write", PACK_WRITE_RATE))
+    for pack, size in LARGE_PACKS.items():
+        targets[f"{pack}_large_build"] = (f"{pack} `large` ({size}) built (start-up to first 200) <= 10 s",
+                                          _pack_large_fact(pack, "startup_s", 10, "s"))
+        targets[f"{pack}_large_rss"] = (f"{pack} `large` RSS after build <= 500 MiB",
+                                        _pack_large_fact(pack, "rss_after_build_mib", 500, "MiB"))
+        targets[f"{pack}_large_paged"] = (f"{pack} `large`: page of 1,000 p50 <= 10 ms (uncached, one client)",
+                                          _pack_large_page(pack, 10))
+    return targets
+
+
 def _workers_scale(results: JSON) -> Verdict:
     one, two = users_rate(results, "workers", "mock (1 worker)"), users_rate(results, "workers", "mock (2 workers)")
     if one is None or two is None:
@@ -117,6 +175,7 @@ TARGETS: dict[str, tuple[str, Callable[[JSON], Verdict]]] = {
                    _large_p50("tasks/list (filter), 1 connection", 20)),
     "workers_scale": ("`--workers 2` serves more than `--workers 1`", _workers_scale),
     "workers_consistent": ("a write is seen by the next read on another worker", _workers_consistent),
+    **_pack_targets(),
 }
 
 

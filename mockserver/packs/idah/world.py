@@ -59,6 +59,10 @@ def load_recipe(name: str) -> dict[str, Any]:
     return dict(recipe)
 
 
+FLUSH_EVERY = 5_000
+"""Entries (with their annotations and notes) kept for one bulk insert: big datasets are built in slices."""
+
+
 class Generator:
     def __init__(self, store: Store, seed: int, recipe: dict[str, Any]) -> None:
         self.store, self.recipe = store, recipe
@@ -67,6 +71,16 @@ class Generator:
         self.fake.seed_instance(seed)
         self.clock = EPOCH_MS
         self.accounts: dict[str, r.Account] = {}
+        self.pending: dict[type[Any], list[Any]] = {}
+        """Records of a dataset's entries waiting for one bulk insert per type (``flush``)."""
+
+    def add(self, record: Any) -> None:
+        self.pending.setdefault(type(record), []).append(record)
+
+    def flush(self) -> None:
+        for cls, records in self.pending.items():
+            self.store.insert_many(cls, records)
+        self.pending.clear()
 
     def tick(self) -> int:
         self.clock += self.rng.randrange(1_000, 600_000)
@@ -107,6 +121,9 @@ class Generator:
         self.store.insert(dataset)
         for number in range(int(spec.get("entries", 0))):
             self.build_entry(dataset, number, members)
+            if len(self.pending.get(r.Entry, ())) >= FLUSH_EVERY:
+                self.flush()
+        self.flush()
         workflow.roll_up(self.store, dataset.id, self.clock)
 
     def _account(self, label: str | None) -> r.Account | None:
@@ -128,7 +145,7 @@ class Generator:
                         assigned_to_id=ids[0], submitted_by_id=ids[1], reviewed_by_id=ids[2],
                         assigned_to_email=emails[0], submitted_by_email=emails[1], reviewed_by_email=emails[2],
                         created_at=created, updated_at=created)
-        self.store.insert(entry)
+        self.add(entry)
         if status != "pending" or submitter:
             for _ in range(self.rng.randint(1, 3)):
                 self.build_annotation(entry, people[1] or people[0])
@@ -140,7 +157,7 @@ class Generator:
         w, h = round(self.rng.uniform(0.02, 0.2), 3), round(self.rng.uniform(0.02, 0.2), 3)
         points = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
         created = self.tick()
-        self.store.insert(r.Annotation(
+        self.add(r.Annotation(
             uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id,
             {"type": "idah-image:bounding-box", "points": points},
             {"category": self.rng.choice(("vehicles/car", "vehicles/bus")), "occlusion": self.rng.random() < 0.3},
@@ -154,8 +171,8 @@ class Generator:
             position = {"x": round(self.rng.random(), 2), "y": round(self.rng.random(), 2)}
             feed = r.NoteFeed(uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id, None,
                               reviewer.email, "entry", position, status, self.fake.sentence(), created, created, None)
-            self.store.insert(feed)
-            self.store.insert(r.NoteComment(uuid7(self.tick(), self.rng), feed.id, self.fake.sentence(),
+            self.add(feed)
+            self.add(r.NoteComment(uuid7(self.tick(), self.rng), feed.id, self.fake.sentence(),
                                             entry.assigned_to_email or reviewer.email, self.clock, self.clock, None))
 
     def build_templates(self) -> None:

@@ -63,8 +63,8 @@ def test_the_contract_recipe_furnishes_the_default_project() -> None:
 
 
 def test_an_unknown_recipe_names_the_known_ones() -> None:
-    with pytest.raises(ConfigurationError, match="cytomine has: contract, default, empty, tiny"):
-        exported(1, "large")
+    with pytest.raises(ConfigurationError, match="cytomine has: contract, default, empty, large, tiny"):
+        exported(1, "huge")
 
 
 def test_the_readme_shows_the_key_pair_of_seed_1() -> None:

@@ -55,9 +55,10 @@ def test_an_unknown_recipe_names_the_known_ones() -> None:
 
 
 def test_every_recipe_builds(tmp_path: Any) -> None:
+    """Every recipe but ``large`` (100,000 entries: the benchmark builds it)."""
     from mockserver.packs.idah.world import recipes_dir
 
-    for recipe in sorted(p.stem for p in recipes_dir().glob("*.yaml")):
+    for recipe in sorted(p.stem for p in recipes_dir().glob("*.yaml") if p.stem != "large"):
         app = create_app(Settings(api="idah", recipe=recipe))
         assert rows(app, r.Account) and rows(app, r.Project), recipe
     assert {"default", "empty", "tiny"} <= {p.stem for p in recipes_dir().glob("*.yaml")}
