@@ -81,6 +81,12 @@ class Control:
     snapshots: dict[str, Snapshot] = dataclasses.field(default_factory=dict)
     worlds: dict[tuple[Any, ...], tuple[bytes, WorldInfo]] = dataclasses.field(default_factory=dict)
     current: tuple[Any, ...] = START
+    served: WorldInfo | None = None
+    """The world this server last switched to (or started with); when ``world`` differs, another server sharing
+    the store switched it (``Backend.world``), and that world is the current one here too."""
+
+    def __post_init__(self) -> None:
+        self.served = self.backend.world
 
     @property
     def store(self) -> Store:
@@ -106,6 +112,8 @@ class Control:
     def use_world(self, seed: int, recipe: str) -> WorldInfo:
         """Serve the seeded world of ``seed`` and ``recipe`` (built on first use, then restored)."""
         key = (seed, recipe)
+        if (now := self.world) is not self.served:  # another server switched the shared world
+            self.current, self.served = (now.seed, now.recipe), now
         if key == self.current:
             self.store.reset()
             return self.world
@@ -117,7 +125,7 @@ class Control:
         data, world = self.worlds[key]
         self.store.restore(data)
         self.store.mark_initial()
-        self.backend.world, self.current = world, key
+        self.backend.world, self.current, self.served = world, key, world
         return world
 
     def _build(self, seed: int, recipe: str) -> tuple[bytes, WorldInfo]:
@@ -289,7 +297,8 @@ async def export_world_json(control: Control) -> Response:
 async def import_world_json(control: Control, body: dict[str, Any]) -> Response:
     try:
         with control.store.transaction():  # the imported world and its identity land together
-            control.backend.world = world = import_world(control.backend.pack, control.store, body)
+            control.backend.world = control.served = world = import_world(control.backend.pack, control.store,
+                                                                          body)
             statefile.stamp(control.store, world.seed, world.recipe)
     except ConfigurationError as exc:
         raise _bad_request(exc) from None

@@ -7,11 +7,11 @@ version; what that returns is bound as the first argument of every handler of th
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from mockserver import statefile
 from mockserver.readcache import ReadCache
 from mockserver.settings import Settings
 from mockserver.store import Store
@@ -25,20 +25,39 @@ def wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-@dataclasses.dataclass(eq=False)
 class Backend:
     """The one world every version of a pack serves."""
 
-    store: Store
-    settings: Settings
-    world: WorldInfo
-    pack: Pack
-    clock: Callable[[], int] = wall_clock_ms
-    reads: ReadCache = dataclasses.field(init=False)
-    """Responses of pure reads until the next change of the world (``readcache.py``)."""
-    answers: ReadCache = dataclasses.field(init=False)
-    """Whole answers of repeated identical reads, given before routing (``fastpath.py``)."""
+    def __init__(self, store: Store, settings: Settings, world: WorldInfo, pack: Pack,
+                 clock: Callable[[], int] = wall_clock_ms) -> None:
+        self.store, self.settings, self.pack, self.clock = store, settings, pack, clock
+        self._world = world
+        self._seen = store.version()
+        self.reads = ReadCache(store, enabled=settings.cache_reads)
+        """Responses of pure reads until the next change of the world (``readcache.py``)."""
+        self.answers = ReadCache(store, enabled=settings.cache_reads and settings.fast_path)
+        """Whole answers of repeated identical reads, given before routing (``fastpath.py``)."""
 
-    def __post_init__(self) -> None:
-        self.reads = ReadCache(self.store, enabled=self.settings.cache_reads)
-        self.answers = ReadCache(self.store, enabled=self.settings.cache_reads and self.settings.fast_path)
+    @property
+    def world(self) -> WorldInfo:
+        """Seed, recipe and known users of the world served now. A store shared with other servers (a
+        ``--state`` file of several workers, PostgreSQL) may have been switched to another world by one of them
+        (an admin reset with another seed or recipe, an import, a restored snapshot): after any change to the
+        store the world is read again from it, so that every server names the same users and tokens."""
+        if self.store.shared:
+            version = self.store.version()
+            if version != self._seen:
+                self._seen = version
+                self._world = self._reopened() or self._world
+        return self._world
+
+    @world.setter
+    def world(self, world: WorldInfo) -> None:
+        self._world, self._seen = world, self.store.version()
+
+    def _reopened(self) -> WorldInfo | None:
+        found = statefile.identity(self.store)
+        if found is None:
+            return None
+        world = self.pack.open_world(self.store, found.seed, found.recipe)
+        return self._world if world == self._world else world

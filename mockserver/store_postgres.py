@@ -212,10 +212,12 @@ class PostgresStore(Store):
         self._ready = True
 
     def drop(self) -> None:
-        """Remove the world: the pack's schema and its initial copy (``--reset-state``)."""
+        """Remove the world: the pack's schema, its initial copy and its kept snapshots (``--reset-state``)."""
         with self.transaction():
-            self._run(f"DROP SCHEMA IF EXISTS {self.namespace} CASCADE")
-            self._run(f"DROP SCHEMA IF EXISTS {self.namespace}_initial CASCADE")
+            kept = [schema for (schema,) in self._tuples(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE ?", (f"{self.namespace}\\_snapshot\\_%",))]
+            for schema in [self.namespace, f"{self.namespace}_initial", f"{self.namespace}_snapshots", *kept]:
+                self._run(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         self._memo.clear()
         self._ready = False
 
@@ -376,14 +378,8 @@ class PostgresStore(Store):
 
     def mark_initial(self) -> None:
         """Copy the tables into ``<namespace>_initial``, the state every server's ``reset()`` returns to."""
-        initial = f"{self.namespace}_initial"
         with self.transaction():
-            unchanged = self._changed
-            self._run(f"DROP SCHEMA IF EXISTS {initial} CASCADE")
-            self._run(f"CREATE SCHEMA {initial}")
-            for name in self._tables:
-                self._run(f"CREATE TABLE {initial}.{name} AS SELECT * FROM {name}")
-            self._changed = unchanged  # a copy beside the world: no write to it (its revision stays)
+            self._copy_out(f"{self.namespace}_initial")
 
     def has_initial(self) -> bool:
         return bool(self._run("SELECT to_regclass(?) IS NOT NULL", (f"{self.namespace}_initial.{statefile.TABLE}",))
@@ -394,12 +390,29 @@ class PostgresStore(Store):
         if not self.has_initial():
             raise RuntimeError("reset() needs mark_initial() first")
         with self.transaction():
-            self._writing(None)
-            for name in self._tables:
-                self._run(f"DELETE FROM {name}")
-                self._changed += 1
-                self._run(f"INSERT INTO {name} SELECT * FROM {self.namespace}_initial.{name}")
+            self._copy_back(f"{self.namespace}_initial")
         self.revision += 1
+
+    def _copy_out(self, target: str) -> int:
+        """Copy the tables into the schema ``target`` (made anew), beside the world: no write to it (the revision
+        stays); the bytes the copies take. Call in a transaction."""
+        unchanged = self._changed
+        self._run(f"DROP SCHEMA IF EXISTS {target} CASCADE")
+        self._run(f"CREATE SCHEMA {target}")
+        size = 0
+        for name in self._tables:
+            self._run(f"CREATE TABLE {target}.{name} AS SELECT * FROM {name}")
+            size += int(self._run("SELECT pg_total_relation_size(?)", (f"{target}.{name}",)).fetchone()[0])
+        self._changed = unchanged
+        return size
+
+    def _copy_back(self, source: str) -> None:
+        """Replace every table's rows by those of the copies in the schema ``source``. Call in a transaction."""
+        self._writing(None)
+        for name in self._tables:
+            self._run(f"DELETE FROM {name}")
+            self._changed += 1
+            self._run(f"INSERT INTO {name} SELECT * FROM {source}.{name}")
 
     # named snapshots, kept in the database for every server ----------------------------------------------------
 
@@ -421,12 +434,7 @@ class PostgresStore(Store):
             self._run(f"CREATE SCHEMA IF NOT EXISTS {self.namespace}_snapshots")
             self._run(f"CREATE TABLE IF NOT EXISTS {self._shelf} (name text PRIMARY KEY, schema text NOT NULL, "
                       "created bigint NOT NULL, revision bigint NOT NULL, bytes bigint NOT NULL)")
-            self._run(f"DROP SCHEMA IF EXISTS {target} CASCADE")
-            self._run(f"CREATE SCHEMA {target}")
-            size = 0
-            for name_ in self._tables:
-                self._run(f"CREATE TABLE {target}.{name_} AS SELECT * FROM {name_}")
-                size += int(self._run("SELECT pg_total_relation_size(?)", (f"{target}.{name_}",)).fetchone()[0])
+            size = self._copy_out(target)
             self._run(f"DELETE FROM {self._shelf} WHERE name = ?", (name,))
             self._run(f"INSERT INTO {self._shelf} VALUES (?, ?, ?, ?, ?)", (name, target, created, revision, size))
             self._changed = unchanged  # a copy beside the world: no write to it
@@ -448,11 +456,7 @@ class PostgresStore(Store):
         with self.transaction():  # checked under the lock: no other server deletes it in between
             if not self._is_kept(name):
                 return False
-            self._writing(None)
-            for table in self._tables:
-                self._run(f"DELETE FROM {table}")
-                self._changed += 1
-                self._run(f"INSERT INTO {table} SELECT * FROM {source}.{table}")
+            self._copy_back(source)
         self.revision += 1
         return True
 

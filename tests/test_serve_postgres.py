@@ -268,3 +268,42 @@ def test_named_snapshots_are_kept_in_the_database_for_every_host(postgres_databa
     finally:
         for host in (one, two):
             assert host.stop() == 0, "".join(host.lines[-40:])
+
+
+def test_a_world_switched_on_one_host_is_the_world_of_every_host(postgres_database: str) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        one, two = pool.map(lambda _: Host("--recipe", "tiny", "--state", postgres_database), range(2))
+    try:
+        def state(host: Host) -> dict[str, Any]:
+            answer = httpx.get(f"{host.url}/__admin/", headers=ADMIN)
+            return {key: answer.json()[key] for key in ("seed", "recipe", "users")}
+
+        started = state(one)
+        switched = httpx.post(f"{one.url}/__admin/reset", json={"seed": 7}, headers=ADMIN).json()
+        assert switched["seed"] == 7 and switched["users"] != started["users"]
+        assert state(two) == state(one) == {key: switched[key] for key in ("seed", "recipe", "users")}
+        token = {"X-Auth-Token": two.token("admin")}
+        assert httpx.get(f"{two.url}/api/v5/user", headers=token).status_code == 200  # the token it names works
+        # the host that followed goes back to the world it started with (built anew: it never held it switched)
+        back = httpx.post(f"{two.url}/__admin/reset", json={"seed": 1, "recipe": "tiny"}, headers=ADMIN).json()
+        assert {key: back[key] for key in ("seed", "recipe", "users")} == started == state(one)
+        # and the switched world, which the first host kept, comes back there as it was
+        again = httpx.post(f"{one.url}/__admin/reset", json={"seed": 7}, headers=ADMIN).json()
+        assert again["users"] == switched["users"] and state(two)["users"] == switched["users"]
+    finally:
+        for host in (one, two):
+            assert host.stop() == 0, "".join(host.lines[-40:])
+
+
+def test_reset_state_drops_the_kept_snapshots_too(postgres_database: str) -> None:
+    host = Host("--recipe", "tiny", "--state", postgres_database)
+    try:
+        assert httpx.post(f"{host.url}/__admin/snapshots", json={"name": "old"}, headers=ADMIN).status_code == 201
+    finally:
+        assert host.stop() == 0, "".join(host.lines[-40:])
+    anew = Host("--recipe", "tiny", "--state", postgres_database, "--reset-state")
+    try:
+        assert "built the world" in anew.state_line
+        assert httpx.get(f"{anew.url}/__admin/snapshots", headers=ADMIN).json() == []
+    finally:
+        assert anew.stop() == 0, "".join(anew.lines[-40:])

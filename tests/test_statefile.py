@@ -168,3 +168,18 @@ def test_serve_refuses_a_state_path_it_cannot_use(tmp_path: Path, state: Path) -
     assert wanted in refused("--port", "0", env={"MOCKSERVER_STATE": str(foreign)})
     conflict = refused("--port", "0", "--state", str(state), "--seed", "6")
     assert "holds the world of seed 5, recipe tiny, revision 1, not seed 6: leave out --seed" in conflict
+
+
+def test_workers_on_one_file_follow_a_world_another_switched(tmp_path: Path) -> None:
+    """Two workers of ``serve --state FILE --workers 2``: a reset to another seed on one is the world of both."""
+    path = tmp_path / "world.sqlite"
+    one, two = serve(path, recipe="tiny"), serve(path, recipe="tiny")
+    key = {"X-Admin-Key": one.backend.settings.effective_admin_key}
+    try:
+        with one.test_client() as client:
+            switched = client.post("/__admin/reset", json={"seed": 7}, headers=key).json()
+        assert admin_info(two)["users"] == switched["users"] and admin_info(two)["seed"] == 7
+        assert two.backend.world.seed == 7 and two.backend.world == one.backend.world
+    finally:
+        one.backend.store.close()
+        two.backend.store.close()

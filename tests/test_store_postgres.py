@@ -73,6 +73,31 @@ def test_a_snapshot_one_server_keeps_another_restores_and_deletes(pair: tuple[Po
     assert second.kept_snapshots() == [] and not first.restore_kept("one's")
 
 
+def test_dropping_the_world_drops_its_initial_copy_and_kept_snapshots(pair: tuple[PostgresStore, PostgresStore],
+                                                                      postgres_server: str) -> None:
+    first, second = pair
+    first.insert(Note(1, "kept", "a"))
+    first.mark_initial()
+    first.keep_snapshot("a", 1, 1)
+    first.keep_snapshot("b", 2, 1)
+    other = PostgresStore.connect(SCHEMA, postgres_server, postgres.namespace())  # a world beside
+    try:
+        other.keep_snapshot("a", 1, 1)
+        first.drop()  # --reset-state
+
+        def schemas(store: PostgresStore) -> list[str]:
+            return [row[0] for row in store._tuples("SELECT nspname FROM pg_namespace WHERE nspname = ? OR nspname "
+                                                    "LIKE ?", (store.namespace, store.namespace + "\\_%"))]
+
+        assert schemas(second) == []
+        assert len(schemas(other)) == 3 and [kept[0] for kept in other.kept_snapshots()] == ["a"]  # untouched
+        first.create_schema()  # what serve --reset-state does next: a new, empty world
+        assert first.kept_snapshots() == [] and not first.has_initial() and first.select(Note) == []
+    finally:
+        other.drop()
+        other.close()
+
+
 def test_writers_on_two_servers_lose_no_update(pair: tuple[PostgresStore, PostgresStore]) -> None:
     """Read-modify-write in a transaction: the schema's lock runs the writers one at a time."""
     first, second = pair
