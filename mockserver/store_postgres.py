@@ -265,11 +265,15 @@ class PostgresStore(Store):
 
     def _begin(self) -> None:
         self._connection = self.pool.getconn()
-        try:
-            self._connection.execute("BEGIN")
-            self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+        try:  # one round trip: begin, wait for the pack's lock, read the change counter
+            counter = f"; SELECT n FROM {CHANGES}" if self._ready else ""
+            with self._lock:
+                cursor = self._connection.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(self._lock_key)})"
+                                                  f"{counter}")
+                while cursor.nextset():
+                    rows = cursor.fetchall()
             if self._ready:
-                self._fresh(self._counter())
+                self._fresh(int(rows[0][0]))
         except BaseException:
             self._release(rollback=True)
             raise
@@ -278,11 +282,11 @@ class PostgresStore(Store):
         return self._changed
 
     def _commit(self, changed: bool) -> None:
-        try:
-            if changed:
-                self._run(statefile.COUNT_WRITE)
-                self._run(f"UPDATE {CHANGES} SET n = n + 1")
-            self._run("COMMIT")
+        assert self._connection is not None
+        try:  # one round trip: count the write (the world's revision, the change counter every server reads), commit
+            counted = f"{statefile.COUNT_WRITE}; UPDATE {CHANGES} SET n = n + 1; " if changed else ""
+            with self._lock:
+                self._connection.execute(f"{counted}COMMIT")
         except BaseException:
             self._release(rollback=True)
             raise
