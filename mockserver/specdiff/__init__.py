@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mockserver.compare import Aspect, Difference
 from mockserver.specdiff.behaviour import Replay, Side, replay
 from mockserver.specdiff.compare import compare
 from mockserver.specdiff.model import (
-    Aspect,
     BehaviourReport,
     Change,
-    Difference,
     DiffReport,
     Kind,
     Location,

@@ -16,15 +16,14 @@ from typing import Any
 
 import httpx
 
-from mockserver.compare import Aspect as Seen
-from mockserver.compare import Comparer, Normaliser, Plan, Step, Variant, run
+from mockserver.compare import Aspect, Comparer, Difference, Normaliser, Plan, Step, Variant, run
 from mockserver.compare import Side as CompareSide
 from mockserver.compare.answers import shape
 from mockserver.compare.engine import Explainer
 from mockserver.compare.operations import PARAMETER, Operation, base_path
 from mockserver.compare.source import json_path
 from mockserver.pack import CompareProfile
-from mockserver.specdiff.model import Aspect, BehaviourReport, Change, Difference, Kind, Section, Severity, StepResult
+from mockserver.specdiff.model import BehaviourReport, Change, Kind, Section, Severity
 
 Replay = Plan
 """A replay: ``Replay.load(pack, name_or_path)``."""
@@ -54,26 +53,27 @@ def replay(
     a = dataclasses.replace(old, headers={**old.headers, **credentials})
     b = dataclasses.replace(new, headers={**new.headers, **credentials})
     report = run(plan, client, a, b, Comparer(Normaliser(CompareProfile()), values=False), explainer(changes))
-    steps = tuple(StepResult(e.name, e.method, e.a_url, e.b_url, e.a_status, e.b_status) for e in report.exchanges)
-    differences = tuple(Difference(d.exchange, d.operation, *_aspect(d.aspect, d.location), d.a, d.b, d.explained_by,
-                                   d.note.replace("other side's", "other version's")) for d in report.differences)
-    return BehaviourReport(plan.name, old.base_path, new.base_path, steps, differences)
+    differences = tuple(_as_diff_names(d) for d in report.differences)
+    return BehaviourReport(plan.name, old.base_path, new.base_path, report.exchanges, differences)
 
 
-def _aspect(seen: Seen, location: str) -> tuple[Aspect, str]:
-    """A compare aspect as a diff names it (the media type is the ``content-type`` header)."""
-    if seen is Seen.MEDIA_TYPE:
-        return Aspect.HEADER, "content-type"
-    return Aspect(seen.value), location
+def _as_diff_names(difference: Difference) -> Difference:
+    """A compare difference as a diff names it: the media type is the ``content-type`` header, the sides are
+    versions."""
+    if difference.aspect is Aspect.MEDIA_TYPE:
+        difference = dataclasses.replace(difference, aspect=Aspect.HEADER, location="content-type")
+    return dataclasses.replace(difference, note=difference.note.replace("other side's", "other version's"))
 
 
 def explainer(changes: Sequence[Change]) -> Explainer:
     """The compare engine's explainer of ``changes``: the changes of the exchange's operations that account for a
     difference."""
 
-    def explained(seen: Seen, location: str, a: Operation | None, b: Operation | None,
+    def explained(seen: Aspect, location: str, a: Operation | None, b: Operation | None,
                   statuses: set[str]) -> tuple[tuple[str, ...], str]:
-        found = explain(*_aspect(seen, location), _relevant(changes, a, b), statuses)
+        if seen is Aspect.MEDIA_TYPE:  # explained as the content-type header
+            seen, location = Aspect.HEADER, "content-type"
+        found = explain(seen, location, _relevant(changes, a, b), statuses)
         text = "explained by " + ", ".join(sorted({c.kind.value for c in found})) if found else ""
         return tuple(c.id for c in found), text
 

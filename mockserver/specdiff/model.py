@@ -13,6 +13,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
+from mockserver.compare.model import Difference, Exchange
+
 
 class Severity(enum.Enum):
     """How a change affects existing clients, most severe first."""
@@ -166,46 +168,6 @@ class Change:
         return self.operation.partition(" ")[2]
 
 
-class Aspect(enum.Enum):
-    """What part of a replayed exchange differs."""
-
-    STATUS = "status"
-    REQUEST = "request"
-    HEADER = "header"
-    BODY = "body"
-
-
-@dataclasses.dataclass(frozen=True)
-class Difference:
-    """One behavioural difference observed while replaying a step against both versions."""
-
-    step: str
-    operation: str
-    aspect: Aspect
-    location: str
-    old: str
-    new: str
-    explained_by: tuple[str, ...] = ()
-    """Ids of the structural ``Change``s that account for the difference; empty = unexplained."""
-    note: str = ""
-
-    @property
-    def explained(self) -> bool:
-        return bool(self.explained_by)
-
-
-@dataclasses.dataclass(frozen=True)
-class StepResult:
-    """One replayed step as both versions answered it."""
-
-    step: str
-    method: str
-    old_url: str
-    new_url: str
-    old_status: int | None
-    new_status: int | None
-
-
 @dataclasses.dataclass(frozen=True)
 class BehaviourReport:
     """One ``Replay`` run against two versions of a live server."""
@@ -213,7 +175,7 @@ class BehaviourReport:
     replay: str
     old_base: str
     new_base: str
-    steps: tuple[StepResult, ...]
+    steps: tuple[Exchange, ...]
     differences: tuple[Difference, ...]
 
     @property

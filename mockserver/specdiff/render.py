@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from mockserver.specdiff.model import BehaviourReport, Change, Difference, DiffReport, Severity, total_counts
+from mockserver.compare import Difference
+from mockserver.specdiff.model import BehaviourReport, Change, DiffReport, Severity, total_counts
 
 JSON_SCHEMA_VERSION = "mockserver-specdiff/1"
 COLOURS = {
@@ -84,7 +85,7 @@ def _print_behaviour(report: DiffReport, behaviour: BehaviourReport, console: Co
             table.add_column(column, overflow="fold")
         for d in behaviour.differences:
             text = explanation(d, report)
-            table.add_row(d.step, d.aspect.value, d.location, d.old, d.new,
+            table.add_row(d.exchange, d.aspect.value, d.location, d.a, d.b,
                           text if d.explained else f"[bold red]{text}[/bold red]")
         console.print(table)
 
@@ -144,8 +145,8 @@ def _markdown_behaviour(report: DiffReport, behaviour: BehaviourReport) -> list[
                   "|---|---|---|---|---|---|"]
         for d in behaviour.differences:
             text = explanation(d, report)
-            lines.append(f"| {_cell(d.step)} | {d.aspect.value} | `{_cell(d.location)}` | {_cell(d.old)} | "
-                         f"{_cell(d.new)} | {text if d.explained else '**' + text + '**'} |")
+            lines.append(f"| {_cell(d.exchange)} | {d.aspect.value} | `{_cell(d.location)}` | {_cell(d.a)} | "
+                         f"{_cell(d.b)} | {text if d.explained else '**' + text + '**'} |")
     return [*lines, ""]
 
 
@@ -185,10 +186,10 @@ def _change(change: Change) -> dict[str, Any]:
 def _behaviour(behaviour: BehaviourReport) -> dict[str, Any]:
     return {
         "replay": behaviour.replay, "oldBase": behaviour.old_base, "newBase": behaviour.new_base,
-        "steps": [{"step": s.step, "method": s.method, "oldUrl": s.old_url, "newUrl": s.new_url,
-                   "oldStatus": s.old_status, "newStatus": s.new_status} for s in behaviour.steps],
-        "differences": [{"step": d.step, "operation": d.operation, "aspect": d.aspect.value, "location": d.location,
-                         "old": d.old, "new": d.new, "explainedBy": list(d.explained_by), "explained": d.explained,
+        "steps": [{"step": s.name, "method": s.method, "oldUrl": s.a_url, "newUrl": s.b_url,
+                   "oldStatus": s.a_status, "newStatus": s.b_status} for s in behaviour.steps],
+        "differences": [{"step": d.exchange, "operation": d.operation, "aspect": d.aspect.value, "location": d.location,
+                         "old": d.a, "new": d.b, "explainedBy": list(d.explained_by), "explained": d.explained,
                          "note": d.note} for d in behaviour.differences],
     }
 
@@ -227,8 +228,8 @@ def _junit_behaviour(root: ElementTree.Element, pair: str, behaviour: BehaviourR
                                    failures=str(len(unexplained)))
     for d in unexplained:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{pair}.{d.operation}",
-                                      name=f"{d.step}: {d.aspect.value} {d.location}")
-        message = f"unexplained {d.aspect.value} difference at {d.location}: {d.old} → {d.new}"
+                                      name=f"{d.exchange}: {d.aspect.value} {d.location}")
+        message = f"unexplained {d.aspect.value} difference at {d.location}: {d.a} → {d.b}"
         ElementTree.SubElement(case, "failure", message=message, type="unexplained").text = message
     if not unexplained:
         ElementTree.SubElement(suite, "testcase", classname=pair, name="every behaviour difference is explained")
@@ -335,8 +336,8 @@ def _counts(changes: Sequence[Change]) -> dict[Severity, int]:
 def _html_behaviour(report: DiffReport, behaviour: BehaviourReport) -> str:
     esc = html.escape
     rows = "".join(
-        f'<tr class="difference" data-explained="{str(d.explained).lower()}"><td>{esc(d.step)}</td>'
-        f"<td>{d.aspect.value}</td><td><code>{esc(d.location)}</code></td><td>{esc(d.old)}</td><td>{esc(d.new)}</td>"
+        f'<tr class="difference" data-explained="{str(d.explained).lower()}"><td>{esc(d.exchange)}</td>'
+        f"<td>{d.aspect.value}</td><td><code>{esc(d.location)}</code></td><td>{esc(d.a)}</td><td>{esc(d.b)}</td>"
         f'<td><span class="sev {"explained" if d.explained else "unexplained"}">{esc(explanation(d, report))}'
         f"</span></td></tr>"
         for d in behaviour.differences

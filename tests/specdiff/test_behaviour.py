@@ -34,9 +34,9 @@ def test_v3_to_v4_project_lookups_change_status_and_are_explained(
 ) -> None:
     report, changes = run(documents, live_mock, "v3", "v4")
     assert report.old_base == "/api/v3" and len(report.steps) == len(Replay.load(WEBKNOSSOS, "version-tour").steps)
-    found = {d.step: d for d in report.differences}
+    found = {d.exchange: d for d in report.differences}
     read = found["read project by id"]
-    assert (read.aspect, read.old, read.new) == (Aspect.STATUS, "404", "200")
+    assert (read.aspect, read.a, read.b) == (Aspect.STATUS, "404", "200")
     assert "path-parameter-renamed" in kinds(read, changes)
     assert "identifier-changed" in kinds(found["list tasks filtered by project"], changes)
     assert "operation-added" in kinds(found["list projects with status"], changes)
@@ -47,15 +47,15 @@ def test_v4_to_v5_layers_and_create_body_are_explained(
     documents: dict[str, dict[str, Any]], live_mock: httpx.Client
 ) -> None:
     report, changes = run(documents, live_mock, "v4", "v5")
-    create = [d for d in report.differences if d.step == "create explorational"]
-    assert [(d.aspect, d.location, d.old, d.new) for d in create] == [
+    create = [d for d in report.differences if d.exchange == "create explorational"]
+    assert [(d.aspect, d.location, d.a, d.b) for d in create] == [
         (Aspect.REQUEST, "request", "variant 1 (no query, object body)", "variant 2 (no query, array body)"),
         (Aspect.BODY, "$.annotationLayers", "absent", "present"),
         (Aspect.BODY, "$.tracing", "present", "absent"),
     ]
     assert kinds(create[0], changes) == {"type-changed"}
     assert kinds(create[1], changes) == kinds(create[2], changes) == {"property-renamed"}
-    assert all(s.new_status == 200 for s in report.steps)
+    assert all(s.b_status == 200 for s in report.steps)
     assert report.unexplained == ()
 
 
@@ -77,7 +77,7 @@ def test_undocumented_behaviour_changes_are_flagged_unexplained() -> None:
     plan = Replay("pets", (Step("list pets", "GET", "/pets"),))
     with httpx.Client(transport=httpx.MockTransport(server), base_url="http://pets.test") as client:
         report = replay(plan, client, Side.from_document("1", pets("v1")), Side.from_document("2", pets("v2")), [])
-    assert [(d.aspect, d.location, d.old, d.new) for d in report.unexplained] == [
+    assert [(d.aspect, d.location, d.a, d.b) for d in report.unexplained] == [
         (Aspect.HEADER, "x-shard", "absent", "present"),
         (Aspect.BODY, "$[].id", "number", "string"),
         (Aspect.BODY, "$[].legs", "absent", "present"),
@@ -103,9 +103,9 @@ def test_variants_are_chosen_per_spec_and_captures_fall_back_to_the_other_versio
     ))
     with httpx.Client(transport=httpx.MockTransport(server), base_url="http://pets.test") as client:
         report = replay(plan, client, Side.from_document("1", old), Side.from_document("2", new), compare(old, new))
-    assert [s.old_url for s in report.steps] == ["/v1/owners", "/v1/owners/o1"]
-    read = [d for d in report.differences if d.step == "read owner"]
-    assert [(d.aspect, d.old, d.new, d.explained) for d in read] == [
+    assert [s.a_url for s in report.steps] == ["/v1/owners", "/v1/owners/o1"]
+    read = [d for d in report.differences if d.exchange == "read owner"]
+    assert [(d.aspect, d.a, d.b, d.explained) for d in read] == [
         (Aspect.REQUEST, "variant 1 (no query)", "variant 2 (query when)", True)
     ]
     assert read[0].note == "used the other version's owner"

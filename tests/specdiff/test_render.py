@@ -12,8 +12,9 @@ from xml.etree import ElementTree
 import jsonschema
 import pytest
 
+from mockserver.compare import Aspect, Difference, Exchange
 from mockserver.specdiff import DiffReport, Severity, compare, to_dict, to_html, to_json, to_junit, to_markdown
-from mockserver.specdiff.model import Aspect, BehaviourReport, Difference, StepResult
+from mockserver.specdiff.model import BehaviourReport
 from mockserver.specdiff.render import to_text
 
 SCHEMA = Path(__file__).parents[2] / "mockserver" / "specdiff" / "report.schema.json"
@@ -25,9 +26,10 @@ def reports(documents: dict[str, dict[str, Any]]) -> list[DiffReport]:
     pairs = [("v3", "v4"), ("v4", "v5")]
     found = [DiffReport(a, b, tuple(compare(documents[a], documents[b]))) for a, b in pairs]
     rename = next(c for c in found[1].changes if c.kind.value == "property-renamed")
-    behaviour = BehaviourReport("tour", "/api/v4", "/api/v5", (StepResult("info", "GET", "/a", "/b", 200, 200),), (
-        Difference("info", rename.operation, Aspect.BODY, "$.tracing", "present", "absent", (rename.id,)),
-        Difference("info", rename.operation, Aspect.HEADER, "x-new", "absent", "present"),
+    step = Exchange("info", "GET /a", "GET", "/a", "/b", 200, 200)
+    behaviour = BehaviourReport("tour", "/api/v4", "/api/v5", (step,), (
+        Difference("info", "GET /a", rename.operation, Aspect.BODY, "$.tracing", "present", "absent", (rename.id,)),
+        Difference("info", "GET /a", rename.operation, Aspect.HEADER, "x-new", "absent", "present"),
     ))
     found[1] = DiffReport("v4", "v5", found[1].changes, behaviour)
     return found
