@@ -17,7 +17,7 @@ from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from mockserver import statefile
+from mockserver import operations, statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
 from mockserver.engines import open_store
@@ -52,6 +52,10 @@ class MockApp(connexion.AsyncApp):  # type: ignore[misc]
     backend: Backend
     control: Control
     """Journal, latency and fault rules, snapshots (``/__admin``, the pytest plugin)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._middleware_app.api_cls = operations.Api  # handler wiring built once per operation
 
     @property
     def pack(self) -> Pack:
