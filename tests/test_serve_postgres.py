@@ -290,6 +290,12 @@ def test_a_world_switched_on_one_host_is_the_world_of_every_host(postgres_databa
         # and the switched world, which the first host kept, comes back there as it was
         again = httpx.post(f"{one.url}/__admin/reset", json={"seed": 7}, headers=ADMIN).json()
         assert again["users"] == switched["users"] and state(two)["users"] == switched["users"]
+        # an export imported on another host, while both serve the first world again
+        exported = httpx.get(f"{one.url}/__admin/world", headers=ADMIN).json()
+        first = httpx.post(f"{one.url}/__admin/reset", json={"seed": 1}, headers=ADMIN).json()
+        assert first["users"] == started["users"]
+        assert httpx.put(f"{two.url}/__admin/world", json=exported, headers=ADMIN).status_code == 200
+        assert state(one) == state(two) == {key: switched[key] for key in ("seed", "recipe", "users")}
     finally:
         for host in (one, two):
             assert host.stop() == 0, "".join(host.lines[-40:])
