@@ -101,6 +101,7 @@ def test_growth_is_flat_when_the_largest_p50_is_at_most_twice_the_smallest() -> 
     assert growth.flat({1_000: 2.0, 10_000: 9.0, 100_000: 4.0}) is True
     assert growth.flat({1_000: 2.0, 10_000: 2.1, 100_000: 4.01}) is False
     assert growth.flat({1_000: 2.0, 100_000: None}) is None and growth.flat({1_000: 2.0}) is None
+    assert growth.flat({1_000: 9.0, 100_000: 0.0}) is None, "a p50 of 0 (no answer in the run) is not flat"
     rows = _growth_rows("idah", "list", {1_000: 1.0, 10_000: 1.5, 100_000: 2.5}) + _growth_rows(
         "idah", "write", {1_000: 1.0, 10_000: 1.1, 100_000: 1.2})
     verdicts = {t["target"]: t for t in targets.evaluate({"scenarios": {"growth": {"rows": rows}}})}

@@ -121,11 +121,12 @@ def p50_table(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, dict[int
 
 
 def growth_factor(p50s: Mapping[int, float | None]) -> float | None:
-    """p50 at the largest size / p50 at the smallest; None unless both were measured (and the smallest is > 0)."""
+    """p50 at the largest size / p50 at the smallest; None unless both were measured (a p50 of 0 is wrk's "no answer
+    in the run", not a measurement)."""
     if len(p50s) < 2:
         return None
     smallest, largest = p50s[min(p50s)], p50s[max(p50s)]
-    if smallest is None or largest is None or smallest <= 0:
+    if smallest is None or largest is None or smallest <= 0 or largest <= 0:
         return None
     return round(largest / smallest, 3)
 

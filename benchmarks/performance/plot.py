@@ -16,11 +16,12 @@ MISSING = "matplotlib is not installed, so there is no growth plot (pip install 
 
 def series(tables: list[Mapping[str, Mapping[str, Mapping[int, float | None]]]], pack: str,
            op: str) -> list[tuple[int, float, float, float]]:
-    """(records, median, min, max) of the p50s over the runs' ``growth.p50_table``s, sizes measured at least once."""
+    """(records, median, min, max) of the p50s over the runs' ``growth.p50_table``s, sizes measured at least once
+    (a p50 of 0, no answer in the run, is left out)."""
     sizes = sorted({size for table in tables for size in table.get(pack, {}).get(op, {})})
     out = []
     for size in sizes:
-        values = [v for table in tables if (v := table.get(pack, {}).get(op, {}).get(size)) is not None]
+        values = [v for table in tables if (v := table.get(pack, {}).get(op, {}).get(size)) is not None and v > 0]
         if values:
             out.append((size, statistics.median(values), min(values), max(values)))
     return out
@@ -34,6 +35,7 @@ def draw(tables: list[Mapping[str, Mapping[str, Mapping[int, float | None]]]], d
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib import ticker
     except ImportError:
         return None, MISSING
     packs = list(growth.MAIN_RECORD)
@@ -49,6 +51,10 @@ def draw(tables: list[Mapping[str, Mapping[str, Mapping[int, float | None]]]], d
             axis.errorbar(xs, ys, yerr=errors, marker=marker, capsize=3, label=op)
         axis.set_xscale("log")
         axis.set_yscale("log")
+        axis.yaxis.set_major_formatter(ticker.FormatStrFormatter("%g"))
+        low, high = axis.get_ylim()
+        narrow = high / low < 10  # within one decade the labels are on the minor ticks
+        axis.yaxis.set_minor_formatter(ticker.FormatStrFormatter("%g") if narrow else ticker.NullFormatter())
         axis.set_title(pack)
         axis.set_xlabel(growth.MAIN_RECORD[pack])
         axis.set_ylabel("p50 ms (one connection, uncached)")

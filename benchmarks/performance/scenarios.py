@@ -401,7 +401,10 @@ def growth(bench: Bench) -> JSON:
              "page of 100. Writes: WEBKNOSSOS the `mock` scenario's write mix (its p50 over the four kinds of "
              "request), the others their `packs` write.",
              "Other counts stay those of `large` (WEBKNOSSOS: 2 organizations, 1,000 users each, their "
-             "explorationals; tasks in projects of 500 plus one of 1,500 once there is room)."]
+             "explorationals; tasks in projects of 500 plus one of 1,500 once there is room).",
+             "An operation that answers no request within the measured run (slower than `--duration`) has no p50 "
+             "(–) and its growth is not measured; the write rows add records, so a slow write is measured on a "
+             "world that grew by what it wrote."]
     return {"title": "Growth: each pack at 1k, 10k and 100k main records (uncached, one connection)",
             "rows": rows, "facts": facts, "notes": notes}
 
