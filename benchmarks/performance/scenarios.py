@@ -144,6 +144,8 @@ def peer(bench: Bench) -> JSON:
             rows.append(bench.measure(server, Load.get(prism.LOADS[spec], prism.PATH), headers))
             body = httpx.get(server.url + prism.PATH, headers=headers, timeout=30).content
         facts[spec] = {"startup_s": round(server.ready_seconds, 2), "same_bytes": body == users, "bytes": len(body)}
+    bench.notes.append(f"Peer settings, {title}: `prism mock -v error` (request logging off; Node as under "
+                       "Machine), the whole v5 document and a one-route one, the same wrk settings as every server.")
     return {"title": title, "rows": rows, "facts": facts,
             "notes": [f"`{binary.name} mock -v error` (the installed `@stoplight/prism-cli`, what `npx` runs) on one "
                       "file bundled from the v5 spec (`SpecLoader.bundle`) whose users list example is the mock's "
@@ -165,6 +167,7 @@ def _static_peer(bench: Bench, title: str, server: ServerProcess, facts: JSON, n
         rows = [bench.measure(server, load, headers)]
         body = httpx.get(server.url + peers.PATH, headers=headers, timeout=30).content
     facts = {**facts, "startup_s": round(server.ready_seconds, 2), "same_bytes": body == users, "bytes": len(body)}
+    bench.notes.append(f"Peer settings, {title}: {notes[0]}")
     return {"title": title, "rows": rows, "facts": facts, "notes": notes}
 
 
