@@ -150,7 +150,9 @@ def test_the_wiremock_root_serves_the_very_bytes_from_one_static_mapping(tmp_pat
     assert mapping["request"] == {"method": "GET", "url": "/api/v5/users"}
     assert mapping["response"]["status"] == 200 and mapping["response"]["headers"]["Content-Type"] == \
         "application/json"
-    assert (root / "__files" / mapping["response"]["bodyFileName"]).read_bytes() == users
+    assert mapping["response"]["body"].encode("utf-8") == users
+    assert peers.jvm_warmup(1.0) == peers.JVM_WARMUP_MIN_S and peers.jvm_warmup(3.0 * peers.JVM_WARMUP_MIN_S) == \
+        3.0 * peers.JVM_WARMUP_MIN_S * peers.JVM_WARMUP_FACTOR
     command = peers.wiremock_command("java", Path("/x/wiremock-standalone-3.13.2.jar"), root, 8123)
     assert command[:3] == ["java", "-jar", "/x/wiremock-standalone-3.13.2.jar"]
     for option in ("--no-request-journal", "--disable-banner", "--disable-request-logging", "--container-threads"):

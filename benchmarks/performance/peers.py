@@ -31,7 +31,14 @@ is 25 as well; stated so that a change of ``CONNECTIONS`` keeps it fair)."""
 WIREMOCK_OPTIONS = ("--disable-banner", "--no-request-journal", "--disable-request-logging",
                     "--container-threads", str(WIREMOCK_THREADS))
 JVM_WARMUP_FACTOR = 2
-"""WireMock gets this many times the usual warm-up before it is measured (the JIT compiles the hot path first)."""
+JVM_WARMUP_MIN_S = 5.0
+"""WireMock gets this many times the usual warm-up, and at least this many seconds, before it is measured (the JIT
+compiles the hot path first; ``--quick``'s 1 s would measure a cold JVM)."""
+
+
+def jvm_warmup(warmup: float) -> float:
+    """Seconds of warm-up for the JVM given the run's usual ``warmup``."""
+    return max(JVM_WARMUP_MIN_S, warmup * JVM_WARMUP_FACTOR)
 
 MOCKOON_VERSION = "9.9.0"
 MOCKOON_CACHE = CACHE_ROOT / "mockoon"
@@ -90,12 +97,12 @@ def java_version(java: str) -> str:
 
 def wiremock_root(root: Path, users: bytes) -> Path:
     """A WireMock root folder: one mapping (``GET /api/v5/users``, nothing else matched: a static stub, like the
-    Mockoon route) whose response is the file ``__files/users.json`` holding ``users``, as ``application/json``."""
+    Mockoon route) whose response body is ``users`` inline (held in memory, not read from ``__files`` per request),
+    as ``application/json``."""
     (root / "mappings").mkdir(parents=True, exist_ok=True)
     (root / "__files").mkdir(parents=True, exist_ok=True)
-    (root / "__files" / "users.json").write_bytes(users)
     mapping = {"request": {"method": "GET", "url": PATH},
-               "response": {"status": 200, "bodyFileName": "users.json",
+               "response": {"status": 200, "body": users.decode("utf-8"),
                             "headers": {"Content-Type": "application/json"}}}
     (root / "mappings" / "users.json").write_text(json.dumps(mapping, indent=2), encoding="utf-8")
     return root

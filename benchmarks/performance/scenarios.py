@@ -179,12 +179,13 @@ def wiremock(bench: Bench) -> JSON:
         return {"title": title, "skipped": str(exc)}
     users = bench.users_file().read_bytes()
     server = peers.wiremock_server(bench.workdir, java, jar, users, bench.token)
-    extra = bench.warmup * (peers.JVM_WARMUP_FACTOR - 1)
+    extra = peers.jvm_warmup(bench.warmup) - bench.warmup
     notes = [f"`java -jar {jar.name}` (from the npm package `wiremock`, started directly so that stopping it stops "
              f"the JVM) with `{' '.join(peers.WIREMOCK_OPTIONS)}`: no request journal (it grows without bound "
              f"otherwise), no request logging, {peers.WIREMOCK_THREADS} Jetty container threads, JVM defaults. One "
-             "mapping, `GET /api/v5/users` → `bodyFileName` holding the mock's users list (nothing else matched, "
-             f"the token is not checked). The JIT gets {peers.JVM_WARMUP_FACTOR}x the usual warm-up."]
+             "mapping, `GET /api/v5/users` → the mock's users list as an inline `body` (held in memory; nothing else "
+             f"matched, the token is not checked). The JIT gets {peers.jvm_warmup(bench.warmup):g} s of warm-up "
+             f"({peers.JVM_WARMUP_FACTOR}x the usual, at least {peers.JVM_WARMUP_MIN_S:g} s)."]
     return _static_peer(bench, title, server, {"version": jar.stem.removeprefix("wiremock-standalone-"),
                                                "java": peers.java_version(java)}, notes, extra)
 
