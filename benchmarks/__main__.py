@@ -1,11 +1,14 @@
 """Load benchmark of the mock and its peers, all in one run; see ``benchmarks/performance``.
 
-    python -m benchmarks [--duration 10] [--only mock,floor,...] [--quick] [--output DIR]
+    python -m benchmarks [--duration 10] [--only mock,floor,...] [--quick] [--runs N] [--output DIR]
 
-Starts each server on 127.0.0.1 (our mock with response validation on and off and without its fast
-path, the Connexion floor, bare Starlette, Stoplight Prism), warms it up, drives it with
-``wrk -t2 -c20 --latency``, samples its RSS, stops it; then start-up time, the ``large`` recipe and
-``--workers``. Writes ``performance.md`` and ``performance.json`` to ``benchmarks/results/`` (or ``--output``).
+Starts each server on 127.0.0.1 (our mock with response validation on and off, without its fast
+path and uncached, the Connexion floor, bare Starlette, Stoplight Prism, WireMock, Mockoon), warms it up,
+drives it with ``wrk -t2 -c20 --latency``, samples its RSS, stops it; then start-up time, the ``large``
+recipes, the growth of each pack's world and ``--workers``. ``--runs N`` does all of it N times; the report
+then gives each number as the median with its min–max range, and a target is met only if met in every run.
+Writes ``performance.md``, ``performance.json`` (every run's raw results) and ``growth.png`` (with
+matplotlib, the ``bench`` extra) to ``benchmarks/results/`` (or ``--output``).
 """
 
 from __future__ import annotations
@@ -39,7 +42,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default=None, help=f"comma-separated scenarios of {', '.join(SCENARIOS)}")
     parser.add_argument("--quick", action="store_true", help="a smoke run: short loads, 2 start-up runs")
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder for performance.md/.json")
+    parser.add_argument("--runs", type=int, default=1, help="run the selected scenarios this many times (default 1); "
+                                                            "the report gives median and min–max over the runs")
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     args.scenarios = list(SCENARIOS) if args.only is None else [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
@@ -87,10 +94,20 @@ def main(argv: list[str] | None = None) -> int:
             "command": " ".join(["python -m benchmarks", *map(shlex.quote, arguments)]),
             "machine": machine.facts(),
             "options": {"duration_s": duration, "warmup_s": bench.warmup, "quick": args.quick, "only": args.scenarios,
-                        "wrk": bench.wrk_settings},
+                        "wrk": bench.wrk_settings, "runs": args.runs},
         }
         try:
-            results["scenarios"] = run(bench, args.scenarios)
+            if args.runs == 1:
+                results["scenarios"] = run(bench, args.scenarios)
+            else:
+                results["runs"] = []
+                for index in range(args.runs):
+                    print(f"run {index + 1} of {args.runs}", flush=True)
+                    started = time.perf_counter()
+                    scenarios = run(bench, args.scenarios)
+                    results["runs"].append({"run": index + 1, "seconds": round(time.perf_counter() - started, 1),
+                                            "load_average_at_end": round(os.getloadavg()[0], 2),
+                                            "scenarios": scenarios})
         except KeyboardInterrupt:
             print("\ninterrupted; servers stopped, nothing written", file=sys.stderr)
             return 130
@@ -98,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
             stop_all()
     results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results["notes"] = bench.notes
-    markdown, data = report.write(results, args.output)
+    markdown, data, messages = report.write(results, args.output)
     print(f"wrote {markdown} and {data}")
+    for message in messages:
+        print(message)
     return 0
 
 

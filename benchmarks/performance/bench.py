@@ -46,8 +46,10 @@ class Bench:
         print(f" {result.requests_per_s:,.0f} req/s, p50 {result.p50} ms, p99 {result.p99} ms"
               f"{f', {result.non_2xx} non-2xx' if result.non_2xx else ''}"
               f"{f', {result.errors} socket errors' if result.errors else ''}", flush=True)
+        answered = result.requests > 0  # no answer within the run: wrk prints zero latencies, which mean nothing
         return {"server": server.name, "load": load.name, "request": load.describe(),
-                "requests_per_s": result.requests_per_s, "p50_ms": result.p50, "p99_ms": result.p99,
+                "requests_per_s": result.requests_per_s, "p50_ms": result.p50 if answered else None,
+                "p99_ms": result.p99 if answered else None,
                 "non_2xx": result.non_2xx, "errors": result.errors, "peak_rss_mib": rss.peak_mib,
                 "rss_before_mib": round(idle / 2**20, 1), "load_average": round(os.getloadavg()[0], 2),
                 "wrk": result.as_dict()}

@@ -43,12 +43,13 @@ class Load:
         return cls(name, path, method, LUA / "unique_post.lua", env, connections=connections)
 
     @classmethod
-    def write_mix(cls, name: str, organization: str, dataset: str, *, tasks: bool = True) -> Load:
+    def write_mix(cls, name: str, organization: str, dataset: str, *, tasks: bool = True,
+                  connections: int = CONNECTIONS) -> Load:
         """Create explorational → finish it; request a task → cancel it (``lua/write_mix.lua``)."""
         create = f"/api/v5/datasets/{organization}/{dataset}/createExplorational"
         env = {"BENCH_API": "/api/v5", "BENCH_CREATE_PATH": create, "BENCH_CREATE_BODY": '[{"typ":"Skeleton"}]',
                "BENCH_TASKS": "1" if tasks else "0"}
-        return cls(name, create, "POST", LUA / "write_mix.lua", env)
+        return cls(name, create, "POST", LUA / "write_mix.lua", env, connections=connections)
 
     def run(self, base_url: str, duration: float, headers: Mapping[str, str]) -> WrkResult:
         return run_wrk(base_url + self.path, duration, headers=headers, script=self.script, env=self.env,

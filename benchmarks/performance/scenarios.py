@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from benchmarks.performance import prism
+from benchmarks.performance import growth as growth_recipes
+from benchmarks.performance import peers, prism
 from benchmarks.performance.bench import Bench
 from benchmarks.performance.consistency import cross_worker_reads
 from benchmarks.performance.load import Load
@@ -36,6 +38,9 @@ USERS = "/api/v5/users"
 VALIDATION = {"validation on": (), "validation off": ("--no-validate-responses",)}
 NO_FAST_PATH = "no fast path"
 """The users list once more with validation on and ``--no-fast-path``: every repeated read through Connexion."""
+UNCACHED = "uncached"
+"""The users list with validation on and ``--no-read-cache`` (which turns the fast path off too, ``backend.py``):
+every read through Connexion, the handler and the store, its answer built and validated anew."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +96,8 @@ def mock(bench: Bench) -> JSON:
             rows += [bench.measure(server, load, server.admin_headers) for load in mock_loads(targets)]
     with mock_server(bench.workdir, f"mock ({NO_FAST_PATH})", "--no-fast-path") as server:
         rows.append(bench.measure(server, Load.get("users", USERS), server.admin_headers))
+    with mock_server(bench.workdir, f"mock ({UNCACHED})", "--no-read-cache", "--no-fast-path") as server:
+        rows.append(bench.measure(server, Load.get("users", USERS), server.admin_headers))
     assert bench.users_body is not None
     facts["users_bytes"] = len(bench.users_body)
     size = facts["validation on"]["targets"]["project_tasks"]
@@ -98,7 +105,9 @@ def mock(bench: Bench) -> JSON:
              f"{min(size, 1000)} of them here; the `large` scenario pages 1,000 tasks.",
              "Repeated reads take the fast path (the warm-up made the first answers): the users list, the task and "
              "the project's tasks are answered before routing and validation; `POST /tasks/list` and the write mix "
-             f"go through Connexion. `mock ({NO_FAST_PATH})` is the users list with `--no-fast-path`."]
+             f"go through Connexion. `mock ({NO_FAST_PATH})` is the users list with `--no-fast-path` (the read cache "
+             f"still answers the handler); `mock ({UNCACHED})` with `--no-read-cache --no-fast-path` (the list read "
+             "from the store, serialized and validated on every request)."]
     return {"title": "Our mock (`mockserver serve`, default recipe, seed 1)", "rows": rows, "facts": facts,
             "notes": notes}
 
@@ -135,6 +144,8 @@ def peer(bench: Bench) -> JSON:
             rows.append(bench.measure(server, Load.get(prism.LOADS[spec], prism.PATH), headers))
             body = httpx.get(server.url + prism.PATH, headers=headers, timeout=30).content
         facts[spec] = {"startup_s": round(server.ready_seconds, 2), "same_bytes": body == users, "bytes": len(body)}
+    bench.notes.append(f"Peer settings, {title}: `prism mock -v error` (request logging off; Node as under "
+                       "Machine), the whole v5 document and a one-route one, the same wrk settings as every server.")
     return {"title": title, "rows": rows, "facts": facts,
             "notes": [f"`{binary.name} mock -v error` (the installed `@stoplight/prism-cli`, what `npx` runs) on one "
                       "file bundled from the v5 spec (`SpecLoader.bundle`) whose users list example is the mock's "
@@ -142,6 +153,57 @@ def peer(bench: Bench) -> JSON:
                       "ratio uses the whole v5 document (the mock serves all of it, five times); the one-route "
                       "document (only `GET /users` with its 200 response) shows how much of Prism's time goes "
                       "into the size of the document."]}
+
+
+def _static_peer(bench: Bench, title: str, server: ServerProcess, facts: JSON, notes: list[str],
+                 extra_warmup: float = 0.0) -> JSON:
+    """Measure one peer serving the users list's bytes at ``peers.PATH``; facts: start-up, same bytes."""
+    headers = {"X-Auth-Token": bench.token}
+    users = bench.users_file().read_bytes()
+    with server:
+        load = Load.get("users", peers.PATH)
+        if extra_warmup:
+            load.run(server.url, extra_warmup, headers)
+        rows = [bench.measure(server, load, headers)]
+        body = httpx.get(server.url + peers.PATH, headers=headers, timeout=30).content
+    facts = {**facts, "startup_s": round(server.ready_seconds, 2), "same_bytes": body == users, "bytes": len(body)}
+    bench.notes.append(f"Peer settings, {title}: {notes[0]}")
+    return {"title": title, "rows": rows, "facts": facts, "notes": notes}
+
+
+def wiremock(bench: Bench) -> JSON:
+    title = "WireMock 3 (static stub of the users list)"
+    try:
+        java, jar = peers.install_wiremock()
+    except peers.PeerUnavailable as exc:
+        return {"title": title, "skipped": str(exc)}
+    users = bench.users_file().read_bytes()
+    server = peers.wiremock_server(bench.workdir, java, jar, users, bench.token)
+    extra = peers.jvm_warmup(bench.warmup) - bench.warmup
+    notes = [f"`java -jar {jar.name}` (from the npm package `wiremock`, started directly so that stopping it stops "
+             f"the JVM) with `{' '.join(peers.WIREMOCK_OPTIONS)}`: no request journal (it grows without bound "
+             f"otherwise), no request logging, {peers.WIREMOCK_THREADS} Jetty container threads, JVM defaults. One "
+             "mapping, `GET /api/v5/users` → the mock's users list as an inline `body` (held in memory; nothing else "
+             f"matched, the token is not checked). The JIT gets {peers.jvm_warmup(bench.warmup):g} s of warm-up "
+             f"({peers.JVM_WARMUP_FACTOR}x the usual, at least {peers.JVM_WARMUP_MIN_S:g} s)."]
+    return _static_peer(bench, title, server, {"version": jar.stem.removeprefix("wiremock-standalone-"),
+                                               "java": peers.java_version(java)}, notes, extra)
+
+
+def mockoon(bench: Bench) -> JSON:
+    title = "Mockoon CLI (static route of the users list)"
+    try:
+        binary = peers.install_mockoon()
+    except peers.PeerUnavailable as exc:
+        return {"title": title, "skipped": str(exc)}
+    users = bench.users_file().read_bytes()
+    server = peers.mockoon_server(bench.workdir, binary, users, bench.token)
+    notes = [f"`mockoon-cli start` with `{' '.join(peers.MOCKOON_OPTIONS)}` on a data file of one route, "
+             "`GET api/v5/users`, whose inline body is the mock's users list with templating off "
+             "(`disableTemplating`), no CORS headers, no rules (the token is not checked). Mockoon still logs one "
+             "line per transaction to stdout (no option turns that off); it goes to a file."]
+    return _static_peer(bench, title, server, {"version": peers.npm_version(peers.MOCKOON_CACHE, "@mockoon/cli")},
+                        notes)
 
 
 def startup(bench: Bench) -> JSON:
@@ -270,8 +332,9 @@ def packs(bench: Bench) -> JSON:
             "rows": rows, "facts": facts, "notes": notes}
 
 
-LARGE_PACKS = ("cytomine", "idah")
-"""The packs with a ``large`` recipe of at least 100,000 main records (Label Studio's has 2,000 tasks)."""
+LARGE_PACKS = ("webknossos", "labelstudio", "cytomine", "idah")
+"""Every pack's ``large`` recipe (the target: at least 100,000 main records each; ``main_records`` says how many
+the recipe has)."""
 LARGE_PAGE = "page (1000), 1 connection"
 
 
@@ -281,19 +344,92 @@ def packs_large(bench: Bench) -> JSON:
     rows: list[JSON] = []
     facts: JSON = {}
     for pack in LARGE_PACKS:
-        with pack_server(bench.workdir, pack, "--no-read-cache", recipe="large") as server:
-            rss = round(server.rss_bytes() / MIB, 1)
-            aimed = PACK_WORKLOADS[pack](server, page=1000)
-            facts[pack] = {"startup_s": round(server.ready_seconds, 2), "rss_after_build_mib": rss, **aimed.facts}
-            page = dataclasses.replace(aimed.loads[0], name=LARGE_PAGE, connections=1)
-            rows.append(bench.measure(server, page, aimed.headers))
-    notes = ["`startup_s`: `mockserver serve --api <pack> --recipe large` from spawn to the first 200 on `/__admin/` "
-             "(interpreter, imports, the world build, mounting); RSS right after. Cytomine's `large`: 100,000 "
-             "annotations on 50 images (the page: 1,000 of one image's 2,000, each with its WKT); IDAH's: 100,000 "
-             "entries in one dataset (the page: 1,000 with `included[]=dataset`). `--no-read-cache`: every "
-             "request builds its answer anew; one connection, so the latency is the server's own."]
+        records = growth_recipes.main_count(pack, growth_recipes.large_recipe(pack))
+        if pack == "webknossos":
+            with mock_server(bench.workdir, "webknossos (large recipe, --no-read-cache)", "--no-read-cache",
+                             recipe="large") as server:
+                rss = round(server.rss_bytes() / MIB, 1)
+                targets = discover(server)
+                page = Load.get(LARGE_PAGE, f"/api/v5/projects/{targets.project_id}/tasks?limit=1000", connections=1)
+                rows.append(bench.measure(server, page, server.admin_headers))
+                aimed_facts: JSON = {"project": targets.project_id, "project_tasks": targets.project_tasks}
+        else:
+            with pack_server(bench.workdir, pack, "--no-read-cache", recipe="large") as server:
+                rss = round(server.rss_bytes() / MIB, 1)
+                aimed = PACK_WORKLOADS[pack](server, page=1000)
+                page = dataclasses.replace(aimed.loads[0], name=LARGE_PAGE, connections=1)
+                rows.append(bench.measure(server, page, aimed.headers))
+                aimed_facts = dict(aimed.facts)
+        facts[pack] = {"main_records": records, "startup_s": round(server.ready_seconds, 2),
+                       "rss_after_build_mib": rss, **aimed_facts}
+    notes = ["`startup_s`: `mockserver serve --api <pack> --recipe large` from spawn to the first 200 (`/__admin/`; "
+             "WEBKNOSSOS: `GET /api/v5/user`) (interpreter, imports, the world build, mounting); RSS right after; "
+             "`main_records`: the main records the `large` recipe asks for (WEBKNOSSOS and Label Studio tasks, "
+             "Cytomine annotations, IDAH entries). The pages: WEBKNOSSOS 1,000 of the biggest project's tasks "
+             "(1,500), Label Studio `GET /api/tasks?page_size=1000`, Cytomine 1,000 of one image's 2,000 "
+             "annotations, each with its WKT, IDAH 1,000 entries with `included[]=dataset`. `--no-read-cache` "
+             "(which turns the fast path off too): every request builds its answer anew; one connection, so the "
+             "latency is the server's own."]
     return {"title": "Each pack's `large` recipe (`serve --api <pack> --recipe large --no-read-cache`)",
             "rows": rows, "facts": facts, "notes": notes}
+
+
+UNCACHED_OPTIONS = ("--no-read-cache", "--no-fast-path")
+"""``--no-read-cache`` alone turns the fast path off as well (``Backend.answers``); both are passed to say so."""
+
+
+def growth(bench: Bench) -> JSON:
+    """Each pack's ``large`` recipe at 1k, 10k and 100k main records (``growth.derive_recipe``, by path), uncached,
+    one connection: p50 of a page of 100 of the main list and of the main write."""
+    rows: list[JSON] = []
+    facts: JSON = {}
+    directory = bench.workdir / "growth-recipes"
+    for pack, record in growth_recipes.MAIN_RECORD.items():
+        facts[pack] = {}
+        for count in growth_recipes.SIZES:
+            path = growth_recipes.write_recipe(directory, pack, count)
+            name = f"{pack} ({count:,} {record})"
+            measured = _growth_pack(bench, pack, path, name)
+            facts[pack][str(count)] = {"startup_s": measured["startup_s"], **measured["facts"]}
+            for op, row in zip(growth_recipes.OPS, measured["rows"], strict=True):
+                rows.append({**row, "pack": pack, "op": op, "records": count})
+    records = ", ".join(f"{pack}: {record}" for pack, record in growth_recipes.MAIN_RECORD.items())
+    notes = [f"Each pack's `large` recipe with its main record count changed ({records}), "
+             "written to the run's scratch folder and served by path (`--recipe /…/<pack>-<count>.yaml`) with "
+             f"`{' '.join(UNCACHED_OPTIONS)}`, one connection: the p50 is the server's own time. Flat: the p50 at "
+             f"{growth_recipes.SIZES[-1]:,} at most {growth_recipes.FLAT_FACTOR:g}x the p50 at "
+             f"{growth_recipes.SIZES[0]:,}.",
+             "Lists: WEBKNOSSOS `projects/{id}/tasks?limit=100` of the project with the most tasks; Label Studio "
+             "`GET /api/tasks` page of 100; Cytomine the annotations of the image with the most, `max=100` (the "
+             "images scale with the annotations, 2,000 each as in `large`, so the page stays full); IDAH entries, "
+             "page of 100. Writes: WEBKNOSSOS the `mock` scenario's write mix (its p50 over the four kinds of "
+             "request), the others their `packs` write.",
+             "Other counts stay those of `large` (WEBKNOSSOS: 2 organizations, 1,000 users each, their "
+             "explorationals; tasks in projects of 500 plus one of 1,500 once there is room).",
+             "An operation that answers no request within the measured run (slower than `--duration`) has no p50 "
+             "(–) and its growth is not measured; the write rows add records, so a slow write is measured on a "
+             "world that grew by what it wrote."]
+    return {"title": "Growth: each pack at 1k, 10k and 100k main records (uncached, one connection)",
+            "rows": rows, "facts": facts, "notes": notes}
+
+
+def _growth_pack(bench: Bench, pack: str, recipe: Path, name: str) -> JSON:
+    """Start ``pack`` on ``recipe`` uncached; measure its list (page of 100) and its write with one connection."""
+    if pack == "webknossos":
+        with mock_server(bench.workdir, name, *UNCACHED_OPTIONS, recipe=str(recipe)) as server:
+            targets = discover(server)
+            loads = [Load.get("list", f"/api/v5/projects/{targets.project_id}/tasks?limit=100", connections=1),
+                     Load.write_mix("write", targets.organization, targets.dataset, connections=1)]
+            rows = [bench.measure(server, load, server.admin_headers) for load in loads]
+            facts: JSON = {"project_tasks": targets.project_tasks}
+    else:
+        with pack_server(bench.workdir, pack, *UNCACHED_OPTIONS, recipe=str(recipe)) as server:
+            server.name = name
+            aimed = PACK_WORKLOADS[pack](server, page=100)
+            rows = [bench.measure(server, dataclasses.replace(load, connections=1), aimed.headers)
+                    for load in aimed.loads]
+            facts = dict(aimed.facts)
+    return {"rows": rows, "facts": facts, "startup_s": round(server.ready_seconds, 2)}
 
 
 def has_workers_option() -> bool:
@@ -352,11 +488,14 @@ SCENARIOS: dict[str, Callable[[Bench], JSON]] = {
     "floor": floor,
     "starlette": starlette,
     "prism": peer,
+    "wiremock": wiremock,
+    "mockoon": mockoon,
     "startup": startup,
     "all-packs": all_packs,
     "large": large,
     "packs": packs,
     "packs-large": packs_large,
+    "growth": growth,
     "workers": workers,
     "proxy": proxied,
 }

@@ -21,7 +21,7 @@ from mockserver.errors import ConfigurationError
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine.api import next_id
 from mockserver.packs.cytomine.deployment import add_slice, place
-from mockserver.resources import fixtures_dir
+from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import KnownUser, WorldInfo
 
@@ -53,10 +53,10 @@ def recipes_dir() -> Path:
 
 
 def load_recipe(name: str) -> Recipe:
-    path = recipes_dir() / f"{name}.yaml"
+    path = recipe_path(name, "cytomine")
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in recipes_dir().glob("*.yaml")))
-        raise ConfigurationError(f"recipe {name!r} not found (cytomine has: {known})")
+        raise ConfigurationError(f"recipe {name!r} not found (looked at {path}; cytomine has: {known})")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fields = {f.name for f in dataclasses.fields(Recipe)} - {"name"}
     if not fields - {"furnished"} <= set(data) <= fields:

@@ -20,7 +20,7 @@ from mockserver.packs.idah import records as r
 from mockserver.packs.idah import workflow
 from mockserver.packs.idah.auth import mint
 from mockserver.packs.idah.ids import uuid7
-from mockserver.resources import fixtures_dir
+from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import KnownUser, WorldInfo
 
@@ -48,10 +48,10 @@ def recipes_dir() -> Path:
 
 
 def load_recipe(name: str) -> dict[str, Any]:
-    path = recipes_dir() / f"{name}.yaml"
+    path = recipe_path(name, "idah")
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in recipes_dir().glob("*.yaml")))
-        raise ConfigurationError(f"recipe {name!r} not found (idah has: {known})")
+        raise ConfigurationError(f"recipe {name!r} not found (looked at {path}; idah has: {known})")
     recipe = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     missing = {"organization_id", "password", "accounts", "projects"} - set(recipe)
     if missing:

@@ -19,7 +19,7 @@ from faker import Faker
 from mockserver.errors import ConfigurationError
 from mockserver.packs.labelstudio import labelconfig
 from mockserver.packs.labelstudio.records import Project, Task
-from mockserver.resources import fixtures_dir
+from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import WorldInfo
 
@@ -53,10 +53,10 @@ def recipes_dir() -> Path:
 
 
 def load_recipe(name: str) -> Recipe:
-    path = recipes_dir() / f"{name}.yaml"
+    path = recipe_path(name, "labelstudio")
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in recipes_dir().glob("*.yaml")))
-        raise ConfigurationError(f"recipe {name!r} not found (labelstudio has: {known})")
+        raise ConfigurationError(f"recipe {name!r} not found (looked at {path}; labelstudio has: {known})")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     fields = {f.name for f in dataclasses.fields(Recipe)} - {"name"}
     required = fields - {"sampling"}
