@@ -241,3 +241,15 @@ def test_the_plot_series_are_medians_with_their_range() -> None:
     tables = [{"idah": {"list": {1_000: 1.0, 10_000: 2.0}}}, {"idah": {"list": {1_000: 3.0, 10_000: None}}},
               {"idah": {"list": {1_000: 2.0}}}]
     assert plot.series(tables, "idah", "list") == [(1_000, 2.0, 1.0, 3.0), (10_000, 2.0, 2.0, 2.0)]
+
+
+def test_the_growth_plot_is_a_png_with_a_panel_per_pack(tmp_path: Path) -> None:
+    tables = [{pack: {"list": {1_000: 1.0, 10_000: 1.2, 100_000: 1.5}, "write": {1_000: 2.0, 100_000: 2.5}}
+               for pack in growth.MAIN_RECORD}]
+    path, line = plot.draw(tables, tmp_path / "out")
+    assert path == tmp_path / "out" / plot.FILE and line == f"wrote {path}"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from matplotlib import image
+
+    height, width = image.imread(path).shape[:2]
+    assert width > 3 * height  # one panel beside the other, a panel per pack
