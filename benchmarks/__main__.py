@@ -29,7 +29,7 @@ from typing import Any
 
 from benchmarks.performance import machine, report, wrk
 from benchmarks.performance.bench import Bench
-from benchmarks.performance.scenarios import SCENARIOS
+from benchmarks.performance.scenarios import LARGE_PACKS, SCENARIOS
 from benchmarks.performance.servers import stop_all
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -44,6 +44,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS, help="folder for performance.md/.json")
     parser.add_argument("--runs", type=int, default=1, help="run the selected scenarios this many times (default 1); "
                                                             "the report gives median and min–max over the runs")
+    parser.add_argument("--packs", default=None, help="comma-separated packs the per-pack scenarios (packs, "
+                                                      "packs-large, growth) measure (default: all)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -51,6 +53,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
+    args.packs = None if args.packs is None else tuple(p.strip() for p in args.packs.split(",") if p.strip())
+    unknown_packs = [name for name in args.packs or () if name not in LARGE_PACKS]
+    if unknown_packs:
+        parser.error(f"unknown pack(s) {', '.join(unknown_packs)}; choose from {', '.join(LARGE_PACKS)}")
     return args
 
 
@@ -89,11 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     with tempfile.TemporaryDirectory(prefix="mockserver-bench-") as workdir:
         bench = Bench(duration=duration, warmup=1.0 if args.quick else 3.0, startup_runs=2 if args.quick else 5,
-                      workdir=Path(workdir))
+                      workdir=Path(workdir), packs=args.packs)
         results: dict[str, Any] = {
             "command": " ".join(["python -m benchmarks", *map(shlex.quote, arguments)]),
             "machine": machine.facts(),
             "options": {"duration_s": duration, "warmup_s": bench.warmup, "quick": args.quick, "only": args.scenarios,
+                        "packs": args.packs,
                         "wrk": bench.wrk_settings, "runs": args.runs},
         }
         try:

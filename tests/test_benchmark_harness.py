@@ -253,3 +253,21 @@ def test_the_growth_plot_is_a_png_with_a_panel_per_pack(tmp_path: Path) -> None:
 
     height, width = image.imread(path).shape[:2]
     assert width > 3 * height  # one panel beside the other, a panel per pack
+
+
+# choosing packs
+
+def test_packs_narrow_the_per_pack_scenarios_and_unknown_packs_are_refused(capsys: pytest.CaptureFixture[str]
+                                                                           ) -> None:
+    from benchmarks.__main__ import parse
+    from benchmarks.performance.bench import Bench
+
+    args = parse(["--only", "growth", "--packs", "idah, cytomine"])
+    assert args.packs == ("idah", "cytomine")
+    bench = Bench(duration=1, warmup=0, startup_runs=1, workdir=Path("."), packs=args.packs)
+    assert [p for p in ("webknossos", "labelstudio", "cytomine", "idah") if bench.measures(p)] == ["cytomine", "idah"]
+    assert Bench(duration=1, warmup=0, startup_runs=1, workdir=Path(".")).measures("webknossos")
+    with pytest.raises(SystemExit) as exited:
+        parse(["--packs", "idha"])
+    assert exited.value.code == 2
+    assert "unknown pack(s) idha" in capsys.readouterr().err

@@ -30,6 +30,11 @@ class Bench:
     """The mock's ``GET /api/v5/users`` answer (admin, default world): what the reference servers send."""
     token: str = ""
     """The admin token of the default world."""
+    packs: tuple[str, ...] | None = None
+    """The packs the per-pack scenarios (``packs``, ``packs-large``, ``growth``) measure; None: all of them."""
+
+    def measures(self, pack: str) -> bool:
+        return self.packs is None or pack in self.packs
 
     @property
     def wrk_settings(self) -> str:

@@ -317,6 +317,8 @@ def packs(bench: Bench) -> JSON:
     rows: list[JSON] = []
     facts: JSON = {}
     for pack, workloads in PACK_WORKLOADS.items():
+        if not bench.measures(pack):
+            continue
         with pack_server(bench.workdir, pack) as server:
             aimed = workloads(server)
             facts[pack] = {"startup_s": round(server.ready_seconds, 2), **aimed.facts}
@@ -344,6 +346,8 @@ def packs_large(bench: Bench) -> JSON:
     rows: list[JSON] = []
     facts: JSON = {}
     for pack in LARGE_PACKS:
+        if not bench.measures(pack):
+            continue
         records = growth_recipes.main_count(pack, growth_recipes.large_recipe(pack))
         if pack == "webknossos":
             with mock_server(bench.workdir, "webknossos (large recipe, --no-read-cache)", "--no-read-cache",
@@ -385,6 +389,8 @@ def growth(bench: Bench) -> JSON:
     facts: JSON = {}
     directory = bench.workdir / "growth-recipes"
     for pack, record in growth_recipes.MAIN_RECORD.items():
+        if not bench.measures(pack):
+            continue
         facts[pack] = {}
         for count in growth_recipes.SIZES:
             path = growth_recipes.write_recipe(directory, pack, count)
