@@ -121,6 +121,7 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
     table = _table(cls)
     json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
     bool_positions = [i for i, column in enumerate(table.columns) if column in table.bool_columns]
+    build = _record_builder(cls, table.columns)
 
     def decode(row: Sequence[Any]) -> Any:
         values = list(row)
@@ -129,9 +130,36 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
                 values[i] = orjson.loads(values[i])
         for i in bool_positions:
             values[i] = bool(values[i])
-        return cls(*values)
+        return build(values)
 
     return decode
+
+
+def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[list[Any]], Any]:
+    """``values`` (one per field, in order) → record, without the dataclass ``__init__``: a frozen dataclass sets
+    each field through ``object.__setattr__``, which made up most of the cost of reading a page of records. The
+    record is the very one ``cls(*values)`` makes: every field is given (no default applies), and a class with a
+    ``__post_init__`` keeps its ``__init__``."""
+    if hasattr(cls, "__post_init__"):
+        return lambda values: cls(*values)
+    new = object.__new__
+    if "__slots__" in cls.__dict__:
+        setters = [cls.__dict__[column].__set__ for column in columns]
+
+        def build_slotted(values: list[Any]) -> Any:
+            record = new(cls)
+            for setter, value in zip(setters, values, strict=False):
+                setter(record, value)
+            return record
+
+        return build_slotted
+
+    def build(values: list[Any]) -> Any:
+        record = new(cls)
+        record.__dict__.update(zip(columns, values, strict=False))
+        return record
+
+    return build
 
 
 def _without_wal(image: bytes) -> bytes:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 import pytest
 
@@ -18,3 +20,51 @@ def test_a_key_sqlite_cannot_store_finds_nothing(key: int, open_store: Callable[
     assert store.get(Note, key) is None
     assert store.get(Note, 1) == Note(1, "kept", "someone")
     assert store.get(Note, 2**63 - 1) is None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Slotted:
+    table: ClassVar[str] = "slotted"
+    id: int
+    name: str
+    done: bool
+    tags: list[str]
+    extra: dict[str, Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plain:
+    table: ClassVar[str] = "plain"
+    id: int
+    done: bool
+    shape: dict[str, Any] | None = None
+    label: str = "none"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checked:
+    table: ClassVar[str] = "checked"
+    id: int
+    name: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shouted", self.name.upper())  # not a field: only __post_init__ sets it
+
+
+@pytest.mark.parametrize("record", [
+    _Slotted(1, "a", True, ["x", "y"], {"k": [1, 2.5]}), _Slotted(2, "b", False, [], None),
+    _Plain(3, True, {"wkt": "POINT (1 2)"}), _Plain(4, False, None, "kept"), _Checked(5, "trimmed"),
+], ids=lambda record: type(record).__name__)
+def test_a_record_read_back_is_the_one_written(record: Any, open_store: Callable[[Schema], Store]) -> None:
+    """Rows become records without the dataclass ``__init__`` (unless it has a ``__post_init__``): the record read
+    is equal, of the same class and still frozen."""
+    store = open_store(Schema((_Slotted, _Plain, _Checked)))
+    store.insert(record)
+    found = store.get(type(record), record.id)
+    assert found == record and type(found) is type(record)
+    assert [store.select(type(record))] == [[record]]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.id = 99  # type: ignore[misc]
+    assert found.id == record.id
+    if isinstance(record, _Checked):
+        assert found.shouted == "TRIMMED"  # type: ignore[attr-defined]
