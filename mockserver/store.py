@@ -117,49 +117,36 @@ def _row_encoder(cls: Any) -> Callable[[Any], Sequence[Any]]:
 
 @cache
 def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
-    """A row (columns in field order) → record function: JSON columns parsed, booleans made ``bool``."""
+    """A row (columns in field order) → record function: JSON columns parsed, booleans made ``bool``.
+
+    The function is generated once per record type, one line per column, as ``dataclasses`` generates
+    ``__init__``: reading a page of records is mostly this function, and the loops, the list copy and the frozen
+    dataclass ``__init__`` (each field set through ``object.__setattr__``) made up most of its cost. The record is
+    the very one ``cls(*values)`` makes: every field is given (no default applies); a class with a
+    ``__post_init__`` keeps its ``__init__``. Column names are the dataclass's field names (identifiers)."""
     table = _table(cls)
-    json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
-    bool_positions = [i for i, column in enumerate(table.columns) if column in table.bool_columns]
-    build = _record_builder(cls, table.columns)
-
-    def decode(row: Sequence[Any]) -> Any:
-        values = list(row)
-        for i in json_positions:
-            if values[i] is not None:
-                values[i] = orjson.loads(values[i])
-        for i in bool_positions:
-            values[i] = bool(values[i])
-        return build(values)
-
-    return decode
-
-
-def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[list[Any]], Any]:
-    """``values`` (one per field, in order) → record, without the dataclass ``__init__``: a frozen dataclass sets
-    each field through ``object.__setattr__``, which made up most of the cost of reading a page of records. The
-    record is the very one ``cls(*values)`` makes: every field is given (no default applies), and a class with a
-    ``__post_init__`` keeps its ``__init__``."""
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "loads": orjson.loads}
+    values = []
+    for i, column in enumerate(table.columns):
+        value = f"row[{i}]"
+        if column in table.json_columns:
+            value = f"(None if row[{i}] is None else loads(row[{i}]))"
+        elif column in table.bool_columns:
+            value = f"bool(row[{i}])"
+        values.append(value)
     if hasattr(cls, "__post_init__"):
-        return lambda values: cls(*values)
-    new = object.__new__
-    if "__slots__" in cls.__dict__:
-        setters = [cls.__dict__[column].__set__ for column in columns]
-
-        def build_slotted(values: list[Any]) -> Any:
-            record = new(cls)
-            for setter, value in zip(setters, values, strict=False):
-                setter(record, value)
-            return record
-
-        return build_slotted
-
-    def build(values: list[Any]) -> Any:
-        record = new(cls)
-        record.__dict__.update(zip(columns, values, strict=False))
-        return record
-
-    return build
+        body = [f"    return cls({', '.join(values)})"]
+    elif "__slots__" in cls.__dict__:
+        namespace.update({f"set_{column}": cls.__dict__[column].__set__ for column in table.columns})
+        body = ["    record = new(cls)", *(f"    set_{column}(record, {value})"
+                                          for column, value in zip(table.columns, values, strict=True)),
+                "    return record"]
+    else:
+        body = ["    record = new(cls)", "    record.__dict__.update({",
+                *(f"        {column!r}: {value}," for column, value in zip(table.columns, values, strict=True)),
+                "    })", "    return record"]
+    exec("\n".join(["def decode(row):", *body]), namespace)  # the source is made above from field names only
+    return cast(Callable[[Sequence[Any]], Any], namespace["decode"])
 
 
 def _without_wal(image: bytes) -> bytes:
