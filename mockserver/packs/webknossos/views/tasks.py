@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockserver.packs.webknossos import records as r
 from mockserver.packs.webknossos.views.users import user_compact
@@ -32,9 +31,8 @@ def script(store: Store, record: r.Script) -> JSON:
             "owner": user_compact(store, owner) if owner else None}
 
 
-@dataclasses.dataclass(frozen=True)
-class AnnotationStats:
-    """What a task's JSON needs from its annotations."""
+class AnnotationStats(NamedTuple):
+    """What a task's JSON needs from its annotations (a tuple: a page builds one per task)."""
 
     active: int
     """Non-cancelled unfinished annotations (``Active`` or ``Initializing``)."""
@@ -47,9 +45,12 @@ STATS_SQL = ("SELECT task_id, SUM(CASE WHEN state IN ('Active', 'Initializing') 
              "GROUP BY task_id")
 
 
+NO_ANNOTATIONS = AnnotationStats(0, None)
+
+
 def annotation_stats(store: Store, task_ids: list[str]) -> dict[str, AnnotationStats]:
     """``AnnotationStats`` of many tasks in one query (tasks without annotations: 0 and None)."""
-    found = {task_id: AnnotationStats(0, None) for task_id in task_ids}
+    found = dict.fromkeys(task_ids, NO_ANNOTATIONS)
     for task_id, active, time in store.rows_in(STATS_SQL, task_ids):
         found[task_id] = AnnotationStats(int(active or 0), None if time is None else int(time))
     return found
@@ -130,5 +131,5 @@ def task(store: Store, record: r.Task, stats: AnnotationStats | None = None, rel
         "creationInfo": record.creation_info,
         "boundingBox": record.bounding_box,
         "editPosition": list(record.edit_position),
-        "editRotation": [float(v) for v in record.edit_rotation],
+        "editRotation": list(map(float, record.edit_rotation)),
     }
