@@ -105,7 +105,9 @@ def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any
     if shown is not None and rel.many:
         shown.setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
     for item in found:
-        inclusion.extra.setdefault((target.type, str(item.id)), resource_object(target, item, inclusion.fields))
+        key = (target.type, str(item.id))
+        if key not in inclusion.extra:  # each record once, however many rows name it
+            inclusion.extra[key] = resource_object(target, item, inclusion.fields)
         if len(path) > 1:
             _include(store, target, item, None, path[1:], inclusion)
 
