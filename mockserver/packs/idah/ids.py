@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import uuid
 
@@ -19,7 +20,12 @@ def ruby_time(ms: int | None) -> str | None:
     """``2026-01-14 10:23:18 +0000``: what the service renders (and JavaScript's ``new Date`` reads)."""
     if ms is None:
         return None
-    return datetime.datetime.fromtimestamp(ms / 1000, datetime.UTC).strftime(RUBY_TIME)
+    return _ruby_second(ms // 1000)
+
+
+@functools.lru_cache(maxsize=65536)
+def _ruby_second(second: int) -> str:
+    return datetime.datetime.fromtimestamp(second, datetime.UTC).strftime(RUBY_TIME)
 
 
 def parse_time(text: str) -> int | None:
