@@ -35,7 +35,11 @@ def value_of(resource: Resource, record: Any, name: str) -> Any:
 
 
 def linkage(rel: Relationship, value: Any) -> dict[str, Any] | None:
-    return None if value is None else {"type": RESOURCES[rel.target].type, "id": str(value)}
+    return _linkage(RESOURCES[rel.target].type, value)
+
+
+def _linkage(kind: str, value: Any) -> dict[str, Any] | None:
+    return None if value is None else {"type": kind, "id": str(value)}
 
 
 def resource_object(resource: Resource, record: Any, fields: Mapping[str, frozenset[str]]) -> dict[str, Any]:
@@ -60,9 +64,7 @@ def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[
             attributes[n] = value_of(resource, record, n)
         shown: dict[str, Any] = {"type": resource.type, "id": str(record.id), "attributes": attributes}
         if links:
-            shown["relationships"] = {
-                rel: {"data": None if (value := getattr(record, key)) is None else {"type": kind, "id": str(value)}}
-                for rel, key, kind in links}
+            shown["relationships"] = {rel: {"data": _linkage(kind, getattr(record, key))} for rel, key, kind in links}
         return shown
 
     return render
