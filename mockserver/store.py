@@ -380,9 +380,15 @@ class Store:
         """An ``ORDER BY`` list as the engine needs it to sort as SQLite does (NULL first)."""
         return order
 
-    def count(self, cls: type[Any], where: str = "", params: Params = ()) -> int:
-        sql = f"SELECT COUNT(*) FROM {_table(cls).name}" + (f" WHERE {where}" if where else "")
-        return int(self._run(sql, params).fetchone()[0])
+    def count(self, cls: type[Any], where: str = "", params: Params = (), *, limit: int | None = None,
+              offset: int = 0) -> int:
+        """Rows matching ``where``; with ``limit``, those of ``select(…, limit=limit, offset=offset)`` (a count
+        that stops early)."""
+        rows = f"{_table(cls).name}" + (f" WHERE {where}" if where else "")
+        if limit is None:
+            return int(self._run(f"SELECT COUNT(*) FROM {rows}", params).fetchone()[0])
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {rows} LIMIT ? OFFSET ?) AS counted"
+        return int(self._run(sql, (*params, limit, offset)).fetchone()[0])
 
     def scalars(self, sql: str, params: Params = ()) -> list[Any]:
         """First column of every row of a read-only query."""

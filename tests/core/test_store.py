@@ -68,3 +68,14 @@ def test_a_record_read_back_is_the_one_written(record: Any, open_store: Callable
     assert found.id == record.id
     if isinstance(record, _Checked):
         assert found.shouted == "TRIMMED"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(None, 0), (3, 0), (3, 5), (10, 5), (3, 8), (0, 0)])
+def test_a_limited_count_counts_the_rows_a_limited_select_reads(limit: int | None, offset: int,
+                                                                open_store: Callable[[Schema], Store]) -> None:
+    store = open_store(SCHEMA)
+    store.insert(*(Note(n, "text", "me" if n % 4 else "you") for n in range(1, 13)))  # 9 notes of "me"
+    read = store.select(Note, "owner = ?", ("me",), order="id", **({} if limit is None else {"limit": limit}),
+                        offset=offset)
+    assert store.count(Note, "owner = ?", ("me",), limit=limit, offset=offset) == len(read)
+    assert len(read) == {(None, 0): 9, (3, 0): 3, (3, 5): 3, (10, 5): 4, (3, 8): 1, (0, 0): 0}[(limit, offset)]

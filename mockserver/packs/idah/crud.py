@@ -18,7 +18,7 @@ from mockserver.packs.idah import jsonapi, query
 from mockserver.packs.idah.api import Idah
 from mockserver.packs.idah.errors import NotFound, Unauthorized, ValidationFailed
 from mockserver.packs.idah.resources import RESOURCES, Resource
-from mockserver.packs.idah.visibility import VISIBLE, Scope
+from mockserver.packs.idah.visibility import VISIBLE, VISIBLE_ONE, WHERE, Scope
 
 
 def current_query() -> query.Query:
@@ -42,6 +42,11 @@ def visible(api: Idah, name: str, scope: Scope | None = None) -> list[Any]:
 
 def find(api: Idah, name: str, resource_id: str, scope: Scope | None = None) -> Any:
     """The record the caller sees, or 404 (rows out of scope are not found, not forbidden)."""
+    if name in VISIBLE_ONE:
+        found = VISIBLE_ONE[name](scope or api.scope(), str(resource_id))
+        if found is None:
+            raise NotFound()
+        return found
     for record in visible(api, name, scope):
         if str(record.id) == str(resource_id):
             return record
@@ -57,10 +62,27 @@ def index(api: Idah, name: str) -> Response:
     resource, q, scope = RESOURCES[name], current_query(), api.scope()
     check_included(resource, q.included, show=False)
     included = q.included if resource.included else ()
-    rows = query.ordered(resource, query.filtered(resource, visible(api, name, scope), q.filters), q.sort)
-    rows, meta = query.page(rows, q)
+    rows, meta = _paged_in_sql(api, name, q, scope) or query.page(
+        query.ordered(resource, query.filtered(resource, visible(api, name, scope), q.filters), q.sort), q)
     return jsonapi.response(jsonapi.document(api.store, resource, rows, q.fields, included, many=True, meta=meta,
                                              visible=visible_ids(api, scope)))
+
+
+def _paged_in_sql(api: Idah, name: str, q: query.Query, scope: Scope) -> tuple[list[Any], dict[str, Any]] | None:
+    """The page the store selects, sorts and counts itself; None where the query needs Python (filters, sorts on
+    JSON fields, pages before the first) or the resource has no visibility condition."""
+    resource = RESOURCES[name]
+    order = query.sql_order(resource, q.sort)
+    if name not in WHERE or order is None or q.page_number < 1 or q.page_size < 0 or any(
+            resource.honours(key) for key in q.filters):
+        return None
+    where, params = WHERE[name](scope)
+    offset = (q.page_number - 1) * q.page_size
+    rows = api.store.select(resource.record, where, params, order=order, limit=q.page_size, offset=offset)
+    if not q.count:
+        return rows, {}
+    return rows, query.count_meta(offset, api.store.count(resource.record, where, params, limit=query.COUNT_CAP + 1,
+                                                          offset=offset))
 
 
 def shown(api: Idah, name: str, record: Any, status: int = 200) -> Response:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -34,18 +35,39 @@ def value_of(resource: Resource, record: Any, name: str) -> Any:
 
 
 def linkage(rel: Relationship, value: Any) -> dict[str, Any] | None:
-    return None if value is None else {"type": RESOURCES[rel.target].type, "id": str(value)}
+    return _linkage(RESOURCES[rel.target].type, value)
+
+
+def _linkage(kind: str, value: Any) -> dict[str, Any] | None:
+    return None if value is None else {"type": kind, "id": str(value)}
 
 
 def resource_object(resource: Resource, record: Any, fields: Mapping[str, frozenset[str]]) -> dict[str, Any]:
-    wanted = fields.get(resource.type)
-    attributes = {name: value_of(resource, record, name) for name in resource.attributes
-                  if wanted is None or name in wanted}
-    shown: dict[str, Any] = {"type": resource.type, "id": str(record.id), "attributes": attributes}
-    relationships = {rel.name: {"data": linkage(rel, getattr(record, rel.key))} for rel in resource.belongs_to}
-    if relationships:
-        shown["relationships"] = relationships
-    return shown
+    return _renderer(resource.name, fields.get(resource.type))(record)
+
+
+@functools.lru_cache(maxsize=256)
+def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[str, Any]]:
+    """The resource object of a record of resource ``name`` with the ``wanted`` attributes (None: all), its
+    attribute list, conversions and linkages worked out once."""
+    resource = RESOURCES[name]
+    names = tuple(n for n in resource.attributes if wanted is None or n in wanted)
+    times = tuple(n for n in names if n in resource.time_fields)
+    converted = tuple(n for n in names if n == "dimensions" and n not in times)
+    links = tuple((rel.name, rel.key, RESOURCES[rel.target].type) for rel in resource.belongs_to)
+
+    def render(record: Any) -> dict[str, Any]:
+        attributes = {n: getattr(record, n) for n in names}  # converted in place below: the order stays
+        for n in times:
+            attributes[n] = ruby_time(attributes[n])
+        for n in converted:
+            attributes[n] = value_of(resource, record, n)
+        shown: dict[str, Any] = {"type": resource.type, "id": str(record.id), "attributes": attributes}
+        if links:
+            shown["relationships"] = {rel: {"data": _linkage(kind, getattr(record, key))} for rel, key, kind in links}
+        return shown
+
+    return render
 
 
 def related(store: Store, resource: Resource, record: Any, rel: Relationship) -> list[Any]:
@@ -105,7 +127,9 @@ def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any
     if shown is not None and rel.many:
         shown.setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
     for item in found:
-        inclusion.extra.setdefault((target.type, str(item.id)), resource_object(target, item, inclusion.fields))
+        key = (target.type, str(item.id))
+        if key not in inclusion.extra:  # each record once, however many rows name it
+            inclusion.extra[key] = resource_object(target, item, inclusion.fields)
         if len(path) > 1:
             _include(store, target, item, None, path[1:], inclusion)
 

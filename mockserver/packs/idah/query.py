@@ -17,6 +17,7 @@ import orjson
 
 from mockserver.packs.idah.ids import parse_time
 from mockserver.packs.idah.resources import Resource
+from mockserver.store import quoted
 
 KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 COUNT_CAP = 1000
@@ -196,11 +197,33 @@ def ordered(resource: Resource, rows: list[Any], sort: Sequence[str]) -> list[An
     return rows
 
 
+def sql_order(resource: Resource, sort: Sequence[str]) -> str | None:
+    """``ordered`` as an SQL ``ORDER BY`` list (NULLs ordered explicitly, so both engines agree); None when a
+    field holds JSON (sorted by its JSON text in Python) or is no column."""
+    columns = {f.name: str(f.type) for f in dataclasses.fields(resource.record)}
+    terms = []
+    for spec in sort:
+        field = spec.lstrip("-+")
+        if field != "id" and field not in resource.attributes:
+            continue
+        if field not in columns or not columns[field].startswith(SCALARS):
+            return None
+        direction = "DESC" if spec.startswith("-") else "ASC"
+        terms += [f"CASE WHEN {quoted(field)} IS NULL THEN 1 ELSE 0 END {direction}", f"{quoted(field)} {direction}"]
+    return ", ".join([*terms, "id ASC"])
+
+
+SCALARS = ("str", "int", "float", "bool")
+"""Field types the store sorts as Python does (text by code point, numbers by value)."""
+
+
+def count_meta(offset: int, remaining: int) -> dict[str, Any]:
+    """``meta`` of a counted collection, given the rows past the page's offset (counted up to past the cap)."""
+    return {"count": offset + min(remaining, COUNT_CAP), "more": remaining > COUNT_CAP}
+
+
 def page(rows: list[Any], query: Query) -> tuple[list[Any], dict[str, Any]]:
     """One page and the ``meta`` of the collection (``count``/``more`` when ``count=true``)."""
     offset = (query.page_number - 1) * query.page_size
-    meta: dict[str, Any] = {}
-    if query.count:
-        remaining = max(0, len(rows) - offset)
-        meta = {"count": offset + min(remaining, COUNT_CAP), "more": remaining > COUNT_CAP}
+    meta = count_meta(offset, max(0, len(rows) - offset)) if query.count else {}
     return rows[offset:offset + query.page_size], meta

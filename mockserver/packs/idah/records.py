@@ -157,9 +157,10 @@ class LabelConfigTemplate:
 SCHEMA = Schema(
     (Account, Project, ProjectMember, Dataset, Entry, Annotation, NoteFeed, NoteComment, LabelConfigTemplate),
     ("CREATE INDEX IF NOT EXISTS ix_idah_members_project ON project_members(project_id, account_id)",
-     "CREATE INDEX IF NOT EXISTS ix_idah_entries_dataset ON entries(dataset_id)",
+     "CREATE INDEX IF NOT EXISTS ix_idah_entries_resource ON entries(dataset_id, resource)",
      "CREATE INDEX IF NOT EXISTS ix_idah_annotations_entry ON annotations(entry_id)",
      "CREATE INDEX IF NOT EXISTS ix_idah_note_feeds_entry ON note_feeds(entry_id)"),
+    retired_indexes=("ix_idah_entries_dataset",),  # a prefix of ix_idah_entries_resource
 )
 
 

@@ -43,23 +43,33 @@ class Scope:
     def projects(self) -> list[r.Project]:
         return [p for p in self.store.select(r.Project, order="id") if self.owns(p) or p.id in self.roles]
 
-    def sees_entry(self, entry: r.Entry) -> bool:
-        if self.owns_id(entry.project_id):
-            return True
-        role, me = self.roles.get(entry.project_id), self.who.account_id
-        if role == "annotator":
-            return entry.assigned_to_id == me
-        if role == "reviewer":
-            return entry.assigned_to_id == me or (entry.wf_step == "review" and entry.assigned_to_id is None
-                                                   and entry.submitted_by_id != me)
-        return False
+    @functools.cached_property
+    def owned_ids(self) -> tuple[str, ...]:
+        """The projects whose every entry and dataset the caller sees."""
+        return tuple(p.id for p in self.projects() if self.owns(p))
+
+    def entries_where(self, *, owned: bool = True) -> Condition:
+        """The entries the caller sees, as an SQL condition (``owned=False``: those outside the projects it owns):
+        all of an owned project; an annotator's own; a reviewer's own and the unassigned ``review``-step entries
+        it did not submit."""
+        me, terms, params = self.who.account_id, list[str](), list[Any]()
+        if owned and self.owned_ids:
+            terms.append(f"project_id IN ({_marks(self.owned_ids)})")
+            params += self.owned_ids
+        for role, rule in ROLE_RULES.items():
+            projects = tuple(p for p, has in self.roles.items() if has == role and p not in self.owned_ids)
+            if projects:
+                terms.append(f"(project_id IN ({_marks(projects)}) AND {rule})")
+                params += (*projects, *(me,) * rule.count("?"))
+        return (" OR ".join(terms) or "1 = 0"), tuple(params)
 
     @functools.cached_property
     def _entries(self) -> list[r.Entry]:
-        owned = {p.id for p in self.projects() if self.owns(p)}
-        visible = set(self.roles) | owned
-        return [e for e in self.store.select(r.Entry, order="id")
-                if e.project_id in visible and (e.project_id in owned or self.sees_entry(e))]
+        return self.store.select(r.Entry, *self.entries_where(), order="id")
+
+    def entry(self, entry_id: str) -> r.Entry | None:
+        where, params = self.entries_where()
+        return self.store.one(r.Entry, f"id = ? AND ({where})", (entry_id, *params))
 
     def entries(self) -> list[r.Entry]:
         return list(self._entries)
@@ -67,10 +77,21 @@ class Scope:
     def entry_ids(self) -> set[str]:
         return {e.id for e in self._entries}
 
+    @functools.cached_property
+    def _holding(self) -> frozenset[str]:
+        """Datasets outside the owned projects that hold an entry the caller sees."""
+        where, params = self.entries_where(owned=False)
+        return frozenset(self.store.scalars(f"SELECT DISTINCT dataset_id FROM entries WHERE {where}", params))
+
+    def sees_dataset(self, dataset: r.Dataset) -> bool:
+        return dataset.project_id in self.owned_ids or dataset.id in self._holding
+
     def datasets(self) -> list[r.Dataset]:
-        owned = {p.id for p in self.projects() if self.owns(p)}
-        holding = {e.dataset_id for e in self._entries}
-        return [d for d in self.store.select(r.Dataset, order="id") if d.project_id in owned or d.id in holding]
+        return [d for d in self.store.select(r.Dataset, order="id") if self.sees_dataset(d)]
+
+    def dataset(self, dataset_id: str) -> r.Dataset | None:
+        found = self.store.get(r.Dataset, dataset_id)
+        return found if found is not None and self.sees_dataset(found) else None
 
     def members(self) -> list[r.ProjectMember]:
         visible = {p.id for p in self.projects()}
@@ -104,9 +125,29 @@ def entry_stat(store: Store, entry: r.Entry) -> r.EntryStat:
                        sum(f.status == "pending" for f in feeds), latest)
 
 
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+Condition = tuple[str, tuple[Any, ...]]
+"""An SQL condition on a table and the values its ``?`` stand for."""
+
+ROLE_RULES = {
+    "annotator": "assigned_to_id = ?",
+    "reviewer": "(assigned_to_id = ? OR (wf_step = 'review' AND assigned_to_id IS NULL"
+                " AND (submitted_by_id IS NULL OR submitted_by_id <> ?)))",
+}
+"""Project role → the entries of its projects a member sees (each ``?``: the caller's account id)."""
+
 VISIBLE: dict[str, Callable[[Scope], Sequence[Any]]] = {
     "projects": Scope.projects, "project_members": Scope.members, "datasets": Scope.datasets,
     "entries": Scope.entries, "annotations": Scope.annotations, "note_feeds": Scope.note_feeds,
     "note_comments": Scope.note_comments, "label_config_templates": Scope.label_config_templates,
     "entry_stats": Scope.entry_stats}
 """Resource name → the rows of it the caller sees."""
+
+VISIBLE_ONE: dict[str, Callable[[Scope, str], Any]] = {"entries": Scope.entry, "datasets": Scope.dataset}
+"""Resource name → the row of that id the caller sees, or None (without reading every visible row)."""
+
+WHERE: dict[str, Callable[[Scope], Condition]] = {"entries": Scope.entries_where}
+"""Resource name → the rows of it the caller sees as an SQL condition (the store pages, sorts and counts them)."""

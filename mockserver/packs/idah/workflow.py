@@ -119,20 +119,45 @@ def unassign(entry: r.Entry) -> Changes:
 
 # roll-up and touch cascade ---------------------------------------------------------------------------------
 
+ROLL_UP = ("SELECT COUNT(*),"
+           " SUM(CASE WHEN status IN ('completed', 'errored') THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN status = 'in_progress' THEN 1 ELSE 0 END),"
+           " MAX(CASE WHEN status IN ('in_progress', 'completed') OR submitted_by_id IS NOT NULL THEN 1 ELSE 0 END)"
+           " FROM entries WHERE dataset_id = ?")
+"""A dataset's entries counted in the store: total, completed (or errored), in progress, and whether any started."""
+ANY_STARTED = ("SELECT 1 FROM entries WHERE dataset_id = ?"
+               " AND (status IN ('in_progress', 'completed') OR submitted_by_id IS NOT NULL) LIMIT 1")
+"""Whether any of a dataset's entries started (a row: yes)."""
+
+
 def roll_up(store: Store, dataset_id: str, now: int) -> None:
     """Recount the dataset's entries (``completed`` counts completed and errored), its progress and status; touch
     the dataset and its project."""
     dataset = store.get(r.Dataset, dataset_id)
     if dataset is None:
         return
-    entries = store.select(r.Entry, "dataset_id = ?", (dataset_id,))
-    total = len(entries)
-    completed = sum(e.status in ("completed", "errored") for e in entries)
-    in_progress = sum(e.status == "in_progress" for e in entries)
+    total, completed, in_progress, started = (int(value or 0) for value in store.rows(ROLL_UP, (dataset_id,))[0])
+    _rolled(store, dataset, now, total, completed, in_progress, bool(started))
+
+
+def roll_up_added(store: Store, dataset_id: str, now: int) -> None:
+    """``roll_up`` after one new ``pending`` entry nobody submitted, from the counters and status the last roll-up
+    left instead of a recount (whether any entry started is read only where the status does not say it)."""
+    dataset = store.get(r.Dataset, dataset_id)
+    if dataset is None:
+        return
+    before = dataset.entries_total_count
+    started = before > 0 and (dataset.status == "in_progress" or (
+        dataset.status == "completed" and bool(store.scalars(ANY_STARTED, (dataset_id,)))))
+    _rolled(store, dataset, now, before + 1, dataset.entries_completed_count, dataset.entries_in_progress_count,
+            started)
+
+
+def _rolled(store: Store, dataset: r.Dataset, now: int, total: int, completed: int, in_progress: int,
+            started: bool) -> None:
     changes: Changes = {"entries_total_count": total, "entries_completed_count": completed,
                         "entries_in_progress_count": in_progress, "updated_at": now}
     if total:
-        started = any(e.status in ("in_progress", "completed") or e.submitted_by_id is not None for e in entries)
         changes |= {"progress": round(completed / total, 3),
                     "status": "completed" if completed >= total else "in_progress" if started else "pending"}
     store.update(dataset, **changes)

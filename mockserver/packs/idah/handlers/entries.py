@@ -52,7 +52,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
                     None, None, None, now, now)
     with api.store.transaction():
         api.store.insert(entry)
-        workflow.roll_up(api.store, dataset.id, now)
+        workflow.roll_up_added(api.store, dataset.id, now)
     return crud.shown(api, NAME, entry, 201)
 
 

@@ -1,0 +1,80 @@
+"""The entries index paged, sorted and counted by the store: the same rows, order and ``meta`` as the rules say
+(each role's visibility, ``ordered``'s sort with NULLs last ascending and id breaking ties, the capped count)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockserver.app import MockApp
+from mockserver.packs.idah import query
+from mockserver.packs.idah import records as r
+from mockserver.packs.idah.auth import principal_of
+from mockserver.packs.idah.resources import RESOURCES
+
+ROLES = ("admin", "owner", "annotator", "annotator2", "reviewer", "disabled", "outsider")
+SORTS = ("", "-created_at", "assigned_to_id", "-assigned_to_id,created_at", "name,-priority", "wf_step,-id",
+         "-unknown,status")
+
+
+def expected(app: MockApp, role: str) -> list[r.Entry]:
+    """The entries ``role`` sees, by the documented rule, read apart from the code under test."""
+    store = app.backend.store
+    who = principal_of(app.backend.world.token(role).removeprefix("Bearer "))
+    assert who is not None
+    roles = {m.project_id: m.role for m in store.select(r.ProjectMember)
+             if m.account_id == who.account_id and m.disabled_at is None}
+    owned = {p.id for p in store.select(r.Project)
+             if who.owns_organization(p.organization_id) or roles.get(p.id) == "project_owner"}
+
+    def sees(e: r.Entry) -> bool:
+        role_there = roles.get(e.project_id)
+        return (e.project_id in owned
+                or (role_there == "annotator" and e.assigned_to_id == who.account_id)
+                or (role_there == "reviewer" and (e.assigned_to_id == who.account_id or (
+                    e.wf_step == "review" and e.assigned_to_id is None and e.submitted_by_id != who.account_id))))
+
+    return [e for e in store.select(r.Entry) if sees(e)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_page_holds_the_visible_entries_in_the_sorts_order(as_role: Any, idah_app: MockApp, role: str,
+                                                             sort: str) -> None:
+    rows = query.ordered(RESOURCES["entries"], expected(idah_app, role), tuple(s for s in sort.split(",") if s))
+    pages = [as_role(role).get("/entries", *([("sort", sort)] if sort else []), ("page[number]", n),
+                               ("page[size]", 4), ("count", "true")).json() for n in (1, 2)]
+    assert [e["id"] for page in pages for e in page["data"]] == [e.id for e in rows[:8]]
+    assert [page["meta"] for page in pages] == [{"count": len(rows), "more": False},
+                                                {"count": max(4, len(rows)), "more": False}]
+
+
+def test_the_roles_see_different_entries(idah_app: MockApp) -> None:
+    """The rule is exercised: the roles' views differ, and none is empty but the outsider's and the disabled's."""
+    seen = {role: {e.id for e in expected(idah_app, role)} for role in ROLES}
+    assert seen["admin"] == seen["owner"] > seen["reviewer"] and seen["annotator"] and seen["annotator2"]
+    assert seen["reviewer"] - seen["annotator"] and not seen["outsider"] and not seen["disabled"]
+
+
+def test_the_count_stops_at_the_cap(as_role: Any, monkeypatch: pytest.MonkeyPatch, idah_app: MockApp) -> None:
+    monkeypatch.setattr(query, "COUNT_CAP", 5)
+    total = len(expected(idah_app, "owner"))
+    first = as_role("owner").get("/entries", ("page[size]", 2), ("count", "true")).json()["meta"]
+    last = as_role("owner").get("/entries", ("page[number]", 3), ("page[size]", total // 3),
+                                ("count", "true")).json()["meta"]
+    assert first == {"count": 5, "more": True}
+    assert last == {"count": 2 * (total // 3) + min(5, total - 2 * (total // 3)), "more": total - 2 * (total // 3) > 5}
+
+
+def test_an_entry_out_of_scope_is_not_found(as_role: Any, idah_app: MockApp) -> None:
+    hidden = next(e for e in expected(idah_app, "owner") if e not in expected(idah_app, "annotator"))
+    assert as_role("annotator").get(f"/entries/{hidden.id}").status_code == 404
+    assert as_role("owner").get(f"/entries/{hidden.id}").status_code == 200
+
+
+def test_each_dataset_is_included_once(as_role: Any) -> None:
+    body = as_role("owner").get("/entries", ("included[]", "dataset"), ("page[size]", 50)).json()
+    linked = [e["relationships"]["dataset"]["data"]["id"] for e in body["data"]]
+    included = [i["id"] for i in body["included"]]
+    assert len(linked) > len(set(linked)) and sorted(included) == sorted(set(linked))
