@@ -53,13 +53,11 @@ async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | No
     authors = set(ids(query.get("user")) + ids(query.get("users")))
     wanted_terms = set(([term] if term is not None else []) + ids(terms))
     area = bounding_box(query["bbox"]) if query.get("bbox") else None
+    chosen = [annotation for annotation in _chosen(cy, me, project, image_ids)
+              if (not authors or annotation.user in authors) and visible(cy, annotation, me)
+              and (area is None or intersects(annotation.location, area))]
     shown = []
-    for annotation in _chosen(cy, me, project, image_ids):
-        if (authors and annotation.user not in authors) or not visible(cy, annotation, me):
-            continue
-        if area is not None and not intersects(annotation.location, area):
-            continue
-        item = views.annotation(cy, annotation)
+    for item in views.annotation_views(cy, chosen):
         if wanted_terms and not wanted_terms & set(item["term"]):
             continue
         if flag(no_term) and item["term"]:
