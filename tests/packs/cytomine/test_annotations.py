@@ -197,6 +197,26 @@ def test_a_malformed_bbox_is_a_400(cy: TestClient, as_role: Role) -> None:
     assert response.status_code == 400 and "bbox" in response.json()["errors"]["message"]
 
 
+@pytest.mark.parametrize("query", [{}, {"sort": "created", "order": "asc"}, {"sort": "updated", "max": 4},
+                                   {"sort": "updated", "order": "asc", "max": 5, "offset": 3},
+                                   {"sort": "user", "order": "asc"}, {"sort": "id", "max": 0, "offset": 10},
+                                   {"max": 6, "offset": 12}])
+def test_a_page_read_in_sql_is_the_page_of_every_view(cy: TestClient, as_role: Role, query: dict[str, Any]) -> None:
+    """A query the store pages (a column's order, no ``field[op]`` filter) answers what filtering, ordering and
+    paging every annotation's view gives (``id[gte]=0`` keeps them all, and asks for that)."""
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    some = cy.get("/api/annotation.json", params={"project": image["project"], "max": 3}, headers=admin).json()
+    for annotation in some["collection"]:  # a few with ``updated`` set, the others without
+        assert cy.put(f"/api/annotation/{annotation['id']}.json", json={"location": SQUARE},
+                      headers=admin).status_code == 200
+    for scope in ({"project": image["project"]}, {"image": image["id"]}):
+        paged = cy.get("/api/annotation.json", params={**scope, **query}, headers=admin)
+        viewed = cy.get("/api/annotation.json", params={**scope, **query, "id[gte]": "0"}, headers=admin)
+        assert paged.status_code == 200 and paged.content == viewed.content
+
+
+
 def test_views_are_built_in_a_fixed_number_of_queries(cy: TestClient, cy_app: MockApp, as_role: Role,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The related rows (terms, tracks, reviews, slices) of the annotations shown come in one query each, not one
