@@ -122,6 +122,8 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
     json_positions = [i for i, column in enumerate(table.columns) if column in table.json_columns]
     bool_positions = [i for i, column in enumerate(table.columns) if column in table.bool_columns]
     build = _record_builder(cls, table.columns)
+    if not json_positions and not bool_positions:
+        return build  # the row's values are the fields' as they are
 
     def decode(row: Sequence[Any]) -> Any:
         values = list(row)
@@ -135,7 +137,7 @@ def _row_decoder(cls: Any) -> Callable[[Sequence[Any]], Any]:
     return decode
 
 
-def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[list[Any]], Any]:
+def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[Sequence[Any]], Any]:
     """``values`` (one per field, in order) → record, without the dataclass ``__init__``: a frozen dataclass sets
     each field through ``object.__setattr__``, which made up most of the cost of reading a page of records. The
     record is the very one ``cls(*values)`` makes: every field is given (no default applies), and a class with a
@@ -146,7 +148,7 @@ def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[list[Any]],
     if "__slots__" in cls.__dict__:
         setters = [cls.__dict__[column].__set__ for column in columns]
 
-        def build_slotted(values: list[Any]) -> Any:
+        def build_slotted(values: Sequence[Any]) -> Any:
             record = new(cls)
             for setter, value in zip(setters, values, strict=False):
                 setter(record, value)
@@ -154,7 +156,7 @@ def _record_builder(cls: Any, columns: tuple[str, ...]) -> Callable[[list[Any]],
 
         return build_slotted
 
-    def build(values: list[Any]) -> Any:
+    def build(values: Sequence[Any]) -> Any:
         record = new(cls)
         record.__dict__.update(zip(columns, values, strict=False))
         return record
