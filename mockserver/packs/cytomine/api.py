@@ -7,6 +7,7 @@ from typing import Any
 
 from mockserver.backend import Backend
 from mockserver.packs.cytomine.errors import Forbidden, NotFound, Unauthorized
+from mockserver.packs.cytomine.geometry import Measurer
 from mockserver.packs.cytomine.records import Member, Project, Sequence, User
 from mockserver.store import Store
 
@@ -24,6 +25,8 @@ def next_id(store: Store) -> int:
 @dataclasses.dataclass(frozen=True)
 class Cytomine:
     backend: Backend
+    measures: Measurer = dataclasses.field(default_factory=Measurer, compare=False, repr=False)
+    """The annotations' WKT measures, remembered for the next page."""
 
     @property
     def store(self) -> Store:

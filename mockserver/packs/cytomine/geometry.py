@@ -7,7 +7,9 @@ the real server sets them without a physical size).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import itertools
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import shapely
 from shapely import wkt
@@ -41,6 +43,48 @@ def parse(location: Any) -> Shape:
     return Shape(geometry.wkt, round(float(geometry.area), 3), round(float(geometry.length), 3),
                  {"x": round(float(point.x), 3), "y": round(float(point.y), 3)},
                  tuple(float(v) for v in geometry.bounds))  # type: ignore[arg-type]
+
+
+class Measures(NamedTuple):
+    """What an annotation shows of its geometry, as ``parse`` measures it: area, perimeter, centroid."""
+
+    area: float
+    perimeter: float
+    x: float
+    y: float
+
+
+class Measurer:
+    """The measures of stored WKT texts (ones ``parse`` accepted), remembered by text, at most ``size`` of them
+    (the first remembered go first). A page of 1,000 texts new to it is measured together with shapely's array
+    functions."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._known: dict[str, Measures] = {}
+
+    def __call__(self, locations: Sequence[str]) -> list[Measures]:
+        known = self._known
+        missing = [text for text in dict.fromkeys(locations) if text not in known]
+        if missing:
+            known.update(zip(missing, measured(missing), strict=True))
+        found = [known[text] for text in locations]
+        for text in list(itertools.islice(known, max(0, len(known) - self.size))):
+            del known[text]
+        return found
+
+
+def measured(locations: list[str]) -> list[Measures]:
+    """``parse``'s measures of each of ``locations``, read and measured together."""
+    geometries = shapely.from_wkt(locations)
+    invalid = ~shapely.is_valid(geometries)
+    if invalid.any():
+        geometries[invalid] = shapely.make_valid(geometries[invalid])
+    centroids = shapely.centroid(geometries)
+    return [Measures(round(area, 3), round(length, 3), round(x, 3), round(y, 3))
+            for area, length, x, y in zip(shapely.area(geometries).tolist(), shapely.length(geometries).tolist(),
+                                          shapely.get_x(centroids).tolist(), shapely.get_y(centroids).tolist(),
+                                          strict=True)]
 
 
 def bounding_box(text: str) -> Any:

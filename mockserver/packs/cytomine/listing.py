@@ -87,16 +87,42 @@ def _sort_key(field: str) -> Callable[[dict[str, Any]], tuple[int, Any, int]]:
     return key
 
 
-def collection(items: Iterable[dict[str, Any]], query: Mapping[str, str], *, max: int | None = None,
-               offset: int | None = None, sort: str | None = None, order: str | None = None) -> dict[str, Any]:
-    """The envelope of ``items`` (already the wire objects) after filtering, ordering and paging."""
+def has_filters(query: Mapping[str, str]) -> bool:
+    """Whether ``query`` has ``field[op]=value`` filters (known operators or not)."""
+    return any(FILTER.fullmatch(key) for key in query)
+
+
+def column_order(sort: str | None, order: str | None, columns: Mapping[str, str]) -> str | None:
+    """The ``ORDER BY`` that sorts rows as ``collection`` sorts their wire objects, when the sort field (default
+    ``created``) is one of ``columns`` (wire field → the column holding its number, or NULL); None otherwise. Ties
+    go by ``id`` in the same direction; NULL sorts first ascending and last descending, as ``_sort_key`` has it."""
+    column = columns.get(sort or "created")
+    if column is None:
+        return None
+    direction = "DESC" if (order or "desc").lower() != "asc" else "ASC"
+    return f'{column} {direction}, "id" {direction}'
+
+
+def paging(max: int | None, offset: int | None) -> tuple[int, int]:
+    """(first item, page size; 0 is everything) of ``max`` and ``offset``; a negative one is a 400."""
     if (max or 0) < 0 or (offset or 0) < 0:
         raise BadRequest("max and offset must be positive")
-    chosen = [item for item in items if all(op(wanted, item.get(field)) for field, op, wanted in filters(query))]
-    field = sort or "created"
-    chosen.sort(key=_sort_key(field), reverse=(order or "desc").lower() != "asc")
-    size, start, per = len(chosen), offset or 0, max or 0
-    page = chosen[start:start + per] if per else chosen[start:]
+    return offset or 0, max or 0
+
+
+def envelope(page: list[dict[str, Any]], size: int, start: int, per: int) -> dict[str, Any]:
+    """The envelope of ``page``, the items from ``start`` of ``size`` in all, ``per`` a page (0: everything)."""
     total_pages = (math.ceil(size / per) if per else (1 if size else 0))
     return {"collection": page, "offset": start, "perPage": min(per, size) if per else size, "size": size,
             "totalPages": total_pages}
+
+
+def collection(items: Iterable[dict[str, Any]], query: Mapping[str, str], *, max: int | None = None,
+               offset: int | None = None, sort: str | None = None, order: str | None = None) -> dict[str, Any]:
+    """The envelope of ``items`` (already the wire objects) after filtering, ordering and paging."""
+    start, per = paging(max, offset)
+    chosen = [item for item in items if all(op(wanted, item.get(field)) for field, op, wanted in filters(query))]
+    field = sort or "created"
+    chosen.sort(key=_sort_key(field), reverse=(order or "desc").lower() != "asc")
+    page = chosen[start:start + per] if per else chosen[start:]
+    return envelope(page, len(chosen), start, per)

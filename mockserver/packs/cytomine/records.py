@@ -405,11 +405,15 @@ SCHEMA = Schema(RECORD_TYPES, (
     "CREATE INDEX IF NOT EXISTS ix_cy_terms_ontology ON terms(ontology)",
     'CREATE INDEX IF NOT EXISTS ix_cy_members_user ON members("user")',
     "CREATE INDEX IF NOT EXISTS ix_cy_images_project ON image_instances(project)",
-    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image ON annotations(image)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_image_created ON annotations(image, created, id)",
     "CREATE INDEX IF NOT EXISTS ix_cy_abstract_slices_image ON abstract_slices(image)",
     "CREATE INDEX IF NOT EXISTS ix_cy_slice_instances_image ON slice_instances(image)",
-    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project ON annotations(project)",
-    "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation ON annotation_terms(annotation)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project_created ON annotations(project, created, id)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation_term ON annotation_terms(annotation, term)",
     "CREATE INDEX IF NOT EXISTS ix_cy_properties_domain ON properties(domain_ident, key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_tag_associations_domain ON tag_associations(domain_ident)",
+), retired_indexes=(
+    "ix_cy_annotations_image",  # served by ix_cy_annotations_image_created, which also orders an image's pages
+    "ix_cy_annotations_project",  # likewise by ix_cy_annotations_project_created
+    "ix_cy_annotation_terms_annotation",  # by ix_cy_annotation_terms_annotation_term, which covers a page's terms
 ))

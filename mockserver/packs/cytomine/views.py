@@ -3,11 +3,12 @@ epoch milliseconds, foreign keys as bare ids with their denormalised names, coun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from mockserver.packs.cytomine import records as r
 from mockserver.packs.cytomine.api import CLASS_PREFIX, Cytomine
-from mockserver.packs.cytomine.geometry import parse
+from mockserver.packs.cytomine.geometry import Measures, parse
 
 CLASSES: dict[type[Any], str] = {
     r.User: "security.User",
@@ -39,6 +40,9 @@ CLASSES: dict[type[Any], str] = {
     r.AnnotationLink: "ontology.AnnotationLink",
     r.AnnotationFilter: "ontology.AnnotationFilter",
 }
+
+
+ANNOTATION_CLASS = CLASS_PREFIX + CLASSES[r.Annotation]
 
 
 def class_of(record_type: type[Any]) -> str:
@@ -152,20 +156,45 @@ def image_instance(cy: Cytomine, record: r.ImageInstance, me: r.User | None = No
 
 
 def annotation(cy: Cytomine, record: r.Annotation) -> dict[str, Any]:
-    shape = parse(record.location)
-    terms = cy.store.scalars("SELECT DISTINCT term FROM annotation_terms WHERE annotation = ? ORDER BY term",
-                             (record.id,))
-    tracks = cy.store.scalars("SELECT track FROM annotation_tracks WHERE annotation = ? ORDER BY track", (record.id,))
-    crop = f"{cy.base_url}/api/userannotation/{record.id}/crop.png"
-    reference = cy.store.scalars("SELECT id FROM slice_instances WHERE image = ? ORDER BY id LIMIT 1", (record.image,))
-    return {**common(record), "class": class_of(r.Annotation), "slice": reference[0] if reference else None,
-            "image": record.image,
+    return annotation_views(cy, [record])[0]
+
+
+def annotation_views(cy: Cytomine, records: Sequence[r.Annotation]) -> list[dict[str, Any]]:
+    """The wire objects of ``records``: their terms, tracks, reviews and reference slices read in a few queries
+    for all of them, their geometries measured together."""
+    ids = [record.id for record in records]
+    terms = _grouped(cy, "SELECT DISTINCT annotation, term FROM annotation_terms WHERE annotation IN ({}) "
+                         "ORDER BY annotation, term", ids)
+    tracks = _grouped(cy, "SELECT annotation, track FROM annotation_tracks WHERE annotation IN ({}) "
+                          "ORDER BY annotation, track", ids)
+    reviewed = {row[0] for row in cy.store.rows_in("SELECT DISTINCT parent FROM reviews WHERE parent IN ({})", ids)}
+    slices = {row[0]: row[1] for row in cy.store.rows_in(
+        "SELECT image, MIN(id) FROM slice_instances WHERE image IN ({}) GROUP BY image",
+        list(dict.fromkeys(record.image for record in records)))}
+    base, shapes = cy.base_url, cy.measures([record.location for record in records])
+    return [_annotation(record, shape, base, terms.get(record.id, []), tracks.get(record.id, []),
+                        record.id in reviewed, slices.get(record.image))
+            for record, shape in zip(records, shapes, strict=True)]
+
+
+def _grouped(cy: Cytomine, sql: str, ids: list[int]) -> dict[int, list[int]]:
+    """``annotation → values`` of a two-column query over the annotations ``ids``, in the query's order."""
+    found: dict[int, list[int]] = {}
+    for key, value in cy.store.rows_in(sql, ids):
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def _annotation(record: r.Annotation, shape: Measures, base: str, terms: list[int], tracks: list[int],
+                reviewed: bool, reference: int | None) -> dict[str, Any]:
+    crop = f"{base}/api/userannotation/{record.id}/crop.png"
+    return {"class": ANNOTATION_CLASS, "id": record.id, "created": stamp(record.created),
+            "updated": stamp(record.updated), "deleted": None, "slice": reference, "image": record.image,
             "project": record.project, "user": record.user, "location": record.location,
-            "geometryCompression": 0.0, "centroid": shape.centroid, "area": shape.area, "areaUnit": 1,
-            "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "track": tracks, "nbComments": 0,
-            "reviewed": bool(cy.store.count(r.Review, "parent = ?", (record.id,))),
-            "cropURL": crop, "smallCropURL": f"{crop}?maxSize=256", "url": crop,
-            "imageURL": f"{cy.base_url}/#/project/{record.project}/image/{record.image}/annotation/{record.id}"}
+            "geometryCompression": 0.0, "centroid": {"x": shape.x, "y": shape.y}, "area": shape.area,
+            "areaUnit": 1, "perimeter": shape.perimeter, "perimeterUnit": 0, "term": terms, "track": tracks,
+            "nbComments": 0, "reviewed": reviewed, "cropURL": crop, "smallCropURL": f"{crop}?maxSize=256",
+            "url": crop, "imageURL": f"{base}/#/project/{record.project}/image/{record.image}/annotation/{record.id}"}
 
 
 def annotation_term(cy: Cytomine, record: r.AnnotationTerm) -> dict[str, Any]:

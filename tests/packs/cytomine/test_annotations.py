@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from mockserver.app import MockApp
 from tests.packs.cytomine.conftest import created
 
 Role = Callable[[str], dict[str, str]]
 SQUARE = "POLYGON ((10 10, 10 60, 60 60, 60 10, 10 10))"
+RELATED = ("annotation_terms", "annotation_tracks", "reviews", "slice_instances")
+"""The tables an annotation's view reads besides its own."""
 
 
 def first_image(cy: TestClient, as_role: Role) -> dict[str, Any]:
@@ -192,3 +195,46 @@ def test_bbox_keeps_the_annotations_it_intersects(cy: TestClient, as_role: Role,
 def test_a_malformed_bbox_is_a_400(cy: TestClient, as_role: Role) -> None:
     response = cy.get("/api/annotation.json", params={"bbox": "1,2,x,4"}, headers=as_role("admin"))
     assert response.status_code == 400 and "bbox" in response.json()["errors"]["message"]
+
+
+@pytest.mark.parametrize("query", [{}, {"sort": "created", "order": "asc"}, {"sort": "updated", "max": 4},
+                                   {"sort": "updated", "order": "asc", "max": 5, "offset": 3},
+                                   {"sort": "user", "order": "asc"}, {"sort": "id", "max": 0, "offset": 10},
+                                   {"max": 6, "offset": 12}])
+def test_a_page_read_in_sql_is_the_page_of_every_view(cy: TestClient, as_role: Role, query: dict[str, Any]) -> None:
+    """A query the store pages (a column's order, no ``field[op]`` filter) answers what filtering, ordering and
+    paging every annotation's view gives (``id[gte]=0`` keeps them all, and asks for that)."""
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    some = cy.get("/api/annotation.json", params={"project": image["project"], "max": 3}, headers=admin).json()
+    for annotation in some["collection"]:  # a few with ``updated`` set, the others without
+        assert cy.put(f"/api/annotation/{annotation['id']}.json", json={"location": SQUARE},
+                      headers=admin).status_code == 200
+    for scope in ({"project": image["project"]}, {"image": image["id"]}):
+        paged = cy.get("/api/annotation.json", params={**scope, **query}, headers=admin)
+        viewed = cy.get("/api/annotation.json", params={**scope, **query, "id[gte]": "0"}, headers=admin)
+        assert paged.status_code == 200 and paged.content == viewed.content
+
+
+
+def test_views_are_built_in_a_fixed_number_of_queries(cy: TestClient, cy_app: MockApp, as_role: Role,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The related rows (terms, tracks, reviews, slices) of the annotations shown come in one query each, not one
+    per annotation."""
+    admin = as_role("admin")
+    image = first_image(cy, as_role)
+    contributor = cy.get("/api/user/current.json", headers=as_role("user")).json()
+    store = cy_app.backend.store
+    statements: list[str] = []
+    for primitive in ("_run", "_tuples"):
+        original = getattr(store, primitive)
+        monkeypatch.setattr(store, primitive, lambda sql, params=(), run=original: statements.append(sql) or run(
+            sql, params))
+
+    def queries(**query: Any) -> tuple[int, int]:
+        statements.clear()
+        page = cy.get("/api/annotation.json", params={"project": image["project"], **query}, headers=admin).json()
+        return page["size"], sum(any(table in sql for table in RELATED) for sql in statements)
+
+    mine, everything = queries(user=contributor["id"]), queries()
+    assert mine[0] < everything[0] and mine[1] == everything[1]

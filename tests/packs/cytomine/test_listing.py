@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.packs.cytomine.listing import collection
+from mockserver.packs.cytomine.listing import collection, column_order
 
 Role = Callable[[str], dict[str, str]]
 ITEMS = [{"id": i, "created": str(1000 + i), "name": f"n{i}", "size": i * 10} for i in range(1, 6)]
@@ -57,3 +58,22 @@ def test_filters_reach_the_routes(cy: TestClient, as_role: Role) -> None:
 def test_paging_parameters_are_validated(cy: TestClient, as_role: Role) -> None:
     response = cy.get("/api/project.json", params={"max": "-1"}, headers=as_role("admin"))
     assert response.status_code == 400 and "errors" in response.json()
+
+
+ROWS = [(1, 30, None), (2, 10, 5), (3, 30, None), (4, 20, 5), (5, 10, 7)]
+
+
+@pytest.mark.parametrize("sort", [None, "created", "updated", "id"])
+@pytest.mark.parametrize("order", [None, "asc", "DESC"])
+def test_column_order_sorts_rows_as_collection_sorts_items(sort: str | None, order: str | None) -> None:
+    database = sqlite3.connect(":memory:")
+    database.execute('CREATE TABLE items ("id" INTEGER, "created" INTEGER, "updated" INTEGER)')
+    database.executemany("INSERT INTO items VALUES (?, ?, ?)", ROWS)
+    columns = {"id": '"id"', "created": '"created"', "updated": '"updated"'}
+    by_sql = [row[0] for row in database.execute(f"SELECT id FROM items ORDER BY {column_order(sort, order, columns)}")]
+    items = [{"id": i, "created": str(c), "updated": None if u is None else str(u)} for i, c, u in ROWS]
+    assert by_sql == [item["id"] for item in collection(items, {}, sort=sort, order=order)["collection"]]
+
+
+def test_column_order_leaves_other_fields_to_collection() -> None:
+    assert column_order("area", "asc", {"id": '"id"'}) is None

@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.responses import Response
 
+from mockserver.packs.cytomine import layers, views
 from mockserver.packs.cytomine import records as r
-from mockserver.packs.cytomine import views
 from mockserver.packs.cytomine.api import Cytomine
 from mockserver.packs.cytomine.domains import forget
 from mockserver.packs.cytomine.errors import DomainError, Forbidden, NotFound
@@ -15,32 +15,47 @@ from mockserver.packs.cytomine.geometry import bounding_box, intersects, parse
 from mockserver.packs.cytomine.handlers.common import an_object, create, flag, id_field, ids, listed, query_args
 from mockserver.packs.cytomine.handlers.images import readable_image
 from mockserver.packs.cytomine.handlers.projects import readable as readable_projects
+from mockserver.packs.cytomine.listing import column_order, envelope, has_filters, paging
 from mockserver.responses import json_response
+from mockserver.store import quoted
+
+COLUMNS = {field: quoted(field) for field in ("id", "created", "updated", "image", "project", "user")}
+"""The wire fields of an annotation that show a column's number: a sort by one of them runs in SQL."""
 
 
-def visible(cy: Cytomine, annotation: r.Annotation, me: r.User) -> bool:
-    """Layers: in a project that hides users' (or managers') layers, a contributor sees only its own annotations
-    and those of the other kind of member; managers see everything."""
-    project = cy.store.get(r.Project, annotation.project)
-    if project is None or annotation.user == me.id or cy.can_manage_project(project, me):
-        return True
-    author = cy.store.get(r.Member, project.id, annotation.user)
-    by_manager = author is not None and author.manager
-    return not (project.hide_admins_layers if by_manager else project.hide_users_layers)
-
-
-def _chosen(cy: Cytomine, me: r.User, project: int | None, images: list[int]) -> list[r.Annotation]:
+def _scope(cy: Cytomine, me: r.User, project: int | None, images: list[int]) -> tuple[str, list[Any]]:
+    """The annotations the query names (images, else a project, else every readable project) that ``me`` sees,
+    as a condition; the images and the project are checked first."""
     if images:
-        for image in images:
-            readable_image(cy, image, me)
-        return cy.store.select(r.Annotation, f"image IN ({', '.join('?' for _ in images)})", images, order="id")
-    if project is not None:
-        cy.readable_project(project, me)
-        return cy.store.select(r.Annotation, "project = ?", (project,), order="id")
-    projects = [p.id for p in readable_projects(cy, me)]
-    if not projects:
-        return []
-    return cy.store.select(r.Annotation, f"project IN ({', '.join('?' for _ in projects)})", projects, order="id")
+        projects = dict.fromkeys(readable_image(cy, i, me).project for i in images)
+        scope = [cy.readable_project(p, me) for p in projects]
+        where, params = f"image IN ({', '.join('?' for _ in images)})", list(images)
+    elif project is not None:
+        scope = [cy.readable_project(project, me)]
+        where, params = "project = ?", [project]
+    else:
+        scope = readable_projects(cy, me)
+        where = f"project IN ({', '.join('?' for _ in scope)})" if scope else "0 = 1"
+        params = [p.id for p in scope]
+    seen, more = layers.condition(cy, scope, me)
+    return (f"{where} AND {seen}", params + more) if seen else (where, params)
+
+
+def _condition(cy: Cytomine, me: r.User, project: int | None, images: list[int], authors: list[int],
+               terms: list[int], no_term: bool, multiple_term: bool) -> tuple[str, list[Any]]:
+    """The annotation query as an SQL condition on annotations: scope and layers, authors, terms."""
+    where, params = _scope(cy, me, project, images)
+    if authors:
+        where += f' AND "user" IN ({", ".join("?" for _ in authors)})'
+        params += authors
+    if terms:
+        where += f" AND id IN (SELECT annotation FROM annotation_terms WHERE term IN ({', '.join('?' for _ in terms)}))"
+        params += terms
+    if no_term:
+        where += " AND NOT EXISTS (SELECT 1 FROM annotation_terms t WHERE t.annotation = annotations.id)"
+    if multiple_term:
+        where += " AND (SELECT COUNT(DISTINCT term) FROM annotation_terms t WHERE t.annotation = annotations.id) >= 2"
+    return where, params
 
 
 async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | None = None, offset: int | None = None,
@@ -48,26 +63,27 @@ async def list_annotations(cy: Cytomine, user: str | None = None, max_: int | No
                            image: int | None = None, images: str | None = None, term: int | None = None,
                            terms: str | None = None, no_term: str | None = None,
                            multiple_term: str | None = None) -> Response:
+    """Filtered, ordered and paged in SQL, the views built for the page only; a ``bbox``, a ``field[op]`` filter or
+    a sort by a measured field filter and sort the views of every chosen annotation instead."""
     me, query = cy.me(user), query_args()
     image_ids = ([image] if image is not None else []) + ids(images)
-    authors = set(ids(query.get("user")) + ids(query.get("users")))
-    wanted_terms = set(([term] if term is not None else []) + ids(terms))
+    authors = sorted(set(ids(query.get("user")) + ids(query.get("users"))))
+    wanted_terms = sorted(set(([term] if term is not None else []) + ids(terms)))
     area = bounding_box(query["bbox"]) if query.get("bbox") else None
-    shown = []
-    for annotation in _chosen(cy, me, project, image_ids):
-        if (authors and annotation.user not in authors) or not visible(cy, annotation, me):
-            continue
-        if area is not None and not intersects(annotation.location, area):
-            continue
-        item = views.annotation(cy, annotation)
-        if wanted_terms and not wanted_terms & set(item["term"]):
-            continue
-        if flag(no_term) and item["term"]:
-            continue
-        if flag(multiple_term) and len(item["term"]) < 2:
-            continue
-        shown.append(item)
-    return listed(shown, max_, offset, sort, order)
+    where, params = _condition(cy, me, project, image_ids, authors, wanted_terms, flag(no_term), flag(multiple_term))
+    order_by = column_order(sort, order, COLUMNS)
+    if area is None and order_by is not None and not has_filters(query):
+        start, per = paging(max_, offset)
+        size = cy.store.count(r.Annotation, where, params)
+        if per:
+            page = cy.store.select(r.Annotation, where, params, order=order_by, limit=per, offset=start)
+        else:
+            page = cy.store.select(r.Annotation, where, params, order=order_by)[start:]
+        return json_response(envelope(views.annotation_views(cy, page), size, start, per))
+    chosen = cy.store.select(r.Annotation, where, params, order="id")
+    if area is not None:
+        chosen = [annotation for annotation in chosen if intersects(annotation.location, area)]
+    return listed(views.annotation_views(cy, chosen), max_, offset, sort, order)
 
 
 async def list_included_annotations(cy: Cytomine, user: str | None = None, max_: int | None = None,
@@ -131,7 +147,7 @@ def annotation_of(cy: Cytomine, annotation_id: int, me: r.User) -> r.Annotation:
     if annotation is None:
         raise NotFound.of("Annotation", annotation_id)
     cy.readable_project(annotation.project, me)
-    if not visible(cy, annotation, me):
+    if not layers.visible(cy, annotation, me):
         raise Forbidden(f"You don't have the right to read or modify this resource! {annotation.id}")
     return annotation
 
