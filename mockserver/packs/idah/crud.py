@@ -123,13 +123,18 @@ def linked_id(data: dict[str, Any], name: str) -> Any:
     return linked.get("id") if isinstance(linked, dict) else None
 
 
-def owned_project(api: Idah, data: dict[str, Any], attributes: dict[str, Any], scope: Scope, refusal: str) -> Any:
-    """The project a create names (its ``project`` relationship, else ``project_id``), if the caller owns it;
+def owned_create(api: Idah, resource: Resource, body: dict[str, Any], refusal: str
+                 ) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """``(data, attributes, project)`` of a create of ``resource`` in a project only its owners may change: the
+    project it names (its ``project`` relationship, else ``project_id``), if the caller owns it;
     ``Unauthorized(refusal)`` otherwise (``NotFound`` where the caller cannot see it)."""
+    data = data_of(resource, body)
+    attributes = attributes_of(resource, data, update=False)
+    scope = api.scope()
     project = find(api, "projects", str(linked_id(data, "project") or attributes.get("project_id")), scope)
     if not scope.owns(project):
         raise Unauthorized(refusal)
-    return project
+    return data, attributes, project
 
 
 def client_id(data: dict[str, Any]) -> str | None:

@@ -28,10 +28,7 @@ def show(api: Idah, resource_id: str) -> Response:
 
 
 def create(api: Idah, body: dict[str, Any]) -> Response:
-    data = crud.data_of(RESOURCE, body)
-    attributes = crud.attributes_of(RESOURCE, data, update=False)
-    scope = api.scope()
-    project = crud.owned_project(api, data, attributes, scope, OWNERS_ONLY)
+    data, attributes, project = crud.owned_create(api, RESOURCE, body, OWNERS_ONLY)
     for required in ("name", "modality"):
         if not attributes.get(required):
             raise ValidationFailed("is missing", pointer=f"/data/attributes/{required}")

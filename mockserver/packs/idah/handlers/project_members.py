@@ -30,10 +30,7 @@ def show(api: Idah, resource_id: str) -> Response:
 
 
 def create(api: Idah, body: dict[str, Any]) -> Response:
-    data = crud.data_of(RESOURCE, body)
-    attributes = crud.attributes_of(RESOURCE, data, update=False)
-    scope = api.scope()
-    project = crud.owned_project(api, data, attributes, scope, OWNERS_ONLY)
+    _, attributes, project = crud.owned_create(api, RESOURCE, body, OWNERS_ONLY)
     account_id = attributes.get("account_id")
     if not isinstance(account_id, int):
         raise ValidationFailed("is missing", pointer="/data/attributes/account_id")
