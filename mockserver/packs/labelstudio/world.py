@@ -18,7 +18,7 @@ from faker import Faker
 
 from mockserver.errors import ConfigurationError
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.records import Project, Task, lacks_result
 from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import WorldInfo
@@ -148,7 +148,8 @@ def seeded_tasks(project: int, seed: int, recipe: Recipe) -> list[Task]:
                 completion["result"] = make.results(data)
             completions = [completion]
             predictions = predictions or []
-        tasks.append(Task(project, task_id, data, predictions, None, completions))
+        tasks.append(Task(project, task_id, data, predictions, None, completions,
+                          result_missing=lacks_result(completions)))
     return tasks
 
 
