@@ -78,6 +78,9 @@ class Generator:
         self.fake = Faker("en_US")
         self.fake.seed_instance(seed)
         self.config = config
+        self.data_types = config.data_types
+        """Read once: the config's properties walk its XML tree on every call."""
+        self.controls = list(config.controls.values())
 
     def region_id(self) -> str:
         return "".join(self.rng.choices(string.ascii_letters + string.digits + "_-", k=10))
@@ -90,11 +93,11 @@ class Generator:
         return self.fake.word()
 
     def data(self, index: int) -> dict[str, Any]:
-        return {key: self.value(tag, index) for key, tag in self.config.data_types.items()}
+        return {key: self.value(tag, index) for key, tag in self.data_types.items()}
 
     def results(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         results = []
-        for control in self.config.controls.values():
+        for control in self.controls:
             label = self.rng.choice(control.labels) if control.labels else "x"
             value: dict[str, Any]
             if control.type in ("labels", "hypertextlabels"):
@@ -158,7 +161,8 @@ def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo
     project = Project(1, recipe.title, recipe.description, PROJECT_DIR, recipe.label_config, recipe.sampling,
                       INSTRUCTION, False)
     with store.transaction():
-        store.insert(project, *seeded_tasks(1, seed, recipe))
+        store.insert(project)
+        store.insert_many(Task, seeded_tasks(1, seed, recipe))
     return resume(store, seed, recipe_name)
 
 
@@ -169,7 +173,8 @@ def session_project(store: Store, world: WorldInfo, owner: str, uuid: str, descr
     number = int(store.scalars("SELECT COALESCE(MAX(id), 0) + 1 FROM projects")[0])
     project = Project(number, recipe.title, description or recipe.description, f"{SESSIONS_ROOT}/{owner}/{uuid}",
                       recipe.label_config, recipe.sampling, INSTRUCTION, False, uuid=uuid, owner=owner)
-    store.insert(project, *seeded_tasks(number, world.seed, recipe))
+    store.insert(project)
+    store.insert_many(Task, seeded_tasks(number, world.seed, recipe))
     return project
 
 
