@@ -176,6 +176,11 @@ class LabelStudio:
         shown["predictions"] = task.predictions or []
         return dict(sorted(shown.items()))
 
+    def jsonified_task_with_completions(self, task: Task) -> dict[str, Any]:
+        """``task_with_completions`` for a ``jsonify`` answer, which sorts the keys at every level itself: the same
+        values, keys unsorted."""
+        return {**self.source_task(task), "completions": task.completions, "predictions": task.predictions or []}
+
     @staticmethod
     def completions_file(task: Task) -> dict[str, Any]:
         """What ``completions/<id>.json`` holds (written with sorted keys): the source task with its completions, and

@@ -98,7 +98,7 @@ def _page(ls: LabelStudio, rows: list[dict[str, Any]], fields: str, args: dict[s
         task: Task = row["task"]
         item = ls.source_task(task)
         if task.completions is not None:
-            item = ls.task_with_completions(task)
+            item = ls.jsonified_task_with_completions(task)
             completed = row["completed_at"]
             item["completed_at"] = ls.local_time(completed) if isinstance(completed, int) else completed
             item["has_cancelled_completions"] = row["has_cancelled_completions"]
