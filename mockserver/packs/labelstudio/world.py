@@ -179,5 +179,18 @@ def session_project(store: Store, world: WorldInfo, owner: str, uuid: str, descr
 
 
 def resume(store: Store, seed: int, recipe: str) -> WorldInfo:
-    """Label Studio 0.8.1 has no users (optional Basic auth comes later): nobody to print."""
+    """Label Studio 0.8.1 has no users (optional Basic auth comes later): nobody to print. A world given as JSON
+    (``/__admin/world``) gets ``Task.result_missing`` from its completions."""
+    mark_missing_results(store)
     return WorldInfo(seed, recipe, ())
+
+
+def mark_missing_results(store: Store) -> None:
+    """``Task.result_missing`` as the tasks' completions say, where a task says otherwise (written only then)."""
+    done = store.select(Task, "completions IS NOT NULL")
+    wrong = [task for task in done if task.result_missing != lacks_result(task.completions)]
+    if wrong or store.count(Task, "completions IS NULL AND result_missing = 1"):
+        with store.transaction():
+            store.execute("UPDATE tasks SET result_missing = 0 WHERE completions IS NULL AND result_missing = 1")
+            for task in wrong:
+                store.update(task, result_missing=not task.result_missing)

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from benchmarks.performance import growth
+from mockserver import dump
+from mockserver.app import MockApp
 from mockserver.errors import ConfigurationError
+from mockserver.pack import load_pack
 from mockserver.packs.labelstudio import labelconfig, world
 from mockserver.packs.labelstudio.records import SCHEMA, Project, Task
 from mockserver.store import Store
@@ -71,3 +75,15 @@ def test_an_unknown_recipe_names_the_known_ones() -> None:
     known = "bbox, default, empty, empty-score-max, empty-score-min, empty-uniform, large, ner, scored, tiny"
     with pytest.raises(ConfigurationError, match=known):
         world.load_recipe("nope")
+
+
+def test_a_world_given_as_json_says_which_tasks_lack_a_result(empty_app: MockApp, fresh: TestClient) -> None:
+    pack, store = load_pack("labelstudio"), empty_app.backend.store
+    document = dump.export_world(pack, store, empty_app.backend.world)
+    task = {"project": 1, "data": {"image": "a.jpg"}, "predictions": None, "imported_completions": None}
+    document["tables"]["tasks"] = [{**task, "id": 0, "completions": [{"id": 1}]},  # says nothing: False
+                                   {**task, "id": 1, "completions": None, "result_missing": True}]
+    dump.import_world(pack, store, document)
+    assert [t.result_missing for t in store.select(Task, order="id")] == [True, False]
+    imported = fresh.post("/api/project/import", json={"image": "b.jpg"})
+    assert (imported.status_code, imported.json()["detail"]) == (500, "'result'")
