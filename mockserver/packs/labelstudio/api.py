@@ -14,10 +14,10 @@ from starlette.responses import Response
 from mockserver.backend import Backend
 from mockserver.packs.labelstudio import labelconfig
 from mockserver.packs.labelstudio.errors import HTML, Crash
-from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.records import Project, Task, lacks_result
 from mockserver.packs.labelstudio.sessions import MULTI_SESSION, PROJECT_KEY, SESSION_KEY
 from mockserver.packs.labelstudio.wire import jsonify
-from mockserver.store import Store
+from mockserver.store import SQLITE_MAX, Store
 
 
 def jsonify_response(data: Any, status: int = 200) -> Response:
@@ -132,6 +132,14 @@ class LabelStudio:
     def tasks(self) -> list[Task]:
         return self.store.select(Task, "project = ?", (self.project_id,), order="id")
 
+    def tasks_page(self, size: int, offset: int, descending: bool = False) -> list[Task]:
+        """``size`` tasks by id from ``offset`` on (SQL ``LIMIT``/``OFFSET``: only the page is read); a page past
+        the ids no task can have is empty."""
+        if offset > SQLITE_MAX:
+            return []
+        return self.store.select(Task, "project = ?", (self.project_id,), order="id DESC" if descending else "id",
+                                 limit=min(size, SQLITE_MAX), offset=offset)
+
     def task(self, task_id: int) -> Task | None:
         """The task, or None (also for ids no task can have: beyond SQLite's 64-bit integers, which Python reads)."""
         if not -(2**63) <= task_id < 2**63:
@@ -144,8 +152,10 @@ class LabelStudio:
 
     def poisoned(self) -> bool:
         """A completion without ``result`` anywhere (accepted by the API) breaks every later output-schema update
-        with ``KeyError('result')`` (labelstudio-real.md §3 item 8)."""
-        return any("result" not in c for t in self.tasks() for c in t.completions or [])
+        with ``KeyError('result')`` (labelstudio-real.md §3 item 8). Such tasks carry ``result_missing``, which a
+        partial index finds without reading the project's tasks."""
+        return bool(self.store.scalars("SELECT 1 FROM tasks WHERE project = ? AND result_missing = 1 LIMIT 1",
+                                       (self.project_id,)))
 
     # wire forms ---------------------------------------------------------------------------------
 
@@ -165,6 +175,11 @@ class LabelStudio:
         shown: dict[str, Any] = sorted_keys({**self.source_task(task), "completions": task.completions})
         shown["predictions"] = task.predictions or []
         return dict(sorted(shown.items()))
+
+    def jsonified_task_with_completions(self, task: Task) -> dict[str, Any]:
+        """``task_with_completions`` for a ``jsonify`` answer, which sorts the keys at every level itself: the same
+        values, keys unsorted."""
+        return {**self.source_task(task), "completions": task.completions, "predictions": task.predictions or []}
 
     @staticmethod
     def completions_file(task: Task) -> dict[str, Any]:
@@ -194,5 +209,6 @@ class LabelStudio:
             completion["id"] = task.id * 1000 + len(completions) + 1
             completions.append(completion)
         completions = [dict(sorted(c.items())) for c in completions]  # the completions file is written sorted
-        self.store.update(task, completions=completions, predictions=task.predictions, file_has_predictions=False)
+        self.store.update(task, completions=completions, predictions=task.predictions, file_has_predictions=False,
+                          result_missing=lacks_result(completions))
         return int(completion["id"])

@@ -14,7 +14,7 @@ from typing import Any
 
 from mockserver.errors import ConfigurationError
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.records import Project, Task, lacks_result
 from mockserver.packs.labelstudio.world import SAMPLINGS
 from mockserver.store import Store
 from mockserver.world import WorldInfo
@@ -55,7 +55,8 @@ class Arranger:
         """The task ``id`` as given (replacing a task with that id): ``completions`` None is an open task."""
         if id < 0:
             raise ConfigurationError(f"task ids are 0 or more, not {id}")
-        task = Task(PROJECT, id, data, predictions, imported_completions, completions)
+        task = Task(PROJECT, id, data, predictions, imported_completions, completions,
+                    result_missing=lacks_result(completions))
         with self.store.transaction():
             self.store.delete(Task, "project = ? AND id = ?", (PROJECT, id))
             self.store.insert(task)

@@ -51,6 +51,14 @@ class Task:
     file_has_predictions: bool = False
     """The completions file also holds the task's predictions (a completion delete writes them there; a completion
     save takes them out again): what the JSON export shows."""
+    result_missing: bool = False
+    """One of ``completions`` has no ``result`` (``lacks_result``; kept with every write of ``completions``): such a
+    task breaks the project (``LabelStudio.poisoned``), which a partial index finds without reading every task."""
+
+
+def lacks_result(completions: list[dict[str, Any]] | None) -> bool:
+    """Whether a completion of ``completions`` has no ``result`` (what ``Task.result_missing`` records)."""
+    return any("result" not in completion for completion in completions or [])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,4 +121,6 @@ class TrainJob:
     job: str
 
 
-SCHEMA = Schema((Project, Task, StoredFile, Session, NewProjects, MLBackend, TrainJob))
+SCHEMA = Schema((Project, Task, StoredFile, Session, NewProjects, MLBackend, TrainJob), indexes=(
+    "CREATE INDEX IF NOT EXISTS ix_ls_tasks_result_missing ON tasks(project) WHERE result_missing = 1",
+))

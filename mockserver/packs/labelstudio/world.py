@@ -18,7 +18,7 @@ from faker import Faker
 
 from mockserver.errors import ConfigurationError
 from mockserver.packs.labelstudio import labelconfig
-from mockserver.packs.labelstudio.records import Project, Task
+from mockserver.packs.labelstudio.records import Project, Task, lacks_result
 from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import WorldInfo
@@ -78,6 +78,9 @@ class Generator:
         self.fake = Faker("en_US")
         self.fake.seed_instance(seed)
         self.config = config
+        self.data_types = config.data_types
+        """Read once: the config's properties walk its XML tree on every call."""
+        self.controls = list(config.controls.values())
 
     def region_id(self) -> str:
         return "".join(self.rng.choices(string.ascii_letters + string.digits + "_-", k=10))
@@ -90,11 +93,11 @@ class Generator:
         return self.fake.word()
 
     def data(self, index: int) -> dict[str, Any]:
-        return {key: self.value(tag, index) for key, tag in self.config.data_types.items()}
+        return {key: self.value(tag, index) for key, tag in self.data_types.items()}
 
     def results(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         results = []
-        for control in self.config.controls.values():
+        for control in self.controls:
             label = self.rng.choice(control.labels) if control.labels else "x"
             value: dict[str, Any]
             if control.type in ("labels", "hypertextlabels"):
@@ -148,7 +151,8 @@ def seeded_tasks(project: int, seed: int, recipe: Recipe) -> list[Task]:
                 completion["result"] = make.results(data)
             completions = [completion]
             predictions = predictions or []
-        tasks.append(Task(project, task_id, data, predictions, None, completions))
+        tasks.append(Task(project, task_id, data, predictions, None, completions,
+                          result_missing=lacks_result(completions)))
     return tasks
 
 
@@ -157,7 +161,8 @@ def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo
     project = Project(1, recipe.title, recipe.description, PROJECT_DIR, recipe.label_config, recipe.sampling,
                       INSTRUCTION, False)
     with store.transaction():
-        store.insert(project, *seeded_tasks(1, seed, recipe))
+        store.insert(project)
+        store.insert_many(Task, seeded_tasks(1, seed, recipe))
     return resume(store, seed, recipe_name)
 
 
@@ -168,10 +173,24 @@ def session_project(store: Store, world: WorldInfo, owner: str, uuid: str, descr
     number = int(store.scalars("SELECT COALESCE(MAX(id), 0) + 1 FROM projects")[0])
     project = Project(number, recipe.title, description or recipe.description, f"{SESSIONS_ROOT}/{owner}/{uuid}",
                       recipe.label_config, recipe.sampling, INSTRUCTION, False, uuid=uuid, owner=owner)
-    store.insert(project, *seeded_tasks(number, world.seed, recipe))
+    store.insert(project)
+    store.insert_many(Task, seeded_tasks(number, world.seed, recipe))
     return project
 
 
 def resume(store: Store, seed: int, recipe: str) -> WorldInfo:
-    """Label Studio 0.8.1 has no users (optional Basic auth comes later): nobody to print."""
+    """Label Studio 0.8.1 has no users (optional Basic auth comes later): nobody to print. A world given as JSON
+    (``/__admin/world``) gets ``Task.result_missing`` from its completions."""
+    mark_missing_results(store)
     return WorldInfo(seed, recipe, ())
+
+
+def mark_missing_results(store: Store) -> None:
+    """``Task.result_missing`` as the tasks' completions say, where a task says otherwise (written only then)."""
+    done = store.select(Task, "completions IS NOT NULL")
+    wrong = [task for task in done if task.result_missing != lacks_result(task.completions)]
+    if wrong or store.count(Task, "completions IS NULL AND result_missing = 1"):
+        with store.transaction():
+            store.execute("UPDATE tasks SET result_missing = 0 WHERE completions IS NULL AND result_missing = 1")
+            for task in wrong:
+                store.update(task, result_missing=not task.result_missing)

@@ -48,3 +48,11 @@ def test_refusals_name_the_line(empty_app: MockApp, fresh: TestClient, step: str
     with pytest.raises(ScenarioError, match=f"scenario s.yaml, {says}"):
         load(empty_app, f"steps:\n- {step}\n")
     assert fresh.get("/api/tasks").json() == []
+
+
+def test_an_arranged_completion_without_result_poisons_the_project(empty_app: MockApp, fresh: TestClient) -> None:
+    load(empty_app, "steps:\n- put_task: {id: 3, data: {image: a.jpg}, completions: [{id: 3001}]}\n")
+    imported = fresh.post("/api/project/import", json={"image": "c.jpg"})
+    assert (imported.status_code, imported.json()["detail"]) == (500, "'result'")
+    load(empty_app, "steps:\n- put_task: {id: 3, data: {image: a.jpg}, completions: [{id: 3001, result: []}]}\n")
+    assert fresh.post("/api/project/import", json={"image": "d.jpg"}).status_code == 201

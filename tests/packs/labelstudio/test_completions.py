@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
+from mockserver.packs.labelstudio.api import LabelStudio
 from tests.packs.labelstudio.conftest import choice
 
 HTML = "text/html; charset=utf-8"
@@ -126,3 +128,14 @@ def test_malformed_json_to_a_wrapped_route_is_the_500_envelope(fresh: TestClient
                                              "server could not understand.")
     assert response.json()["request"] == {} and fresh.post("/api/tasks/0/completions?x=1", content=b"{bad", headers={
         "Content-Type": "application/json"}).json()["request"] == {"x": "1"}
+
+
+def test_the_poison_check_does_not_read_every_task(fresh: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def everything(_: object) -> None:
+        raise AssertionError("the poison check read every task")
+
+    monkeypatch.setattr(LabelStudio, "tasks", everything)
+    assert fresh.post("/api/project/import", json=[{"image": "a.jpg"}]).status_code == 201
+    assert fresh.post("/api/tasks/0/completions", json={}).text == '{"id":1}'
+    imported = fresh.post("/api/project/import", json=[{"image": "b.jpg"}])
+    assert (imported.status_code, imported.json()["detail"]) == (500, "'result'")

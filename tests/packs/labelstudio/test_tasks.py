@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
+from mockserver.packs.labelstudio.api import LabelStudio
 from tests.packs.labelstudio.conftest import choice
 
 
@@ -104,3 +106,19 @@ def test_deleting_a_task_and_again(ls: TestClient) -> None:
     assert (again.status_code, again.json()["detail"]) == (500, "3")
     assert ls.get("/api/project").json()["task_count"] == 19
     assert ls.post("/api/project/import", json=[{"image": "x.jpg"}]).json()["new_task_ids"] == [20]
+
+
+def test_pages_by_id_read_only_their_tasks(fresh: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh.post("/api/project/import", json=[{"image": f"{i}.jpg"} for i in range(25)])
+    fresh.post("/api/tasks/3/completions", json={"result": choice("Cat")})
+    whole = fresh.get("/api/tasks?page_size=100").json()
+
+    def everything(_: object) -> None:
+        raise AssertionError("a page by id read every task")
+
+    monkeypatch.setattr(LabelStudio, "tasks", everything)
+    assert fresh.get("/api/tasks?page=2&page_size=10").json() == whole[10:20]
+    assert fresh.get("/api/tasks?order=-id&page=3&page_size=10").json() == whole[::-1][20:30]
+    assert fresh.get("/api/tasks?page=4&page_size=10").json() == []
+    assert fresh.get(f"/api/tasks?page={2**62}&page_size={2**62}").json() == []  # past SQLite's integers
+    assert fresh.get(f"/api/tasks?page_size={2**70}").json() == whole

@@ -15,6 +15,7 @@ from mockserver.packs.labelstudio.api import (
     query_args,
 )
 from mockserver.packs.labelstudio.errors import HTML, Crash
+from mockserver.packs.labelstudio.records import lacks_result
 
 
 def _body_dict(body: Any, method: str) -> dict[str, Any]:
@@ -74,8 +75,8 @@ async def delete_completion(ls: LabelStudio, task_id: str, completion_id: str) -
         if task is not None and task.completions is not None:
             if ls.poisoned():
                 raise Crash("'result'", query_args(), "KeyError")
-            ls.store.update(task, completions=[c for c in task.completions if c.get("id") != cid],
-                            file_has_predictions=True)
+            kept = [c for c in task.completions if c.get("id") != cid]
+            ls.store.update(task, completions=kept, result_missing=lacks_result(kept), file_has_predictions=True)
     return empty(204, HTML)
 
 
@@ -86,7 +87,7 @@ async def delete_task_completions(ls: LabelStudio, task_id: str) -> Response:
     with ls.store.transaction():
         task = ls.task(number)
         if task is not None and task.completions is not None:
-            ls.store.update(task, completions=None, file_has_predictions=False)
+            ls.store.update(task, completions=None, result_missing=False, file_has_predictions=False)
     if ls.poisoned():
         raise Crash("'result'", query_args(), "KeyError")
     return empty(204, HTML)

@@ -70,29 +70,38 @@ async def list_tasks(ls: LabelStudio, page: str = "1", page_size: str = "10", or
     key = order[1:] if inverted else order
     if key not in ORDERS:
         raise Crash("Incorrect order", args, "DataManagerException")
-    tasks = ls.tasks()
-    rows: list[dict[str, Any]] = [
-        {"task": t, "id": t.id, "completed_at": None if t.completions is None else _completed_at(t),
-         "has_cancelled_completions": None if t.completions is None else _cancelled(t)} for t in tasks]
+    if key == "id":  # a page by id needs only its tasks
+        tasks = ls.tasks_page(size, (number - 1) * size, descending=inverted)
+        return _page(ls, tasks, fields, args)
+    rows = [_row(task) for task in ls.tasks()]
     try:
-        if key == "id":
-            rows.sort(key=lambda r: r["id"], reverse=inverted)
-        elif key == "has_cancelled_completions":
+        if key == "has_cancelled_completions":
             rows.sort(key=lambda r: (Switch(r[key], not inverted), Switch(r["completed_at"], False)))
         else:
             rows.sort(key=lambda r: Switch(r[key], not inverted))
     except TypeError as exc:  # "undefined" against a time
         raise Crash(str(exc), args, "TypeError") from exc
+    return _page(ls, [row["task"] for row in rows[(number - 1) * size:number * size]], fields, args)
+
+
+def _row(t: Task) -> dict[str, Any]:
+    """A task with the keys it sorts by (None for open tasks)."""
+    return {"task": t, "id": t.id, "completed_at": None if t.completions is None else _completed_at(t),
+            "has_cancelled_completions": None if t.completions is None else _cancelled(t)}
+
+
+def _page(ls: LabelStudio, tasks: list[Task], fields: str, args: dict[str, str]) -> Response:
+    """The page's tasks as the list shows them, only the ``fields`` asked for."""
     chosen = fields.split(",")
     shown = []
-    for row in rows[(number - 1) * size:number * size]:
-        task: Task = row["task"]
-        item = ls.source_task(task)
-        if task.completions is not None:
-            item = ls.task_with_completions(task)
-            completed = row["completed_at"]
+    for task in tasks:
+        if task.completions is None:
+            item = ls.source_task(task)
+        else:
+            item = ls.jsonified_task_with_completions(task)
+            completed = _completed_at(task)
             item["completed_at"] = ls.local_time(completed) if isinstance(completed, int) else completed
-            item["has_cancelled_completions"] = row["has_cancelled_completions"]
+            item["has_cancelled_completions"] = _cancelled(task)
         if "all" not in chosen:
             try:
                 item = {name: item[name] for name in chosen}
