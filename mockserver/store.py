@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast, get_args, get_type_hints
 import orjson
 
 from mockserver import statefile
+from mockserver.errors import ConfigurationError
 
 R = TypeVar("R")
 Params = Sequence[Any]
@@ -206,10 +207,41 @@ class Store:
         self._run(statefile.SCHEMA)
         for record_type in self.schema.records:
             self._run(_ddl(record_type, self._sql_type))
+        self._add_new_columns()
         for name in self.schema.retired_indexes:
             self._run(f"DROP INDEX IF EXISTS {name}")
         for statement in self.schema.indexes:
             self._run(statement)
+
+    def _add_new_columns(self) -> None:
+        """The columns a record type gained after its table was made (a world kept by an older mockserver in a
+        ``--state`` file or database): each added, every row given the field's default, so the world opens as it
+        was. A new field without a default cannot be filled in: ``ConfigurationError`` naming the way out, before
+        anything is changed."""
+        added: list[tuple[_Table, str, str, Any]] = []
+        for record_type in self.schema.records:
+            table = _table(record_type)
+            present = self._column_names(table.name)
+            for field in (f for f in dataclasses.fields(record_type) if f.name not in present):
+                if field.default is not dataclasses.MISSING:
+                    default = field.default
+                elif field.default_factory is not dataclasses.MISSING:
+                    default = field.default_factory()
+                else:
+                    raise ConfigurationError(
+                        f"the world kept in {self.location} was written by an older mockserver: its table "
+                        f"{table.name} has no column {field.name}, which this version needs; start with "
+                        "--reset-state to build the world anew (export it first with the older version to keep it)")
+                added.append((table, field.name, self._sql_type(get_type_hints(record_type)[field.name]), default))
+        for table, column, sql_type, default in added:
+            self._run(f"ALTER TABLE {table.name} ADD COLUMN {quoted(column)} {sql_type}")
+            if default is not None:
+                value = orjson.dumps(default).decode() if column in table.json_columns else default
+                self._run(f"UPDATE {table.name} SET {quoted(column)} = ?", (value,))
+
+    def _column_names(self, table: str) -> set[str]:
+        """The columns ``table`` has in the database."""
+        return {row[1] for row in self._tuples(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
         """Close the database; a file is checkpointed first, so that it holds the whole world without its ``-wal``."""

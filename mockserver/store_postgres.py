@@ -205,11 +205,16 @@ class PostgresStore(Store):
                 self._run(f"INSERT INTO {CHANGES} (n) VALUES (0)")
             for record_type in self.schema.records:
                 self._run(_table(record_type).ddl_with(get_type_hints(record_type), self._sql_type))
+            self._add_new_columns()
             for name in self.schema.retired_indexes:
                 self._run(f"DROP INDEX IF EXISTS {name}")
             for statement in self.schema.indexes:
                 self._run(statement)
         self._ready = True
+
+    def _column_names(self, table: str) -> set[str]:
+        return {row[0] for row in self._tuples("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = ? AND table_name = ?", (self.namespace, table))}
 
     def drop(self) -> None:
         """Remove the world: the pack's schema, its initial copy and its kept snapshots (``--reset-state``)."""
