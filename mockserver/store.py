@@ -186,6 +186,8 @@ class Store:
         (a rollback, a raw statement or another process's commit: all)."""
         self.revision = 0
         self.shared = False
+        self.path: str | None = None
+        """The SQLite file, if any."""
         """Whether other processes may write the same database (a ``--state`` file, a database server)."""
         self._external = 0
         self.origin = ""
@@ -199,7 +201,7 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
         store = cls(connection, schema)
-        store.shared = bool(path)
+        store.shared, store.path = bool(path), path
         store.create_schema()
         return store
 
@@ -229,7 +231,7 @@ class Store:
                     default = field.default_factory()
                 else:
                     raise ConfigurationError(
-                        f"the world kept in {self.location} was written by an older mockserver: its table "
+                        f"the world kept in {self.path or self.location} was written by an older mockserver: its table "
                         f"{table.name} has no column {field.name}, which this version needs; start with "
                         "--reset-state to build the world anew (export it first with the older version to keep it)")
                 added.append((table, field.name, self._sql_type(get_type_hints(record_type)[field.name]), default))
