@@ -8,7 +8,10 @@ the service does after every change.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -208,9 +211,23 @@ class Generator:
                                                     created))
 
 
+@contextlib.contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after): a big world makes hundreds of thousands of
+    records, none in a cycle, and every collection on the way walks all of them again (a large build spent about
+    a fifth of its time there); reference counting frees them all the same."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo:
     make = Generator(store, seed, load_recipe(recipe_name))
-    with store.transaction():
+    with store.transaction(), cycles_uncollected():
         make.build_accounts()
         for project in make.recipe["projects"]:
             make.build_project(project)
