@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -54,20 +55,29 @@ def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[
     names = tuple(n for n in resource.attributes if wanted is None or n in wanted)
     times = tuple(n for n in names if n in resource.time_fields)
     converted = tuple(n for n in names if n == "dimensions" and n not in times)
-    links = tuple((rel.name, rel.key, RESOURCES[rel.target].type) for rel in resource.belongs_to)
+    links = tuple((rel.name, RESOURCES[rel.target].type) for rel in resource.belongs_to)
+    values, keys = _getter(names), _getter(tuple(rel.key for rel in resource.belongs_to))
 
     def render(record: Any) -> dict[str, Any]:
-        attributes = {n: getattr(record, n) for n in names}  # converted in place below: the order stays
+        attributes = dict(zip(names, values(record), strict=True))  # converted in place below: the order stays
         for n in times:
             attributes[n] = ruby_time(attributes[n])
         for n in converted:
             attributes[n] = value_of(resource, record, n)
         shown: dict[str, Any] = {"type": resource.type, "id": str(record.id), "attributes": attributes}
         if links:
-            shown["relationships"] = {rel: {"data": _linkage(kind, getattr(record, key))} for rel, key, kind in links}
+            shown["relationships"] = {rel: {"data": _linkage(kind, key)}
+                                      for (rel, kind), key in zip(links, keys(record), strict=True)}
         return shown
 
     return render
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A record's values of ``names``, as a tuple (``operator.attrgetter`` gives a bare value for one name)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda record: tuple(getattr(record, n) for n in names)
 
 
 def related(store: Store, resource: Resource, record: Any, rel: Relationship) -> list[Any]:
@@ -97,9 +107,10 @@ def document(store: Store, resource: Resource, records: Iterable[Any], fields: M
     primary = [resource_object(resource, record, fields) for record in records]
     extra: dict[tuple[str, str], dict[str, Any]] = {}
     sees = visible or (lambda name: {str(item.id) for item in store.select(RESOURCES[name].record)})
+    inclusion = Inclusion(fields, extra, sees)
     for path in included:
         for shown, record in zip(primary, records, strict=True):
-            _include(store, resource, record, shown, path.split("."), Inclusion(fields, extra, sees))
+            _include(store, resource, record, shown, path.split("."), inclusion)
     body: dict[str, Any] = {"data": primary if many else primary[0]}
     seen = {(o["type"], o["id"]) for o in primary}
     if rest := [o for key, o in extra.items() if key not in seen]:
@@ -114,6 +125,18 @@ class Inclusion:
     fields: Mapping[str, frozenset[str]]
     extra: dict[tuple[str, str], dict[str, Any]]
     visible: Visible
+    linked: dict[tuple[Any, ...], list[Any]] = dataclasses.field(default_factory=dict)
+    """The records a belongs-to relationship names, by what names them: the rows of a page mostly name the same
+    few (a page of entries, one dataset), looked up once each."""
+
+    def related(self, store: Store, resource: Resource, record: Any, rel: Relationship) -> list[Any]:
+        if rel.many or rel.target == "entry_stats":
+            return related(store, resource, record, rel)
+        key = (rel.target, rel.match, getattr(record, rel.key),
+               record.project_id if rel.match == "account_id" else None)
+        if key not in self.linked:
+            self.linked[key] = related(store, resource, record, rel)
+        return self.linked[key]
 
 
 def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any] | None, path: list[str],
@@ -123,7 +146,7 @@ def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any
         return
     target = RESOURCES[rel.target]
     seen = inclusion.visible(rel.target)
-    found = [item for item in related(store, resource, record, rel) if str(item.id) in seen]
+    found = [item for item in inclusion.related(store, resource, record, rel) if str(item.id) in seen]
     if shown is not None and rel.many:
         shown.setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
     for item in found:

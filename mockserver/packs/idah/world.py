@@ -8,9 +8,12 @@ the service does after every change.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from faker import Faker
@@ -20,6 +23,7 @@ from mockserver.packs.idah import records as r
 from mockserver.packs.idah import workflow
 from mockserver.packs.idah.auth import mint
 from mockserver.packs.idah.ids import uuid7
+from mockserver.packs.idah.lorem import Lorem
 from mockserver.resources import fixtures_dir, recipe_path
 from mockserver.store import Store
 from mockserver.world import KnownUser, WorldInfo
@@ -41,6 +45,25 @@ STATES = (("annotate", "pending", None, None, None),
           ("annotate", "in_progress", "annotator", "annotator", "reviewer"),
           ("error", "errored", None, None, None))
 """(wf_step, status, assignee, submitter, reviewer) by account label: the cycle seeded entries go through."""
+PRIORITIES = (-2, -1, 0, 0, 1)
+CATEGORIES = ("vehicles/car", "vehicles/bus")
+
+
+class Seeded(NamedTuple):
+    """A state of ``STATES`` worked out for one dataset's project: what every entry in it gets."""
+
+    step: str
+    status: str
+    assigned_to_id: int | None
+    submitted_by_id: int | None
+    reviewed_by_id: int | None
+    assigned_to_email: str | None
+    submitted_by_email: str | None
+    reviewed_by_email: str | None
+    author_email: str
+    """Who wrote the entry's annotations: the submitter, else the assignee, else the owner."""
+    annotated: bool
+    noted: bool
 
 
 def recipes_dir() -> Path:
@@ -69,6 +92,7 @@ class Generator:
         self.rng = random.Random(seed)
         self.fake = Faker("en_US")
         self.fake.seed_instance(seed)
+        self.lorem = Lorem(self.fake)
         self.clock = EPOCH_MS
         self.accounts: dict[str, r.Account] = {}
         self.pending: dict[type[Any], list[Any]] = {}
@@ -115,54 +139,58 @@ class Generator:
 
     def build_dataset(self, project: r.Project, spec: dict[str, Any], members: set[str]) -> None:
         created = self.tick()
-        dataset = r.Dataset(uuid7(created, self.rng), project.id, spec["name"], [self.fake.word()], spec["modality"],
+        dataset = r.Dataset(uuid7(created, self.rng), project.id, spec["name"], [self.lorem.word()], spec["modality"],
                             LABELS.get(spec["modality"], {}), {"sample_rate": spec.get("sample_rate", 1)},
                             "pending", 0.0, 0, 0, 0, created, created)
         self.store.insert(dataset)
+        states = [self._state(state, members) for state in STATES]
+        extension = "jpg" if dataset.modality == "idah-image" else "mov"
         for number in range(int(spec.get("entries", 0))):
-            self.build_entry(dataset, number, members)
+            self.build_entry(dataset, number, states[number % len(states)], extension)
             if len(self.pending.get(r.Entry, ())) >= FLUSH_EVERY:
                 self.flush()
         self.flush()
         workflow.roll_up(self.store, dataset.id, self.clock)
 
-    def _account(self, label: str | None) -> r.Account | None:
-        return self.accounts.get(label) if label else None
-
-    def build_entry(self, dataset: r.Dataset, number: int, members: set[str]) -> None:
-        """The next state of the cycle (a state naming a non-member of the project: a fresh pending entry)."""
-        step, status, assignee, submitter, reviewer = STATES[number % len(STATES)]
+    def _state(self, state: tuple[str, str, str | None, str | None, str | None], members: set[str]) -> Seeded:
+        """A state of the cycle for a project's members (one naming a non-member: a fresh pending entry)."""
+        step, status, assignee, submitter, reviewer = state
         if not {assignee, submitter, reviewer} - {None} <= members:
             step, status, assignee, submitter, reviewer = STATES[0]
-        people = [self._account(label) for label in (assignee, submitter, reviewer)]
-        extension = "jpg" if dataset.modality == "idah-image" else "mov"
+        people = [self.accounts[label] if label else None for label in (assignee, submitter, reviewer)]
+        ids = [person.id if person else None for person in people]
+        emails = [person.email if person else None for person in people]
+        return Seeded(step, status, ids[0], ids[1], ids[2], emails[0], emails[1], emails[2],
+                      emails[1] or emails[0] or "owner@acme.test", status != "pending" or bool(submitter),
+                      status == "in_progress" and bool(reviewer or step == "review"))
+
+    def build_entry(self, dataset: r.Dataset, number: int, state: Seeded, extension: str) -> None:
+        """An entry in ``state``, with its annotations (once submitted or worked on) and notes (under review)."""
+        rng = self.rng
         created = self.tick()
-        ids = [p.id if p else None for p in people]
-        emails = [p.email if p else None for p in people]
-        entry = r.Entry(uuid7(created, self.rng), dataset.project_id, dataset.id,
-                        f"{self.fake.word()}_{number}.{extension}", self.rng.choice((-2, -1, 0, 0, 1)), step, status,
-                        uuid7(created, self.rng), f"{self.rng.getrandbits(64):016x}.{extension}",
-                        assigned_to_id=ids[0], submitted_by_id=ids[1], reviewed_by_id=ids[2],
-                        assigned_to_email=emails[0], submitted_by_email=emails[1], reviewed_by_email=emails[2],
-                        created_at=created, updated_at=created)
+        entry = r.Entry(uuid7(created, rng), dataset.project_id, dataset.id,
+                        f"{self.lorem.word()}_{number}.{extension}", rng.choice(PRIORITIES), state.step, state.status,
+                        uuid7(created, rng), f"{rng.getrandbits(64):016x}.{extension}", state.assigned_to_id,
+                        state.submitted_by_id, state.reviewed_by_id, state.assigned_to_email, state.submitted_by_email,
+                        state.reviewed_by_email, created, created)
         self.add(entry)
-        if status != "pending" or submitter:
-            for _ in range(self.rng.randint(1, 3)):
-                self.build_annotation(entry, people[1] or people[0])
-        if status == "in_progress" and (reviewer or step == "review"):
+        if state.annotated:
+            for _ in range(rng.randint(1, 3)):
+                self.build_annotation(entry, state.author_email)
+        if state.noted:
             self.build_notes(entry)
 
-    def build_annotation(self, entry: r.Entry, author: r.Account | None) -> None:
-        x, y = round(self.rng.uniform(0, 0.8), 3), round(self.rng.uniform(0, 0.8), 3)
-        w, h = round(self.rng.uniform(0.02, 0.2), 3), round(self.rng.uniform(0.02, 0.2), 3)
+    def build_annotation(self, entry: r.Entry, author_email: str) -> None:
+        uniform = self.rng.uniform
+        x, y = round(uniform(0, 0.8), 3), round(uniform(0, 0.8), 3)
+        w, h = round(uniform(0.02, 0.2), 3), round(uniform(0.02, 0.2), 3)
         points = [[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
         created = self.tick()
         self.add(r.Annotation(
             uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id,
             {"type": "idah-image:bounding-box", "points": points},
-            {"category": self.rng.choice(("vehicles/car", "vehicles/bus")), "occlusion": self.rng.random() < 0.3},
-            {"confidence": round(self.rng.uniform(0.5, 1), 2)}, {}, author.email if author else "owner@acme.test",
-            created, created))
+            {"category": self.rng.choice(CATEGORIES), "occlusion": self.rng.random() < 0.3},
+            {"confidence": round(uniform(0.5, 1), 2)}, {}, author_email, created, created))
 
     def build_notes(self, entry: r.Entry) -> None:
         reviewer = self.accounts.get("reviewer") or next(iter(self.accounts.values()))
@@ -170,10 +198,10 @@ class Generator:
             created = self.tick()
             position = {"x": round(self.rng.random(), 2), "y": round(self.rng.random(), 2)}
             feed = r.NoteFeed(uuid7(created, self.rng), entry.project_id, entry.dataset_id, entry.id, None,
-                              reviewer.email, "entry", position, status, self.fake.sentence(), created, created, None)
+                              reviewer.email, "entry", position, status, self.lorem.sentence(), created, created, None)
             self.add(feed)
-            self.add(r.NoteComment(uuid7(self.tick(), self.rng), feed.id, self.fake.sentence(),
-                                            entry.assigned_to_email or reviewer.email, self.clock, self.clock, None))
+            self.add(r.NoteComment(uuid7(self.tick(), self.rng), feed.id, self.lorem.sentence(),
+                                   entry.assigned_to_email or reviewer.email, self.clock, self.clock, None))
 
     def build_templates(self) -> None:
         for number, spec in enumerate(self.recipe.get("label_config_templates") or [], start=1):
@@ -183,9 +211,23 @@ class Generator:
                                                     created))
 
 
+@contextlib.contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """The cyclic garbage collector paused (as it was before, after): a big world makes hundreds of thousands of
+    records, none in a cycle, and every collection on the way walks all of them again (a large build spent about
+    a fifth of its time there); reference counting frees them all the same."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build(store: Store, seed: int, recipe_name: str, base_url: str) -> WorldInfo:
     make = Generator(store, seed, load_recipe(recipe_name))
-    with store.transaction():
+    with store.transaction(), cycles_uncollected():
         make.build_accounts()
         for project in make.recipe["projects"]:
             make.build_project(project)

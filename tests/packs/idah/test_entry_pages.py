@@ -78,3 +78,22 @@ def test_each_dataset_is_included_once(as_role: Any) -> None:
     linked = [e["relationships"]["dataset"]["data"]["id"] for e in body["data"]]
     included = [i["id"] for i in body["included"]]
     assert len(linked) > len(set(linked)) and sorted(included) == sorted(set(linked))
+
+
+def test_a_page_looks_up_each_record_its_rows_belong_to_once(idah_app: MockApp, monkeypatch: Any) -> None:
+    from mockserver.packs.idah import jsonapi
+
+    store = idah_app.backend.store
+    store.reset()
+    entries = store.select(r.Entry, order="id")
+    asked: list[tuple[str, Any]] = []
+    real = jsonapi.related
+
+    def counted(store: Any, resource: Any, record: Any, rel: Any) -> list[Any]:
+        asked.append((rel.name, getattr(record, rel.key), record.project_id))  # members: by project too
+        return real(store, resource, record, rel)
+
+    monkeypatch.setattr(jsonapi, "related", counted)
+    body = jsonapi.document(store, RESOURCES["entries"], entries, {}, ("dataset", "assigned_to"), many=True)
+    assert len(asked) == len(set(asked)) < len(entries)
+    assert {(o["type"], o["id"]) for o in body["included"]} >= {("dataset:datasets", e.dataset_id) for e in entries}

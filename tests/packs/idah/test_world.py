@@ -86,3 +86,20 @@ def test_arranging_names_the_problem(idah_app: Any) -> None:
             assert str(exc)
         else:
             raise AssertionError("no ConfigurationError")
+
+
+def test_the_build_pauses_the_cycle_collector_and_leaves_it_as_it_was(monkeypatch: Any) -> None:
+    import gc
+
+    from mockserver.packs.idah import world
+
+    during: list[bool] = []
+    monkeypatch.setattr(world.Generator, "build_templates", lambda self: during.append(gc.isenabled()))
+    for enabled in (True, False):
+        gc.enable() if enabled else gc.disable()
+        try:
+            create_app(Settings(api="idah", recipe="tiny"))
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
+    assert during == [False, False]
