@@ -14,7 +14,8 @@ from tests.contract.served import ContractRun, ServedMock, run_contract, served
 
 @pytest.fixture(scope="module")
 def served_mock() -> Iterator[ServedMock]:
-    with served(Settings(api="cytomine", recipe="contract")) as mock:
+    # the journal keeps every request of a run (the default keeps the last 1,000; a run on an idle machine sends more)
+    with served(Settings(api="cytomine", recipe="contract", journal_size=1_000_000)) as mock:
         yield mock
 
 

@@ -71,7 +71,10 @@ def test_a_run_with_writes_passes_covers_them_and_leaves_the_project_as_it_was(s
     before = httpx.get(f"{served_mock.url}/api/tasks", params={"page_size": "1000"}).json()
     project = httpx.get(f"{served_mock.url}/api/project").json()
     served_mock.app.control.journal.clear()
-    run = contract("0.8", "--allow-writes", "--max-time", "30")
+    # a completion is patched only where the stateful phase follows the links from a completion the run created
+    # (the safety guard refuses writes to anything else): with the default 10 examples about one run in five
+    # reached none, so the run has more of them, and a fixed seed (the same cases each run)
+    run = contract("0.8", "--allow-writes", "--max-time", "90", "--max-examples", "30", "--seed", "1")
     assert run.exit_code == 0, run.output[-4000:]
     sent = {(entry.method, entry.path.split("?")[0]) for entry in served_mock.app.control.journal.entries()}
     for method, pattern in (("POST", r"/api/project/import"), ("POST", r"/api/tasks/\d+/completions"),
