@@ -30,6 +30,7 @@ from mockserver.pack import ErrorFormat, Middleware, Pack, load_pack
 from mockserver.resolver import PackResolver
 from mockserver.resources import spec_dir
 from mockserver.scenarios import apply_all
+from mockserver.security import with_known_signatures
 from mockserver.settings import Settings
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     app = MockApp(
         __name__,
         pythonic_params=True,
-        security_map=pack.security(store),
+        security_map=with_known_signatures(pack.security(store)),
         validator_map={"parameter": parameter_validator_class(pack.id_pattern),
                        "body": MediaTypeDict({**VALIDATOR_MAP["body"],
                                               "*/*json": request_body_validator_class(pack.id_pattern)}),
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             app.add_api(documents[version.name], base_path=version.base_path, name=f"{pack.name}-{version.name}",
                         resolver=PackResolver(pack.handlers, contexts[version.name]), **common)
         for mount in pack.mounts:
-            security = {"security_map": mount.security(store)} if mount.security else {}
+            security = {"security_map": with_known_signatures(mount.security(store))} if mount.security else {}
             app.add_api(loader.bundle(spec_dir() / mount.spec),
                         base_path=mount.base_path, name=mount.name,
                         resolver=PackResolver(pack.handlers, contexts[mount.version]), **security, **common)

@@ -7,6 +7,7 @@ one suffices); ``principal_of`` reads the same token again in a handler.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import http.cookies
 import inspect
 import time
@@ -74,13 +75,23 @@ def token_of(headers: Mapping[str, str]) -> str | None:
 
 
 def principal_of(token: str | None) -> Principal | None:
+    """The caller a valid, unexpired token names (the expiry is checked on every call, the rest once per token)."""
     if not token:
         return None
-    claims = tokens.decode(token, tokens.SECRET, int(time.time()))
+    signed = _signed(token)
+    if signed is None or tokens.expired(signed[1], int(time.time())):
+        return None
+    return signed[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _signed(token: str) -> tuple[Principal, dict[str, Any]] | None:
+    """The principal and claims of a correctly signed token (a client sends the same token on every request)."""
+    claims = tokens.verify(token, tokens.SECRET)
     if claims is None:
         return None
     try:
-        return Principal.from_claims(claims)
+        return Principal.from_claims(claims), claims
     except (KeyError, TypeError, ValueError):
         return None
 

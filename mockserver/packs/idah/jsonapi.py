@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import operator
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from starlette.responses import Response
@@ -49,35 +48,33 @@ def resource_object(resource: Resource, record: Any, fields: Mapping[str, frozen
 
 @functools.lru_cache(maxsize=256)
 def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[str, Any]]:
-    """The resource object of a record of resource ``name`` with the ``wanted`` attributes (None: all), its
-    attribute list, conversions and linkages worked out once."""
+    """The resource object of a record of resource ``name`` with the ``wanted`` attributes (None: all): one
+    function written for the pair, with its attribute list, conversions and linkages spelt out (a page renders
+    it for every row)."""
     resource = RESOURCES[name]
     names = tuple(n for n in resource.attributes if wanted is None or n in wanted)
-    times = tuple(n for n in names if n in resource.time_fields)
-    converted = tuple(n for n in names if n == "dimensions" and n not in times)
-    links = tuple((rel.name, RESOURCES[rel.target].type) for rel in resource.belongs_to)
-    values, keys = _getter(names), _getter(tuple(rel.key for rel in resource.belongs_to))
-
-    def render(record: Any) -> dict[str, Any]:
-        attributes = dict(zip(names, values(record), strict=True))  # converted in place below: the order stays
-        for n in times:
-            attributes[n] = ruby_time(attributes[n])
-        for n in converted:
-            attributes[n] = value_of(resource, record, n)
-        shown: dict[str, Any] = {"type": resource.type, "id": str(record.id), "attributes": attributes}
-        if links:
-            shown["relationships"] = {rel: {"data": _linkage(kind, key)}
-                                      for (rel, kind), key in zip(links, keys(record), strict=True)}
-        return shown
-
-    return render
+    fields = {n for n in (*names, "id", *(rel.key for rel in resource.belongs_to))}
+    if not all(n.isidentifier() for n in fields):
+        raise ValueError(f"{name}: attribute names must be identifiers to be rendered")
+    attributes = ", ".join(f"{n!r}: {_value_source(resource, n)}" for n in names)
+    links = ", ".join(f"{rel.name!r}: {{'data': None if record.{rel.key} is None else "
+                      f"{{'type': {RESOURCES[rel.target].type!r}, 'id': str(record.{rel.key})}}}}"
+                      for rel in resource.belongs_to)
+    relationships = f", 'relationships': {{{links}}}" if links else ""
+    source = (f"def render(record):\n"
+              f"    return {{'type': {resource.type!r}, 'id': str(record.id), 'attributes': {{{attributes}}}"
+              f"{relationships}}}\n")
+    namespace: dict[str, Any] = {"ruby_time": ruby_time, "value_of": value_of, "resource": resource}
+    exec(source, namespace)  # the source is made above from the resource's declared names only
+    return cast(Callable[[Any], dict[str, Any]], namespace["render"])
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    """A record's values of ``names``, as a tuple (``operator.attrgetter`` gives a bare value for one name)."""
-    if len(names) > 1:
-        return operator.attrgetter(*names)
-    return lambda record: tuple(getattr(record, n) for n in names)
+def _value_source(resource: Resource, name: str) -> str:
+    if name in resource.time_fields:
+        return f"ruby_time(record.{name})"
+    if name == "dimensions":
+        return f"value_of(resource, record, {name!r})"
+    return f"record.{name}"
 
 
 def related(store: Store, resource: Resource, record: Any, rel: Relationship) -> list[Any]:
@@ -109,8 +106,7 @@ def document(store: Store, resource: Resource, records: Iterable[Any], fields: M
     sees = visible or (lambda name: {str(item.id) for item in store.select(RESOURCES[name].record)})
     inclusion = Inclusion(fields, extra, sees)
     for path in included:
-        for shown, record in zip(primary, records, strict=True):
-            _include(store, resource, record, shown, path.split("."), inclusion)
+        _include(store, resource, records, primary, path.split("."), inclusion)
     body: dict[str, Any] = {"data": primary if many else primary[0]}
     seen = {(o["type"], o["id"]) for o in primary}
     if rest := [o for key, o in extra.items() if key not in seen]:
@@ -139,22 +135,28 @@ class Inclusion:
         return self.linked[key]
 
 
-def _include(store: Store, resource: Resource, record: Any, shown: dict[str, Any] | None, path: list[str],
-             inclusion: Inclusion) -> None:
+def _include(store: Store, resource: Resource, records: list[Any], shown: list[dict[str, Any]] | None,
+             path: list[str], inclusion: Inclusion) -> None:
+    """Add what ``path`` names from each of ``records`` to ``inclusion.extra``, depth first, each record once; on
+    the primary records (``shown``, their resource objects) a has-many relationship gets its linkage too."""
     rel = resource.relationship(path[0])
     if rel is None:
         return
     target = RESOURCES[rel.target]
     seen = inclusion.visible(rel.target)
-    found = [item for item in inclusion.related(store, resource, record, rel) if str(item.id) in seen]
-    if shown is not None and rel.many:
-        shown.setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
-    for item in found:
-        key = (target.type, str(item.id))
-        if key not in inclusion.extra:  # each record once, however many rows name it
-            inclusion.extra[key] = resource_object(target, item, inclusion.fields)
-        if len(path) > 1:
-            _include(store, target, item, None, path[1:], inclusion)
+    extra, render = inclusion.extra, _renderer(target.name, inclusion.fields.get(target.type))
+    followed: set[tuple[str, str]] = set()
+    for index, record in enumerate(records):
+        found = [item for item in inclusion.related(store, resource, record, rel) if str(item.id) in seen]
+        if shown is not None and rel.many:
+            shown[index].setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}
+        for item in found:
+            key = (target.type, str(item.id))
+            if key not in extra:  # each record once, however many rows name it
+                extra[key] = render(item)
+            if len(path) > 1 and key not in followed:  # what lies beyond it is the same from every row
+                followed.add(key)
+                _include(store, target, [item], None, path[1:], inclusion)
 
 
 def response(body: Any, status: int = 200) -> Response:

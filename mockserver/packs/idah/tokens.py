@@ -36,6 +36,12 @@ def encode(claims: dict[str, Any], secret: bytes) -> str:
 
 def decode(token: str, secret: bytes, now_s: int) -> dict[str, Any] | None:
     """The claims of a well-formed, correctly signed, unexpired HS256 token; None otherwise."""
+    claims = verify(token, secret)
+    return claims if claims is not None and not expired(claims, now_s) else None
+
+
+def verify(token: str, secret: bytes) -> dict[str, Any] | None:
+    """The claims of a well-formed, correctly signed HS256 token, expired or not; None otherwise."""
     parts = token.split(".")
     if len(parts) != 3:
         return None
@@ -49,7 +55,9 @@ def decode(token: str, secret: bytes, now_s: int) -> dict[str, Any] | None:
         return None
     if not isinstance(claims, dict) or not isinstance(claims.get("u"), dict) or "id" not in claims["u"]:
         return None
-    expiry = claims.get("exp")
-    if isinstance(expiry, int) and expiry < now_s:
-        return None
     return claims
+
+
+def expired(claims: dict[str, Any], now_s: int) -> bool:
+    expiry = claims.get("exp")
+    return isinstance(expiry, int) and expiry < now_s

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from mockserver.packs.idah import tokens
@@ -105,3 +107,15 @@ def test_refresh_rotates_the_cookie_and_logout_clears_it(http: TestClient) -> No
     assert logout.status_code == 204 and "auth-token=" in logout.headers["set-cookie"]
     http.cookies.clear()
     assert http.get("/api/v1/iam/auth/refresh").status_code == 401
+
+
+def test_a_token_that_expires_while_in_use_is_refused_from_then_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver.packs.idah import auth
+
+    token = tokens.encode({"u": {"id": 2, "email": "owner@acme.test"}, "r": "org_owner", "exp": 2_000_000_000},
+                          tokens.SECRET)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: 1_999_999_999.0))
+    assert auth.principal_of(token) is not None and auth.principal_of(token) is not None  # the second from memory
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: 2_000_000_001.0))
+    assert auth.principal_of(token) is None
+    assert auth.principal_of(token[:-2] + "xx") is None  # a forged signature, memorised or not
