@@ -115,6 +115,19 @@ def attributes_of(resource: Resource, data: dict[str, Any], *, update: bool) -> 
     return {key: value for key, value in given.items() if key in allowed}
 
 
+def changes_of(resource: Resource, body: Any) -> dict[str, Any]:
+    """The attributes a PATCH body may change (``data``'s type checked)."""
+    return attributes_of(resource, data_of(resource, body), update=True)
+
+
+def updated(api: Idah, name: str, record: Any, body: Any) -> Response:
+    """``record`` with the body's changes and a fresh ``updated_at``, answered."""
+    changes = changes_of(RESOURCES[name], body)
+    with api.store.transaction():
+        record = api.store.update(record, **changes, updated_at=api.now())
+    return shown(api, name, record)
+
+
 def linked_id(data: dict[str, Any], name: str) -> Any:
     """The id of relationship ``name`` (its ``data.type`` only has to be a string: the frontend sends
     ``datasets:datasets`` for a dataset)."""

@@ -31,7 +31,7 @@ def create(api: Idah, body: dict[str, Any]) -> Response:
 
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
+    attributes = crud.changes_of(RESOURCE, body)
     return crud.shown(api, NAME, annotating.update(api, api.scope(), resource_id, attributes))
 
 

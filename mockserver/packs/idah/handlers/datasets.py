@@ -53,7 +53,7 @@ def owned(api: Idah, resource_id: str) -> r.Dataset:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     dataset = owned(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
+    attributes = crud.changes_of(RESOURCE, body)
     now = api.now()
     with api.store.transaction():
         dataset = api.store.update(dataset, **attributes, updated_at=now)

@@ -75,7 +75,7 @@ def changed(api: Idah, entry: r.Entry, changes: dict[str, Any]) -> Response:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     entry = owned(api, resource_id)
-    return changed(api, entry, crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True))
+    return changed(api, entry, crud.changes_of(RESOURCE, body))
 
 
 def delete(api: Idah, resource_id: str) -> Response:

@@ -55,10 +55,7 @@ def _owned(api: Idah, resource_id: str) -> r.LabelConfigTemplate:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     template = _owned(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
-    with api.store.transaction():
-        template = api.store.update(template, **attributes, updated_at=api.now())
-    return crud.shown(api, NAME, template)
+    return crud.updated(api, NAME, template, body)
 
 
 def delete(api: Idah, resource_id: str) -> Response:

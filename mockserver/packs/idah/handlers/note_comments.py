@@ -53,7 +53,7 @@ def _authored(api: Idah, resource_id: str) -> r.NoteComment:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     comment = _authored(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
+    attributes = crud.changes_of(RESOURCE, body)
     now = api.now()
     with api.store.transaction():
         comment = api.store.update(comment, **attributes, edited_at=now, updated_at=now)

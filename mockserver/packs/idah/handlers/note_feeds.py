@@ -72,7 +72,7 @@ def _writable(api: Idah, resource_id: str) -> r.NoteFeed:
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     """A change sets ``edited_at``."""
     feed = _writable(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
+    attributes = crud.changes_of(RESOURCE, body)
     now = api.now()
     with api.store.transaction():
         feed = api.store.update(feed, **attributes, edited_at=now, updated_at=now)

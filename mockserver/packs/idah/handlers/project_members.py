@@ -57,7 +57,7 @@ def owned(api: Idah, resource_id: str) -> r.ProjectMember:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     member = owned(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
+    attributes = crud.changes_of(RESOURCE, body)
     if "disabled_at" in attributes and attributes["disabled_at"] is not None:
         attributes["disabled_at"] = parse_time(str(attributes["disabled_at"])) or api.now()
     now = api.now()

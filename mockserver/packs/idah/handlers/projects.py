@@ -51,10 +51,7 @@ def owned(api: Idah, resource_id: str) -> r.Project:
 
 def update(api: Idah, resource_id: str, body: dict[str, Any]) -> Response:
     project = owned(api, resource_id)
-    attributes = crud.attributes_of(RESOURCE, crud.data_of(RESOURCE, body), update=True)
-    with api.store.transaction():
-        project = api.store.update(project, **attributes, updated_at=api.now())
-    return crud.shown(api, NAME, project)
+    return crud.updated(api, NAME, project, body)
 
 
 def delete(api: Idah, resource_id: str) -> Response:
