@@ -9,13 +9,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import connexion
-from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
+from starlette.types import Receive, Scope, Send
 
 from mockserver import operations, statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
@@ -29,12 +29,14 @@ from mockserver.middleware import BodyLimitMiddleware
 from mockserver.pack import ErrorFormat, Middleware, Pack, load_pack
 from mockserver.resolver import PackResolver
 from mockserver.resources import spec_dir
+from mockserver.routeindex import index_routers
 from mockserver.scenarios import apply_all
 from mockserver.security import with_known_signatures
 from mockserver.settings import Settings
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
 from mockserver.validation import (
+    KnownMediaTypes,
     ValidatorCache,
     parameter_validator_class,
     request_body_validator_class,
@@ -57,6 +59,16 @@ class MockApp(connexion.AsyncApp):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._middleware_app.api_cls = operations.Api  # handler wiring built once per operation
+        self._routes_indexed = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._routes_indexed:  # the first call (uvicorn's lifespan start, or a test's first request)
+            self._routes_indexed = True
+            stack = self.middleware
+            if stack.middleware_stack is None:  # built now, as Connexion's first call would
+                stack.app, stack.middleware_stack = stack._build_middleware_stack()
+            index_routers(stack.middleware_stack)
+        await self.middleware(scope, receive, send)
 
     @property
     def pack(self) -> Pack:
@@ -107,9 +119,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         pythonic_params=True,
         security_map=with_known_signatures(pack.security(store)),
         validator_map={"parameter": parameter_validator_class(pack.id_pattern),
-                       "body": MediaTypeDict({**VALIDATOR_MAP["body"],
-                                              "*/*json": request_body_validator_class(pack.id_pattern)}),
-                       "response": MediaTypeDict({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
+                       "body": KnownMediaTypes({**VALIDATOR_MAP["body"],
+                                                "*/*json": request_body_validator_class(pack.id_pattern)}),
+                       "response": KnownMediaTypes({"*/*json": validator, "text/plain": TextResponseBodyValidator})},
     )
     app.backend = backend
     app.control = mount_admin(app, backend)  # first: its journal middleware must be the outermost

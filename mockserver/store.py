@@ -171,6 +171,9 @@ class Store:
 
     engine = "sqlite"
     placeholder_limit = 500
+    atomic_statements = True
+    """Whether a failed statement inside a transaction undoes only itself (SQLite) and not the whole transaction
+    (PostgreSQL): then a write of one statement inside a transaction needs no savepoint of its own."""
     """Values ``rows_in`` binds per statement."""
 
     def __init__(self, connection: sqlite3.Connection | None, schema: Schema) -> None:
@@ -332,6 +335,18 @@ class Store:
                 self._run(f"RELEASE SAVEPOINT {savepoint}")
             self.revision += 1
 
+    @contextmanager
+    def _statement(self) -> Iterator[None]:
+        """A block of one write statement: a transaction of its own, or, inside one, a savepoint where the engine
+        needs it (``atomic_statements``). A write to the store counts as a revision either way."""
+        with self._lock:
+            if self._depth == 0 or not self.atomic_statements:
+                with self.transaction():
+                    yield
+                return
+            yield
+            self.revision += 1
+
     def _writing(self, table: str | None) -> None:
         """Forget the memoized reads of ``table`` (None: of every table) before writing to it."""
         if table is None:
@@ -445,7 +460,7 @@ class Store:
     # writes -------------------------------------------------------------------------------------
 
     def insert(self, *records: Any) -> None:
-        with self.transaction():
+        with self._statement() if len(records) == 1 else self.transaction():
             for record in records:
                 table = _table(type(record))
                 marks = ", ".join("?" for _ in table.columns)
@@ -472,20 +487,20 @@ class Store:
         where = " AND ".join(f"{quoted(c)} = ?" for c in table.primary_key)
         values = [self._encode(c, getattr(updated, c), table) for c in changes]
         keys = [getattr(record, c) for c in table.primary_key]
-        with self.transaction():
+        with self._statement():
             self._writing(table.name)
             self._run(f"UPDATE {table.name} SET {assignments} WHERE {where}", (*values, *keys))
         return updated
 
     def delete(self, cls: type[Any], where: str, params: Params = ()) -> int:
-        with self.transaction():
+        with self._statement():
             self._writing(_table(cls).name)
             cursor = self._run(f"DELETE FROM {_table(cls).name} WHERE {where}", params)
         return int(cursor.rowcount)
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement inside a transaction; returns the number of changed rows."""
-        with self.transaction():
+        with self._statement():
             self._writing(None)  # any table
             return int(self._run(sql, params).rowcount)
 

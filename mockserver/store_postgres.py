@@ -157,6 +157,7 @@ class PostgresStore(Store):
 
     engine = "postgresql"
     placeholder_limit = 10_000
+    atomic_statements = False  # a failed statement aborts the whole transaction: every write keeps its savepoint
 
     def __init__(self, pool: ConnectionPool[psycopg.Connection[Any]], schema: Schema, namespace: str, url: str) -> None:
         super().__init__(None, schema)

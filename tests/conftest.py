@@ -6,6 +6,10 @@ import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+# httpx imports httpcore on first use; if that happened inside a pytester run (a plugin test of any pack), the run's
+# module snapshot would drop it again and httpx would no longer map the errors of a fresh httpcore: a refused
+# connection would escape as httpcore.ConnectError instead of httpx.ConnectError. Imported here, for every run.
+import httpcore  # noqa: F401
 import pytest
 
 from mockserver import Settings, create_app, engines  # first: imports Connexion with its foreign warnings silenced

@@ -13,9 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-# httpx imports httpcore on first use; if that happened inside a pytester run, the run's module snapshot would drop
-# it again and httpx would no longer map the errors of a fresh httpcore (a ConnectError escapes unmapped)
-import httpcore  # noqa: F401
 import pytest
 
 from mockserver.pytest_plugin import MockServer

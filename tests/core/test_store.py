@@ -79,3 +79,25 @@ def test_a_limited_count_counts_the_rows_a_limited_select_reads(limit: int | Non
                         offset=offset)
     assert store.count(Note, "owner = ?", ("me",), limit=limit, offset=offset) == len(read)
     assert len(read) == {(None, 0): 9, (3, 0): 3, (3, 5): 3, (10, 5): 4, (3, 8): 1, (0, 0): 0}[(limit, offset)]
+
+
+def test_a_failed_write_caught_inside_a_transaction_undoes_only_itself(open_store: Callable[[Schema], Store]) -> None:
+    """A write of one statement inside a transaction needs no savepoint where a statement is atomic (SQLite); where
+    a failed statement would abort the transaction (PostgreSQL) it keeps one. Either way the caught failure undoes
+    nothing else, the transaction goes on and commits, and each write counts as a revision."""
+    store = open_store(SCHEMA)
+    store.insert(Note(1, "first", "a"))
+    before = store.revision
+    with store.transaction():
+        store.insert(Note(2, "second", "a"))
+        with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+            store.insert(Note(1, "again", "b"))
+        store.update(Note(2, "second", "a"), text="changed")
+        assert store.revision > before + 1  # seen inside the transaction: a read cache keyed on it is not stale
+        store.insert(Note(3, "third", "c"))
+    assert store.select(Note, order="id") == [Note(1, "first", "a"), Note(2, "changed", "a"), Note(3, "third", "c")]
+    with pytest.raises(RuntimeError), store.transaction():  # an exception out of the transaction undoes all of it
+        store.update(Note(3, "third", "c"), text="gone")
+        store.delete(Note, "id = ?", (1,))
+        raise RuntimeError("undo")
+    assert [note.text for note in store.select(Note, order="id")] == ["first", "changed", "third"]
