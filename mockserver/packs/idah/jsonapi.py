@@ -101,7 +101,8 @@ def document(store: Store, resource: Resource, records: Iterable[Any], fields: M
              included: Iterable[str], many: bool, meta: dict[str, Any] | None = None,
              visible: Visible | None = None) -> dict[str, Any]:
     records = list(records)
-    primary = [resource_object(resource, record, fields) for record in records]
+    render = _renderer(resource.name, fields.get(resource.type))
+    primary = [render(record) for record in records]
     extra: dict[tuple[str, str], dict[str, Any]] = {}
     sees = visible or (lambda name: {str(item.id) for item in store.select(RESOURCES[name].record)})
     inclusion = Inclusion(fields, extra, sees)
@@ -126,13 +127,20 @@ class Inclusion:
     few (a page of entries, one dataset), looked up once each."""
 
     def related(self, store: Store, resource: Resource, record: Any, rel: Relationship) -> list[Any]:
-        if rel.many or rel.target == "entry_stats":
+        key = self.link(record, rel)
+        if key is None:
             return related(store, resource, record, rel)
-        key = (rel.target, rel.match, getattr(record, rel.key),
-               record.project_id if rel.match == "account_id" else None)
         if key not in self.linked:
             self.linked[key] = related(store, resource, record, rel)
         return self.linked[key]
+
+    @staticmethod
+    def link(record: Any, rel: Relationship) -> tuple[Any, ...] | None:
+        """What names the records of belongs-to ``rel`` of ``record`` (None for a has-many one)."""
+        if rel.many or rel.target == "entry_stats":
+            return None
+        project = record.project_id if rel.match == "account_id" else None
+        return (rel.target, rel.match, getattr(record, rel.key), project)
 
 
 def _include(store: Store, resource: Resource, records: list[Any], shown: list[dict[str, Any]] | None,
@@ -146,7 +154,13 @@ def _include(store: Store, resource: Resource, records: list[Any], shown: list[d
     seen = inclusion.visible(rel.target)
     extra, render = inclusion.extra, _renderer(target.name, inclusion.fields.get(target.type))
     followed: set[tuple[str, str]] = set()
+    links: set[tuple[Any, ...]] = set()
     for index, record in enumerate(records):
+        link = inclusion.link(record, rel)
+        if link is not None:  # a belongs-to record named by an earlier row is already in, with what lies beyond it
+            if link in links:
+                continue
+            links.add(link)
         found = [item for item in inclusion.related(store, resource, record, rel) if str(item.id) in seen]
         if shown is not None and rel.many:
             shown[index].setdefault("relationships", {})[rel.name] = {"data": [linkage(rel, f.id) for f in found]}

@@ -97,3 +97,22 @@ def test_a_page_looks_up_each_record_its_rows_belong_to_once(idah_app: MockApp, 
     body = jsonapi.document(store, RESOURCES["entries"], entries, {}, ("dataset", "assigned_to"), many=True)
     assert len(asked) == len(set(asked)) < len(entries)
     assert {(o["type"], o["id"]) for o in body["included"]} >= {("dataset:datasets", e.dataset_id) for e in entries}
+
+
+def test_every_included_path_of_a_page_brings_each_record_once(as_role: Any) -> None:
+    """Many rows name the same dataset, project and assignees: each comes once, and what lies beyond the dataset
+    (its project) comes along even though later rows naming that dataset are not followed again."""
+    paths = ("dataset.project", "assigned_to", "submitted_by", "dataset")
+    body = as_role("owner").get("/entries", *(("included[]", path) for path in paths), ("page[size]", 100)).json()
+    included = [(i["type"], i["id"]) for i in body["included"]]
+    assert len(included) == len(set(included))
+    datasets = {e["relationships"]["dataset"]["data"]["id"] for e in body["data"]}
+    assert {id_ for kind, id_ in included if kind == "dataset:datasets"} == datasets
+    projects = {i["relationships"]["project"]["data"]["id"] for i in body["included"]
+                if i["type"] == "dataset:datasets"}
+    assert projects and projects <= {id_ for kind, id_ in included if kind == "dataset:projects"}
+    people = {e["relationships"][name]["data"]["id"] for e in body["data"] for name in ("assigned_to", "submitted_by")
+              if e["relationships"][name]["data"]}
+    members = {(i["attributes"]["account_id"], i["attributes"]["project_id"]) for i in body["included"]
+               if i["type"] == "dataset:project_members"}
+    assert people and {str(account) for account, _ in members} >= people
