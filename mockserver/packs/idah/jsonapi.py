@@ -42,12 +42,26 @@ def _linkage(kind: str, value: Any) -> dict[str, Any] | None:
     return None if value is None else {"type": kind, "id": str(value)}
 
 
+class Linkages(dict[tuple[str, Any], dict[str, Any]]):
+    """The relationship objects (``{"data": linkage}``) of one document, one per (type, key value): the rows of a
+    page mostly name the same few (their project, their dataset, nobody), and a shared object is built, serialized
+    through and freed once instead of once a row. Nothing edits a relationship object after rendering."""
+
+    def __missing__(self, key: tuple[str, Any]) -> dict[str, Any]:
+        made = self[key] = {"data": _linkage(*key)}
+        return made
+
+
 def resource_object(resource: Resource, record: Any, fields: Mapping[str, frozenset[str]]) -> dict[str, Any]:
-    return _renderer(resource.name, fields.get(resource.type))(record)
+    return _renderer(resource.name, fields.get(resource.type))(record, Linkages())
+
+
+Renderer = Callable[[Any, Linkages], dict[str, Any]]
+"""A record and its document's ``Linkages`` → its resource object."""
 
 
 @functools.lru_cache(maxsize=256)
-def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[str, Any]]:
+def _renderer(name: str, wanted: frozenset[str] | None) -> Renderer:
     """The resource object of a record of resource ``name`` with the ``wanted`` attributes (None: all): one
     function written for the pair, with its attribute list, conversions and linkages spelt out (a page renders
     it for every row)."""
@@ -57,16 +71,15 @@ def _renderer(name: str, wanted: frozenset[str] | None) -> Callable[[Any], dict[
     if not all(n.isidentifier() for n in fields):
         raise ValueError(f"{name}: attribute names must be identifiers to be rendered")
     attributes = ", ".join(f"{n!r}: {_value_source(resource, n)}" for n in names)
-    links = ", ".join(f"{rel.name!r}: {{'data': None if record.{rel.key} is None else "
-                      f"{{'type': {RESOURCES[rel.target].type!r}, 'id': str(record.{rel.key})}}}}"
+    links = ", ".join(f"{rel.name!r}: links[{RESOURCES[rel.target].type!r}, record.{rel.key}]"
                       for rel in resource.belongs_to)
     relationships = f", 'relationships': {{{links}}}" if links else ""
-    source = (f"def render(record):\n"
+    source = (f"def render(record, links):\n"
               f"    return {{'type': {resource.type!r}, 'id': str(record.id), 'attributes': {{{attributes}}}"
               f"{relationships}}}\n")
     namespace: dict[str, Any] = {"ruby_time": ruby_time, "value_of": value_of, "resource": resource}
     exec(source, namespace)  # the source is made above from the resource's declared names only
-    return cast(Callable[[Any], dict[str, Any]], namespace["render"])
+    return cast(Renderer, namespace["render"])
 
 
 def _value_source(resource: Resource, name: str) -> str:
@@ -101,20 +114,28 @@ def document(store: Store, resource: Resource, records: Iterable[Any], fields: M
              included: Iterable[str], many: bool, meta: dict[str, Any] | None = None,
              visible: Visible | None = None) -> dict[str, Any]:
     records = list(records)
-    render = _renderer(resource.name, fields.get(resource.type))
-    primary = [render(record) for record in records]
+    render, links = _renderer(resource.name, fields.get(resource.type)), Linkages()
+    primary = [render(record, links) for record in records]
     extra: dict[tuple[str, str], dict[str, Any]] = {}
     sees = visible or (lambda name: {str(item.id) for item in store.select(RESOURCES[name].record)})
-    inclusion = Inclusion(fields, extra, sees)
+    inclusion = Inclusion(fields, extra, sees, links)
     for path in included:
         _include(store, resource, records, primary, path.split("."), inclusion)
     body: dict[str, Any] = {"data": primary if many else primary[0]}
-    seen = {(o["type"], o["id"]) for o in primary}
-    if rest := [o for key, o in extra.items() if key not in seen]:
+    if rest := _not_primary(resource, primary, extra):
         body["included"] = rest
     if many or meta:
         body["meta"] = meta or {}
     return body
+
+
+def _not_primary(resource: Resource, primary: list[dict[str, Any]],
+                 extra: dict[tuple[str, str], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The included resource objects that are not primary data already (only those of the primary type can be)."""
+    if all(kind != resource.type for kind, _ in extra):
+        return list(extra.values())
+    seen = {o["id"] for o in primary}
+    return [o for (kind, key), o in extra.items() if kind != resource.type or key not in seen]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +143,7 @@ class Inclusion:
     fields: Mapping[str, frozenset[str]]
     extra: dict[tuple[str, str], dict[str, Any]]
     visible: Visible
+    links: Linkages
     linked: dict[tuple[Any, ...], list[Any]] = dataclasses.field(default_factory=dict)
     """The records a belongs-to relationship names, by what names them: the rows of a page mostly name the same
     few (a page of entries, one dataset), looked up once each."""
@@ -167,7 +189,7 @@ def _include(store: Store, resource: Resource, records: list[Any], shown: list[d
         for item in found:
             key = (target.type, str(item.id))
             if key not in extra:  # each record once, however many rows name it
-                extra[key] = render(item)
+                extra[key] = render(item, inclusion.links)
             if len(path) > 1 and key not in followed:  # what lies beyond it is the same from every row
                 followed.add(key)
                 _include(store, target, [item], None, path[1:], inclusion)

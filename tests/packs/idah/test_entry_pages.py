@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.app import MockApp
-from mockserver.packs.idah import query
+from mockserver.packs.idah import jsonapi, query
 from mockserver.packs.idah import records as r
 from mockserver.packs.idah.auth import principal_of
 from mockserver.packs.idah.resources import RESOURCES
@@ -116,3 +116,19 @@ def test_every_included_path_of_a_page_brings_each_record_once(as_role: Any) -> 
     members = {(i["attributes"]["account_id"], i["attributes"]["project_id"]) for i in body["included"]
                if i["type"] == "dataset:project_members"}
     assert people and {str(account) for account, _ in members} >= people
+
+
+def test_a_compound_document_holds_a_record_once_even_when_a_path_leads_back_to_the_primary_data(
+        idah_app: MockApp) -> None:
+    """``dataset.entries`` from a page of entries reaches the page's own entries again: they stay in ``data`` and
+    only the dataset's other entries are included (JSON:API: one resource object per type and id)."""
+    store, entries = idah_app.backend.store, RESOURCES["entries"]
+    rows = store.select(r.Entry, order="id", limit=2)
+    body = jsonapi.document(store, entries, rows, {}, ["dataset.entries"], many=True)
+    primary = {e["id"] for e in body["data"]}
+    included = [(i["type"], i["id"]) for i in body["included"]]
+    in_datasets = {e.id for e in store.select(r.Entry) if e.dataset_id in {row.dataset_id for row in rows}}
+    assert len(included) == len(set(included))
+    assert {id_ for kind, id_ in included if kind == entries.type} == in_datasets - primary
+    assert in_datasets - primary and primary <= in_datasets
+    assert body["data"][0]["relationships"]["project"] is body["data"][1]["relationships"]["project"]
