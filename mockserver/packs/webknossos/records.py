@@ -293,13 +293,23 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_tasks_type_created ON tasks(task_type_id, created, id)",
     # covering: a task's instance counts and tracing time, a user's tasks (no table rows read)
     "CREATE INDEX IF NOT EXISTS ix_annotations_task_state ON annotations(task_id, state, tracing_time)",
-    "CREATE INDEX IF NOT EXISTS ix_annotations_user_task ON annotations(user_id, typ, task_id)",
+    "CREATE INDEX IF NOT EXISTS ix_annotations_user_task_state ON annotations(user_id, typ, task_id, state)",
     "CREATE INDEX IF NOT EXISTS ix_datasets_org_name ON datasets(organization_id, name)",
     "CREATE INDEX IF NOT EXISTS ix_projects_name ON projects(organization_id, name)",
     "CREATE INDEX IF NOT EXISTS ix_logged_times_user ON logged_times(user_id)",
 )
-RETIRED_INDEXES = ("ix_tasks_project", "ix_tasks_type", "ix_annotations_task", "ix_annotations_user")
+RETIRED_INDEXES = ("ix_tasks_project", "ix_tasks_type", "ix_annotations_task", "ix_annotations_user",
+                   "ix_annotations_user_task")
 """Indexes of earlier versions, superseded by the ones above (dropped from ``--state`` files)."""
+
+LIVE_STATES = "('Active', 'Finished', 'Initializing')"
+"""Every annotation state but ``Cancelled``, as an SQL list. ``state IN LIVE_STATES`` lets the indexes on (…, state)
+seek the live annotations instead of reading past the cancelled ones: a task requested and cancelled again and again
+keeps every cancelled annotation, and ``state != 'Cancelled'`` would cost more with each of them."""
+
+STATE_FILTERS = {True: "state = 'Finished'", False: "state IN ('Active', 'Initializing')",
+                 None: f"state IN {LIVE_STATES}"}
+"""The ``isFinished`` filter of annotation lists (None: every annotation that is not cancelled)."""
 
 SCHEMA = Schema(RECORD_TYPES, INDEXES, RETIRED_INDEXES)
 """The store tables of the WEBKNOSSOS pack."""

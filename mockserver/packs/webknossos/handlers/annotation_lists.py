@@ -16,12 +16,10 @@ from mockserver.packs.webknossos.views import annotations as views
 from mockserver.readcache import cached_read
 from mockserver.responses import paged_response
 
-STATES = {True: "state = 'Finished'", False: "state IN ('Active', 'Initializing')", None: "state != 'Cancelled'"}
-
 
 def _page(api: Api, user_id: str, typ: str, is_finished: bool | None, limit: int | None, page_number: int | None,
           include_total_count: bool | None) -> tuple[list[r.Annotation], int | None]:
-    where = f"user_id = ? AND typ = ? AND {STATES[is_finished]}"
+    where = f"user_id = ? AND typ = ? AND {r.STATE_FILTERS[is_finished]}"
     size = 1000 if limit is None else limit
     records = api.store.select(r.Annotation, where, (user_id, typ), order="id DESC", limit=size,
                                offset=size * (page_number or 0))

@@ -314,7 +314,6 @@ async def merge_annotations(api: Api, typ: str, id_: str, merged_typ: str, merge
 
 # readable list -----------------------------------------------------------------------------------
 
-_STATES = {True: "state = 'Finished'", False: "state IN ('Active', 'Initializing')", None: "state != 'Cancelled'"}
 
 
 async def list_readable(api: Api, user: str | None = None, is_finished: bool | None = None, limit: int | None = None,
@@ -324,7 +323,7 @@ async def list_readable(api: Api, user: str | None = None, is_finished: bool | N
     me = api.require(user)
     teams = sorted(me.teams)
     marks = ", ".join("?" for _ in teams) or "NULL"
-    where = (f"typ = 'Explorational' AND {_STATES[is_finished]} AND user_id != ? "
+    where = (f"typ = 'Explorational' AND {r.STATE_FILTERS[is_finished]} AND user_id != ? "
              "AND user_id IN (SELECT id FROM users WHERE organization_id = ?) "
              f"AND (visibility IN ('Public', 'Internal') OR id IN "
              f"(SELECT annotation_id FROM annotation_teams WHERE team_id IN ({marks})))")

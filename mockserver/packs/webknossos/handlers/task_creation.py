@@ -111,7 +111,7 @@ def _base_annotation_skeleton(api: Api, me: Principal, base: JSON) -> JSON | Non
         task = api.store.get(r.Task, base_id)
         if task is None:
             raise BadRequest("annotation.notFound")
-        candidates = api.store.select(r.Annotation, "task_id = ? AND typ = 'Task' AND state != 'Cancelled'",
+        candidates = api.store.select(r.Annotation, f"task_id = ? AND typ = 'Task' AND state IN {r.LIVE_STATES}",
                                       (task.id,), order="id")
         if task.total_instances != 1 or task.pending_instances != 0 or not candidates \
                 or candidates[0].state != "Finished":

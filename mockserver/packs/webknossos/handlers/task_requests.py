@@ -79,7 +79,7 @@ def next_task(api: Api, me: Principal, team_ids: list[str]) -> r.Task | None:
         f"WHERE t.pending_instances > 0 AND p.paused = 0 AND p.organization_id = ? AND p.team_id IN ({marks}) "
         f"AND ({enough}) "
         "AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.task_id = t.id AND a.user_id = ? AND a.typ = 'Task' "
-        "AND a.state != 'Cancelled') "
+        f"AND a.state IN {r.LIVE_STATES}) "
         "ORDER BY p.priority DESC, t.created, t.id LIMIT 1",
         (me.organization_id, *team_ids, *(v for item in experiences.items() for v in item), me.id))
     return api.store.get(r.Task, found[0]) if found else None

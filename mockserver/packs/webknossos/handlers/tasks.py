@@ -181,7 +181,7 @@ async def list_task_annotations(api: Api, id_: str, user: str | None = None) -> 
     project = api.store.get(r.Project, task.project_id)
     if project is None or not me.manages(project.team_id, project.organization_id):
         raise NotFound()
-    records = api.store.select(r.Annotation, "task_id = ? AND typ = 'Task' AND state != 'Cancelled'", (task.id,),
+    records = api.store.select(r.Annotation, f"task_id = ? AND typ = 'Task' AND state IN {r.LIVE_STATES}", (task.id,),
                                order="id")
     return json_response([api.adapter.annotation(annotation_views.annotation(api.store, a, me)) for a in records])
 
@@ -199,7 +199,7 @@ async def assign_task(api: Api, id_: str, user_id: str, user: str | None = None)
         raise Forbidden()
     with api.store.transaction():
         if task.pending_instances <= 0 or api.store.count(
-                r.Annotation, "task_id = ? AND user_id = ? AND typ = 'Task' AND state != 'Cancelled'",
+                r.Annotation, f"task_id = ? AND user_id = ? AND typ = 'Task' AND state IN {r.LIVE_STATES}",
                 (task.id, assignee.id)):
             raise BadRequest(NO_TASK_AVAILABLE)
         new_task_annotation(api, task, assignee)

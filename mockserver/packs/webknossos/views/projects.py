@@ -36,7 +36,7 @@ def pending_instances(store: Store, project_id: str) -> int:
 def project_tracing_time(store: Store, project_id: str) -> int:
     values = store.scalars(
         "SELECT COALESCE(SUM(a.tracing_time), 0) FROM annotations a JOIN tasks t ON t.id = a.task_id "
-        "WHERE t.project_id = ? AND a.state != 'Cancelled'", (project_id,))
+        f"WHERE t.project_id = ? AND a.state IN {r.LIVE_STATES}", (project_id,))
     return int(values[0])
 
 

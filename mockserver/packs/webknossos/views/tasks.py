@@ -41,8 +41,8 @@ class AnnotationStats(NamedTuple):
 
 
 STATS_SQL = ("SELECT task_id, SUM(CASE WHEN state IN ('Active', 'Initializing') THEN 1 ELSE 0 END), "
-             "SUM(CASE WHEN state != 'Cancelled' THEN tracing_time END) FROM annotations WHERE task_id IN ({}) "
-             "GROUP BY task_id")
+             "SUM(tracing_time) FROM annotations WHERE task_id IN ({}) AND state IN " + r.LIVE_STATES
+             + " GROUP BY task_id")
 
 
 NO_ANNOTATIONS = AnnotationStats(0, None)
