@@ -447,14 +447,15 @@ class Store:
         """Rows of a read-only query; a row is read by position or by column name."""
         return list(self._run(sql, params))
 
-    def rows_in(self, sql: str, values: Sequence[Any], chunk: int | None = None) -> list[sqlite3.Row]:
-        """``rows`` of ``sql`` whose ``{}`` is an ``IN`` list of ``values``, run in chunks (SQLite bounds the
-        number of bound parameters); rows of one chunk keep the statement's order."""
+    def rows_in(self, sql: str, values: Sequence[Any], chunk: int | None = None) -> list[Sequence[Any]]:
+        """Rows of ``sql`` whose ``{}`` is an ``IN`` list of ``values``, run in chunks (SQLite bounds the number of
+        bound parameters); rows of one chunk keep the statement's order. A row is a plain tuple, read by position
+        (a page's terms or memberships are thousands of rows)."""
         chunk = chunk or self.placeholder_limit
-        found: list[sqlite3.Row] = []
+        found: list[Sequence[Any]] = []
         for start in range(0, len(values), chunk):
             part = values[start:start + chunk]
-            found += self._run(sql.format(", ".join("?" for _ in part)), part)
+            found += self._tuples(sql.format(", ".join("?" for _ in part)), part)
         return found
 
     # writes -------------------------------------------------------------------------------------

@@ -410,6 +410,9 @@ SCHEMA = Schema(RECORD_TYPES, (
     "CREATE INDEX IF NOT EXISTS ix_cy_slice_instances_image ON slice_instances(image)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotations_project_created ON annotations(project, created, id)",
     "CREATE INDEX IF NOT EXISTS ix_cy_annotation_terms_annotation_term ON annotation_terms(annotation, term)",
+    # a page of annotations reads its tracks and reviews by annotation (a scan of each table without these)
+    "CREATE INDEX IF NOT EXISTS ix_cy_annotation_tracks_annotation_track ON annotation_tracks(annotation, track)",
+    "CREATE INDEX IF NOT EXISTS ix_cy_reviews_parent ON reviews(parent)",
     "CREATE INDEX IF NOT EXISTS ix_cy_properties_domain ON properties(domain_ident, key)",
     "CREATE INDEX IF NOT EXISTS ix_cy_tag_associations_domain ON tag_associations(domain_ident)",
 ), retired_indexes=(

@@ -5,10 +5,12 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver.app import MockApp
+from mockserver.app import MockApp, create_app
 from mockserver.packs.webknossos import records as r
+from mockserver.settings import Settings
 from mockserver.store import Store
 from tests.packs.webknossos.handlers.test_projects import known
+from tests.sqlite_work import sqlite_instructions
 
 
 def expected_next(store: Store, user: r.User) -> r.Task:
@@ -116,29 +118,11 @@ def test_too_many_open_tasks(client: TestClient, app: MockApp, auth: Any) -> Non
     assert admin.status_code == 200
 
 
-def _sqlite_steps(store: Store, action: Any) -> int:
-    """SQLite virtual-machine instructions (in tens) that ``action`` makes the store run: work, counted, not timed."""
-    steps = [0]
-
-    def count() -> int:
-        steps[0] += 1
-        return 0
-
-    store._db.set_progress_handler(count, 10)
-    try:
-        action()
-    finally:
-        store._db.set_progress_handler(None, 10)
-    return steps[0]
-
 
 def test_a_task_request_does_not_read_the_cancelled_annotations_of_earlier_requests() -> None:
     """Requesting a task and cancelling it, again and again, leaves a cancelled annotation each time; the next
     request seeks the live annotations only, so its work stays the same however many were cancelled."""
-    from mockserver.app import create_app
-    from mockserver.settings import Settings
-
-    app = create_app(Settings(seed=3))
+    app = create_app(Settings(seed=3), store=Store.open(r.SCHEMA))  # SQLite's plan, on either test engine
     client, store = TestClient(app), app.backend.store
     headers = {"X-Auth-Token": app.backend.world.token("admin")}
 
@@ -149,9 +133,9 @@ def test_a_task_request_does_not_read_the_cancelled_annotations_of_earlier_reque
         assert cancelled.status_code == 200, cancelled.text
 
     request_and_cancel()
-    first = _sqlite_steps(store, request_and_cancel)
+    first = sqlite_instructions(store, request_and_cancel)
     for _ in range(300):
         request_and_cancel()
     cancelled = store.count(r.Annotation, "state = 'Cancelled'")
     assert cancelled >= 300
-    assert _sqlite_steps(store, request_and_cancel) <= first * 1.2  # reading past them: twice the work at 300
+    assert sqlite_instructions(store, request_and_cancel) <= first * 1.2  # reading past them: twice the work at 300
