@@ -11,7 +11,7 @@ from typing import Any
 import connexion
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.validators import VALIDATOR_MAP, TextResponseBodyValidator
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from mockserver import operations, statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
+from mockserver.checks import with_checks
 from mockserver.engines import open_store
 from mockserver.errors import ConfigurationError, HttpError
 from mockserver.fastpath import FastPathMiddleware, vary_headers
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     validator = response_validator_class(ValidatorCache())
     app = MockApp(
         __name__,
+        middlewares=with_checks(ConnexionMiddleware.default_middlewares),
         pythonic_params=True,
         security_map=with_known_signatures(pack.security(store)),
         validator_map={"parameter": parameter_validator_class(pack.id_pattern),

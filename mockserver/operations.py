@@ -15,9 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
-from connexion.context import receive, scope
+from connexion.context import _receive, _scope
 from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator, pythonic, sanitized
+
+from mockserver.arguments import ArgumentPlan, adopt_resolved
 
 
 @functools.lru_cache(maxsize=4096)
@@ -31,9 +33,24 @@ def _sanitized(name: str) -> str:
 
 
 class _ParameterDecorator(AsyncParameterDecorator):  # type: ignore[misc]
+    """Connexion's parameter decorator; a request without a form body takes the operation's ``ArgumentPlan``."""
+
     def __init__(self, *, framework: Any, pythonic_params: bool = False) -> None:
         super().__init__(framework=framework, pythonic_params=pythonic_params)
         self.sanitize_fn = _pythonic if pythonic_params else _sanitized
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        general: Callable[..., Any] = super().__call__(function)
+        plan = ArgumentPlan.of(function, self.sanitize_fn)
+        if plan is None:
+            return general
+
+        @functools.wraps(function)
+        async def wrapper(request: Any) -> Any:
+            kwargs = await plan.arguments(request)
+            return await general(request) if kwargs is None else await function(**kwargs)
+
+        return wrapper
 
 
 class _Decorator(StarletteDecorator):  # type: ignore[misc]
@@ -52,8 +69,8 @@ class _Decorator(StarletteDecorator):  # type: ignore[misc]
             if built is None:  # the operation (a context variable) is known only inside a request
                 built = (self.uri_parser, self.decorate(function))
             parser, decorated = built
-            request = self.framework.get_request(uri_parser=parser, scope=scope, receive=receive)
-            return await decorated(request)
+            request = self.framework.get_request(uri_parser=parser, scope=_scope.get(), receive=_receive.get())
+            return await decorated(adopt_resolved(request))
 
         return wrapper
 

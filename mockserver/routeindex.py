@@ -9,6 +9,11 @@ a path with those segments can match, in the router's order. A request tries jus
 full match wins, as in Starlette, because a route left out cannot match at all. A path no route
 matches goes to the router's default, as in Starlette; a wrong method (a 405) or a missing or
 extra trailing slash (a redirect) goes through Starlette's own loop, so those answers are Starlette's.
+
+A router of mounts (Connexion's Swagger UI: ``/api/v5`` → ``/ui``, ``/openapi.json``) whose mounted routers share
+its default and begin every route with a literal segment sends a path under a mount whose next segment no
+route begins with straight to that default, with the mount's scope, without the mounted router's search: that
+router would have found no route and no redirect, and called the same default with the same scope.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ def literal_prefix(route: BaseRoute) -> tuple[str, ...]:
 class RouteTable:
     """For a path's leading segments, the routes of ``routes`` (in their order) that can match it."""
 
-    def __init__(self, routes: list[BaseRoute]) -> None:
+    def __init__(self, routes: list[BaseRoute], default: Any = None) -> None:
         self.routes = routes
         self.size = len(routes)
         prefixes = [literal_prefix(route) for route in routes]
@@ -59,6 +64,16 @@ class RouteTable:
         self.first = {prefix[0]: fitting(prefix[0]) for prefix in prefixes if prefix}
         self.second: dict[tuple[str, ...], list[BaseRoute]] = {
             prefix: fitting(*prefix) for prefix in prefixes if len(prefix) == 2}
+        self.mounted = mounted_segments(routes, default) if default is not None else ()
+
+    def beyond_every_route(self, route_path: str) -> Mount | None:
+        """The mount of ``mounted`` ``route_path`` lies under when none of its routes can match it (nor a
+        redirect); None when one may, or when the path is under none."""
+        for mount, segments in self.mounted:
+            path = mount.path
+            if route_path.startswith(path) and route_path[len(path):len(path) + 1] == "/":
+                return mount if route_path[len(path) + 1:].split("/", 1)[0] not in segments else None
+        return None
 
     def candidates(self, route_path: str) -> list[BaseRoute]:
         segments = route_path[1:].split("/", DEPTH)
@@ -68,13 +83,32 @@ class RouteTable:
         return self.first.get(segments[0], self.any)
 
 
+def mounted_segments(routes: list[BaseRoute], default: Any) -> tuple[tuple[Mount, frozenset[str]], ...]:
+    """For a router whose routes are all mounts of literal paths, each holding a router that shares the outer
+    default and whose routes all begin with a literal segment: (mount, those first segments) per mount.
+    Empty for any other router (no path can be known to miss)."""
+    found = []
+    for route in routes:
+        if type(route) is not Mount or "{" in route.path or not route.path:
+            return ()
+        inner = route.app
+        if not isinstance(inner, Router) or inner.default != default or not (
+                inner.middleware_stack == inner.app or isinstance(inner.middleware_stack, IndexedRouter)):
+            return ()
+        firsts = [literal_prefix(child)[:1] for child in inner.routes]
+        if not all(firsts):
+            return ()
+        found.append((route, frozenset(first[0] for first in firsts)))
+    return tuple(found)
+
+
 class IndexedRouter:
     """The dispatch of one ``Router``: its route table first, Starlette's loop for everything else."""
 
     def __init__(self, router: Router) -> None:
         self.router = router
         self.loop = router.app  # Starlette's own dispatch
-        self.table = RouteTable(router.routes)
+        self.table = RouteTable(router.routes, router.default)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,7 +116,7 @@ class IndexedRouter:
             return
         routes = self.router.routes
         if routes is not self.table.routes or len(routes) != self.table.size:
-            self.table = RouteTable(routes)  # routes added since: index them anew
+            self.table = RouteTable(routes, self.router.default)  # routes added since: index them anew
         scope.setdefault("router", self.router)
         route_path = _route_path(scope)
         if not await self._dispatched(scope, receive, send, route_path):
@@ -91,6 +125,13 @@ class IndexedRouter:
     async def _dispatched(self, scope: Scope, receive: Receive, send: Send, route_path: str) -> bool:
         """Handle the request if a route fully matches it, or if no route nor a redirect can (the router's
         default); False when Starlette's loop must decide (a 405, a redirect)."""
+        if self.table.mounted and (mount := self.table.beyond_every_route(route_path)) is not None:
+            match, child_scope = mount.matches(scope)
+            if match is Match.FULL:  # as entering the mount would: its scope, then the shared default
+                scope["route"] = mount
+                scope.update(child_scope)
+                await self.router.default(scope, receive, send)
+                return True
         for route in self.table.candidates(route_path):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:

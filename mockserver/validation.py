@@ -21,10 +21,12 @@ import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.json_schema import Draft4RequestValidator
+from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
 from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 
+from mockserver.arguments import remember_resolved
 from mockserver.violations import body_invalid, malformed_json, parameter_invalid
 
 logger = logging.getLogger("mockserver.validation")
@@ -159,6 +161,12 @@ class RealServerParameterValidator(ParameterValidator):  # type: ignore[misc]
     """
 
     id_pattern: str | None = None
+
+    def validate(self, scope: MutableMapping[str, Any]) -> None:
+        """Connexion's check; the parameters it resolved are kept for the handler's arguments (``arguments``)."""
+        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        self.validate_request(request)
+        remember_resolved(scope, request)
 
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict[str, Any],

@@ -109,3 +109,49 @@ def test_a_mock_routes_through_route_tables() -> None:
         assert user.status_code == 200
         assert client.post("/api/v5/user").status_code == 405
         assert client.get("/api/v5/nothing/here").status_code == 404
+
+
+def _mounts(shared_default: bool = True) -> Router:
+    """The Swagger UI's shape: mounts whose routers share the outer default and begin every route literally."""
+    async def default(scope: Any, receive: Any, send: Any) -> None:
+        await PlainTextResponse(f"default {scope['path']} {scope.get('root_path', '')}")(scope, receive, send)
+
+    def inner() -> Router:
+        return Router([Route("/openapi.json", _endpoint("spec")), Route("/ui/", _endpoint("ui")),
+                       Route("/ui", _endpoint("ui bare")), Mount("/ui", app=PlainTextResponse("static"))],
+                      default=default if shared_default else PlainTextResponse("inner default"))
+
+    return Router([Mount("/api/v1", app=inner()), Mount("/api/v2", app=inner())], default=default)
+
+
+MOUNTED_PATHS = ["/api/v1/openapi.json", "/api/v1/openapi.json/", "/api/v1/ui", "/api/v1/ui/", "/api/v1/ui/x.css",
+                 "/api/v1/tasks", "/api/v1/tasks/", "/api/v1/tasks/7", "/api/v1", "/api/v1/", "/api/v2/ui/",
+                 "/api/v3/x", "/other", "/", "/api/v1//ui"]
+
+
+@pytest.mark.parametrize("shared_default", [True, False])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_path_beyond_every_mounted_route_goes_to_the_default_as_in_starlette(method: str,
+                                                                               shared_default: bool) -> None:
+    plain, indexed = _mounts(shared_default), _mounts(shared_default)
+    routeindex.index_routers([indexed])
+    with TestClient(plain) as before, TestClient(indexed) as after:
+        for path in MOUNTED_PATHS:
+            expected = before.request(method, path, follow_redirects=False)
+            found = after.request(method, path, follow_redirects=False)
+            assert (found.status_code, found.text, found.headers.get("location")) == (
+                expected.status_code, expected.text, expected.headers.get("location")), (method, path)
+
+
+def test_only_mounts_sharing_the_default_are_skipped() -> None:
+    table = routeindex.RouteTable(_mounts().routes, _mounts().default)
+    assert table.mounted == ()  # another router's default (each _mounts() has its own): not known to miss
+    router = _mounts()
+    table = routeindex.RouteTable(router.routes, router.default)
+    assert [mount.path for mount, _ in table.mounted] == ["/api/v1", "/api/v2"]
+    assert table.beyond_every_route("/api/v1/tasks") is router.routes[0]
+    assert table.beyond_every_route("/api/v2/") is router.routes[1]
+    assert not any(table.beyond_every_route(path) for path in ("/api/v1/ui/x.css", "/api/v1/openapi.json/",
+                                                              "/api/v1", "/api/v3/x", "/other"))
+    unshared = _mounts(shared_default=False)
+    assert routeindex.RouteTable(unshared.routes, unshared.default).mounted == ()
