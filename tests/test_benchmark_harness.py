@@ -271,3 +271,24 @@ def test_packs_narrow_the_per_pack_scenarios_and_unknown_packs_are_refused(capsy
         parse(["--packs", "idha"])
     assert exited.value.code == 2
     assert "unknown pack(s) idha" in capsys.readouterr().err
+
+
+def test_the_cytomine_workloads_aim_at_the_image_with_the_most_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found from the images' ``numberOfAnnotations`` (not by listing every annotation), checked against the store."""
+    from types import SimpleNamespace
+
+    from benchmarks.performance import packs
+    from mockserver import Settings, create_app
+    from mockserver.packs.cytomine import records
+
+    app = create_app(Settings(api="cytomine", seed=2))
+    admin = next(user for user in app.backend.world.known_users if user.role == "admin")
+    monkeypatch.setattr(packs, "_client", lambda server, headers: app.test_client(headers=headers))
+    server = SimpleNamespace(tokens={"admin": admin.token.removeprefix("Bearer ")})
+    counts: dict[int, int] = {}
+    for annotation in app.backend.store.select(records.Annotation):
+        counts[annotation.image] = counts.get(annotation.image, 0) + 1
+    aimed = packs.cytomine(server, page=100)  # type: ignore[arg-type]
+    image = aimed.facts["image"]
+    assert aimed.facts["image_annotations"] == counts[image] == max(counts.values()) > 0
+    assert aimed.loads[0].path == f"/api/annotation.json?image={image}&max=100&offset=0"

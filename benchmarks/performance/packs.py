@@ -41,14 +41,16 @@ def labelstudio(server: PackServer, page: int = 100) -> Workloads:
 
 def cytomine(server: PackServer, page: int = 100) -> Workloads:
     """The annotations of the image with the most (``GET /api/annotation.json?image=…``, their WKT included) and
-    ``POST /api/annotation.json`` of a polygon on it; the admin's bearer token."""
+    ``POST /api/annotation.json`` of a polygon on it; the admin's bearer token. The image is found by the images'
+    ``numberOfAnnotations``: listing every annotation to count them (77 MB with 100,000) would leave the server's
+    heap grown and scattered before the measurement (a page of 1,000 then takes 8.6 ms instead of 7)."""
     headers = {"Authorization": f"Bearer {server.tokens['admin']}"}
-    with _client(server, headers) as client:
-        annotations = client.get("/api/annotation.json").raise_for_status().json()["collection"]
     counts: dict[int, int] = {}
-    for annotation in annotations:
-        counts[annotation["image"]] = counts.get(annotation["image"], 0) + 1
-    image = max(counts, key=lambda key: counts[key])
+    with _client(server, headers) as client:
+        for project in client.get("/api/project.json").raise_for_status().json()["collection"]:
+            images = client.get(f"/api/project/{project['id']}/imageinstance.json").raise_for_status()
+            counts.update((image["id"], image["numberOfAnnotations"]) for image in images.json()["collection"])
+    image = max(counts, key=lambda key: (counts[key], -key))
     loads = [Load.get(LIST, f"/api/annotation.json?image={image}&max={page}&offset=0"),
              Load.json(WRITE, "POST", "/api/annotation.json", {"image": image, "location": SQUARE})]
     return Workloads(headers, loads, {"image": image, "image_annotations": counts[image], "max": page})
