@@ -92,6 +92,19 @@ def test_validator_cache_remembers_only_accepted_bodies_and_stays_bounded() -> N
     assert cache.accepted(schema, f"[{49:08d}]".encode())
 
 
+def test_a_body_is_accepted_only_if_equal_byte_for_byte() -> None:
+    """Bodies are looked up by length and ends, then compared whole: one differing inside only is new."""
+    cache = ValidatorCache()
+    schema: dict[str, Any] = {"type": "array"}
+    cache.get(schema)
+    head, tail = b"[" + b"1," * 200, b"2," * 200 + b"3]"
+    cache.remember(schema, head + b"4," + tail)
+    assert cache.accepted(schema, bytes(bytearray(head + b"4," + tail)))  # an equal body, another object
+    assert not cache.accepted(schema, head + b"5," + tail)
+    cache.remember(schema, head + b"5," + tail)
+    assert cache.accepted(schema, head + b"5," + tail) and cache.accepted(schema, head + b"4," + tail)
+
+
 def test_a_commit_by_another_process_changes_the_version(tmp_path: Path) -> None:
     path = str(tmp_path / "state.sqlite")
     first, second = Store.open(SCHEMA, path), Store.open(SCHEMA, path)
