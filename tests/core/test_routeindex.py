@@ -53,8 +53,13 @@ PATHS = ["/tasks/list", "/tasks/7", "/tasks", "/tasks/", "/tasks/7/", "/tasks/li
 def test_an_indexed_router_answers_every_path_as_starlettes_loop(method: str) -> None:
     plain, indexed = _router(), _router()
     assert routeindex.index_routers([indexed]) == 5  # the router, its three mounted routers and its root mount
+    _assert_same_answers(plain, indexed, method, PATHS)
+
+
+def _assert_same_answers(plain: Router, indexed: Router, method: str, paths: list[str]) -> None:
+    """Status, text and redirect of every path are the same from both routers."""
     with TestClient(plain) as before, TestClient(indexed) as after:
-        for path in PATHS:
+        for path in paths:
             expected = before.request(method, path, follow_redirects=False)
             found = after.request(method, path, follow_redirects=False)
             assert (found.status_code, found.text, found.headers.get("location")) == (
@@ -135,12 +140,7 @@ def test_a_path_beyond_every_mounted_route_goes_to_the_default_as_in_starlette(m
                                                                                shared_default: bool) -> None:
     plain, indexed = _mounts(shared_default), _mounts(shared_default)
     routeindex.index_routers([indexed])
-    with TestClient(plain) as before, TestClient(indexed) as after:
-        for path in MOUNTED_PATHS:
-            expected = before.request(method, path, follow_redirects=False)
-            found = after.request(method, path, follow_redirects=False)
-            assert (found.status_code, found.text, found.headers.get("location")) == (
-                expected.status_code, expected.text, expected.headers.get("location")), (method, path)
+    _assert_same_answers(plain, indexed, method, MOUNTED_PATHS)
 
 
 def test_only_mounts_sharing_the_default_are_skipped() -> None:
