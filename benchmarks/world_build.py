@@ -214,11 +214,11 @@ def in_process(recipe: str) -> tuple[dict[str, Any], dict[str, str], list[tuple[
 
 @cache
 def page_validator() -> Any:
-    """The compiled validator of the v5 ``GET /projects/{id}/tasks`` 200 body, as ``validation.py`` builds it."""
+    """The compiled validator of the v5 ``GET /projects/{id}/tasks`` 200 body, as ``response_validation`` builds it."""
     import jsonschema_rs
 
+    from mockserver.response_validation import to_json_schema
     from mockserver.specs import SpecLoader, spec_path
-    from mockserver.validation import to_json_schema
 
     document = SpecLoader().bundle(spec_path("webknossos", "v5"))
     content = document["paths"]["/projects/{id}/tasks"]["get"]["responses"]["200"]["content"]

@@ -20,29 +20,26 @@ from starlette.types import Receive, Scope, Send
 from mockserver import operations, statefile
 from mockserver.admin import ADMIN_ERRORS, Control, mount_admin
 from mockserver.backend import Backend
+from mockserver.body_validation import request_body_validator_class
 from mockserver.checks import with_checks
 from mockserver.engines import open_store
 from mockserver.errors import ConfigurationError, HttpError
 from mockserver.fastpath import FastPathMiddleware, vary_headers
 from mockserver.index_page import ApiVersion, IndexPage, IndexPageMiddleware
 from mockserver.journal import ADMIN_PREFIX
+from mockserver.media_types import KnownMediaTypes
 from mockserver.middleware import BodyLimitMiddleware
 from mockserver.pack import ErrorFormat, Middleware, Pack, load_pack
+from mockserver.parameter_validation import parameter_validator_class
 from mockserver.resolver import PackResolver
 from mockserver.resources import spec_dir
+from mockserver.response_validation import ValidatorCache, response_validator_class
 from mockserver.routeindex import index_routers
 from mockserver.scenarios import apply_all
 from mockserver.security import with_known_signatures
 from mockserver.settings import Settings
 from mockserver.specs import SpecLoader, tested_documents
 from mockserver.store import Store
-from mockserver.validation import (
-    KnownMediaTypes,
-    ValidatorCache,
-    parameter_validator_class,
-    request_body_validator_class,
-    response_validator_class,
-)
 from mockserver.world import WorldInfo
 
 logger = logging.getLogger("mockserver")

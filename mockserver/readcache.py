@@ -8,7 +8,7 @@ but the store (no clock, no randomness) and write nothing may be decorated; a bu
 the store changed is not kept.
 
 The cached body still passes response validation on every request; the validator remembers the
-bodies it has accepted (``validation.ValidatorCache``), so a repeated body costs a lookup there too.
+bodies it has accepted (``response_validation.ValidatorCache``), so a repeated body costs a lookup there too.
 
 Each answer a decorated handler gives from this cache, or keeps in it, is noted in the ``Served`` of the
 request (``SERVED``, set by the fast path, ``fastpath.py``): that answer, and only that one, may be given

@@ -1,12 +1,12 @@
 """Request-validation failures as data: ``Violation`` (where, which field, what kind of check).
 
 Connexion and jsonschema describe a failed check in Python terms (``-1 is less than the minimum of
-0\\n\\nFailed validating 'minimum' in schema: {…}``). The mock's validators (``validation.py``) raise
-``RequestInvalid`` instead, carrying every ``Violation`` of the request: where (``query``, ``path``,
-``header``, ``cookie``, ``form``, ``body``), which field (a parameter name, or the JSON path in the
-body) and what kind of check failed (``missing``, ``type``, ``minimum``, ``enum`` …). A pack turns
-them into its API's own answer (``Pack.translate``); ``describe`` is the short neutral text every
-other pack gets.
+0\\n\\nFailed validating 'minimum' in schema: {…}``). The mock's validators (``parameter_validation``,
+``body_validation``) raise ``RequestInvalid`` instead, carrying every ``Violation`` of the request:
+where (``query``, ``path``, ``header``, ``cookie``, ``form``, ``body``), which field (a parameter
+name, or the JSON path in the body) and what kind of check failed (``missing``, ``type``,
+``minimum``, ``enum`` …). A pack turns them into its API's own answer (``Pack.translate``);
+``describe`` is the short neutral text every other pack gets.
 """
 
 from __future__ import annotations

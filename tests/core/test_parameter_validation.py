@@ -1,4 +1,4 @@
-"""validation.py: parameters accepted through jsonschema-rs first, with Connexion's validator having the last word."""
+"""parameter_validation.py: parameters accepted by jsonschema-rs first, Connexion's validator having the last word."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ from typing import Any
 
 import pytest
 
-from mockserver import validation
-from mockserver.validation import RealServerParameterValidator, canonical_json, quick_validator, quickly_accepted
+from mockserver import parameter_validation
+from mockserver.parameter_validation import (
+    RealServerParameterValidator,
+    canonical_json,
+    quick_validator,
+    quickly_accepted,
+)
 from mockserver.violations import RequestInvalid
 
 INTEGER = {"type": "integer", "minimum": 1, "maximum": 1000}
@@ -45,7 +50,7 @@ def test_the_outcome_is_connexions_either_way(monkeypatch: pytest.MonkeyPatch, s
         return None
 
     quick = outcome()
-    monkeypatch.setattr(validation, "quickly_accepted", lambda schema, value: False)
+    monkeypatch.setattr(parameter_validation, "quickly_accepted", lambda schema, value: False)
     assert quick == outcome()
 
 
@@ -53,32 +58,7 @@ def test_a_value_it_accepts_never_reaches_the_slow_validator(monkeypatch: pytest
     def slow(schema: bytes) -> Any:
         raise AssertionError("the slow validator was asked")
 
-    monkeypatch.setattr(validation, "parameter_validator", slow)
+    monkeypatch.setattr(parameter_validation, "parameter_validator", slow)
     RealServerParameterValidator.validate_parameter("query", 7, {"name": "p", "in": "query", "schema": INTEGER})
     with pytest.raises(AssertionError, match="slow validator"):
         RealServerParameterValidator.validate_parameter("query", 0, {"name": "p", "in": "query", "schema": INTEGER})
-
-
-def test_known_media_types_answer_as_connexions_media_type_dict() -> None:
-    from connexion.datastructures import MediaTypeDict
-
-    from mockserver.validation import KnownMediaTypes
-
-    entries = {"*/*json": "json", "application/problem+json": "problem", "text/plain": "text", "text/*": "any text",
-               "multipart/form-data": "form"}
-    known, plain = KnownMediaTypes(entries), MediaTypeDict(entries)
-    for media_type in ["application/json", "application/problem+json", "application/vnd.api+json", "text/plain",
-                       "text/csv", "multipart/form-data", "image/png", "application/xml", "application/json"] * 2:
-        assert known.get(media_type) == plain.get(media_type), media_type
-        assert (media_type in known) == (media_type in plain)
-    known["image/*"] = "image"  # a key added later is seen
-    assert known["image/png"] == "image"
-    for number in range(KnownMediaTypes.MEMORY * 2):  # clients choose the Content-Type: what is remembered is bounded
-        assert known.get(f"application/x-{number}+json") == "json"
-    assert len(known._keys) <= KnownMediaTypes.MEMORY
-    try:
-        known["font/woff"]
-    except KeyError:
-        pass
-    else:
-        raise AssertionError("a media type no key matches is a KeyError")

@@ -19,13 +19,10 @@ from connexion.resolver import Resolver
 
 from mockserver import operations
 from mockserver.arguments import RESOLVED
+from mockserver.body_validation import request_body_validator_class
 from mockserver.checks import RequestChecksMiddleware, ResponseChecksMiddleware, content_type_of, with_checks
-from mockserver.validation import (
-    ValidatorCache,
-    parameter_validator_class,
-    request_body_validator_class,
-    response_validator_class,
-)
+from mockserver.parameter_validation import parameter_validator_class
+from mockserver.response_validation import ValidatorCache, response_validator_class
 
 OBJECT = {"type": "object"}
 ANSWER = {"200": {"description": "the arguments", "content": {"application/json": {"schema": OBJECT}}}}

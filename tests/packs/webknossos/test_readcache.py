@@ -12,8 +12,8 @@ from mockserver import Settings, create_app
 from mockserver.app import MockApp
 from mockserver.packs.webknossos import records as r
 from mockserver.packs.webknossos.records import SCHEMA
+from mockserver.response_validation import ValidatorCache
 from mockserver.store import Store
-from mockserver.validation import ValidatorCache
 
 
 def test_a_repeated_read_is_served_from_the_cache_until_a_write(app: MockApp, client: TestClient, auth: Any) -> None:

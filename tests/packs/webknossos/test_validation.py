@@ -1,10 +1,10 @@
-"""validation.py: request schemas without a pack's id pattern (here ObjectIds), cycles and sharing kept."""
+"""body_validation.py: request schemas without a pack's id pattern (here ObjectIds), cycles and sharing kept."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from mockserver.validation import without_id_patterns
+from mockserver.body_validation import without_id_patterns
 
 OBJECT_ID_PATTERN = "^[0-9a-f]{24}$"
 
